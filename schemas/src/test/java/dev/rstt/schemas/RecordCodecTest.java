@@ -1,0 +1,111 @@
+package dev.rstt.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rstt.avro.AudioChunk;
+import dev.rstt.avro.SessionEnded;
+import dev.rstt.avro.SessionStarted;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+
+class RecordCodecTest {
+
+  private final RecordCodec<SpecificRecord> codec = new RecordCodec<>(SchemaStore.released(),
+      List.of(SessionStarted.class, AudioChunk.class, SessionEnded.class));
+
+  static AudioChunk chunk() {
+    return AudioChunk.newBuilder()
+        .setSessionId("01JTESTSESSION")
+        .setUserId("alice")
+        .setSeq(7)
+        .setOffsetSamples(16000)
+        .setSampleRate(16000)
+        .setChannels(1)
+        .setLanguage("en")
+        .setPcm(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}))
+        .setReceivedAtMs(1234L)
+        .build();
+  }
+
+  @Test
+  void shouldRoundTripEachRecordTypeOfATopic() {
+    AudioChunk chunk = chunk();
+    SessionEnded ended = SessionEnded.newBuilder().setSessionId("s").setLastSeq(3).setEndOffsetSamples(99)
+        .setSampleRate(16000).setReason("stop").build();
+
+    byte[] bytes = codec.encode(chunk);
+
+    assertThat(bytes[0]).isEqualTo((byte) 0xC3);
+    assertThat(bytes[1]).isEqualTo((byte) 0x01);
+    assertThat(codec.decode(bytes)).isEqualTo(chunk);
+    assertThat(codec.decode(codec.encode(ended))).isEqualTo(ended);
+  }
+
+  @Test
+  void shouldReadAnAudioChunkWrittenWithReleasedVersion1() throws IOException {
+    Schema v1 = SchemaStore.released().versionsOf(AudioChunk.getClassSchema().getFullName()).get(0);
+    assertThat(v1.getField("received_at_ms")).as("v1 predates received_at_ms").isNull();
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("session_id", "s1");
+    old.put("user_id", "bob");
+    old.put("seq", 1L);
+    old.put("offset_samples", 320L);
+    old.put("sample_rate", 16000);
+    old.put("channels", 1);
+    old.put("language", "de");
+    old.put("pcm", ByteBuffer.wrap(new byte[] {9, 9}));
+    ByteBuffer written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
+    byte[] bytes = new byte[written.remaining()];
+    written.get(bytes);
+
+    AudioChunk read = (AudioChunk) codec.decode(bytes);
+
+    assertThat(read.getSessionId()).isEqualTo("s1");
+    assertThat(read.getLanguage()).isEqualTo("de");
+    assertThat(read.getOffsetSamples()).isEqualTo(320L);
+    assertThat(read.getReceivedAtMs()).isNull();
+  }
+
+  @Test
+  void shouldRejectBytesThatAreNotSingleObjectEncodedWithAClearMessage() {
+    assertThatThrownBy(() -> codec.decode("hello, world".getBytes()))
+        .isInstanceOf(RecordDecodeException.class)
+        .hasMessageContaining("Not Avro single-object encoded")
+        .hasMessageContaining("68656C6C");
+  }
+
+  @Test
+  void shouldRejectAnUnknownFingerprint() {
+    byte[] bytes = codec.encode(chunk());
+    bytes[5] ^= 0x55;
+    assertThatThrownBy(() -> codec.decode(bytes))
+        .isInstanceOf(RecordDecodeException.class)
+        .hasMessageContaining("Unknown writer schema fingerprint");
+  }
+
+  @Test
+  void shouldRejectATruncatedBody() {
+    byte[] bytes = codec.encode(chunk());
+    byte[] truncated = Arrays.copyOf(bytes, 14);
+    assertThatThrownBy(() -> codec.decode(truncated))
+        .isInstanceOf(RecordDecodeException.class)
+        .hasMessageContaining("Corrupt body");
+  }
+
+  @Test
+  void shouldRefuseToEncodeARecordTypeTheTopicDoesNotCarry() {
+    RecordCodec<SpecificRecord> framesOnly = new RecordCodec<>(SchemaStore.released(), List.of(SessionStarted.class));
+    assertThatThrownBy(() -> framesOnly.encode(chunk()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("AudioChunk");
+  }
+}

@@ -1,0 +1,164 @@
+package dev.rstt.testsupport;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.Assumptions;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * The real KRaft broker every Kafka test in this project talks to. One per test JVM, started on first use:
+ *
+ * <ul>
+ *   <li>{@code KAFKA_BOOTSTRAP} set: that external broker;
+ *   <li>{@code -Dtests.kafka=testcontainers}: an {@code apache/kafka} container; without a Docker engine the
+ *       calling test is skipped (an assumption failure), the same as Testcontainers' {@code disabledWithoutDocker};
+ *   <li>otherwise: an in-process single-node KRaft cluster ({@link KafkaClusterTestKit}, combined
+ *       broker+controller) with replication factor 1 and no initial rebalance delay.
+ * </ul>
+ */
+public final class KafkaBroker {
+
+  public enum Mode { EXTERNAL, TESTCONTAINERS, IN_PROCESS }
+
+  private static KafkaBroker shared;
+
+  private final Mode mode;
+  private final String bootstrapServers;
+  private final AutoCloseable resource;
+
+  private KafkaBroker(Mode mode, String bootstrapServers, AutoCloseable resource) {
+    this.mode = mode;
+    this.bootstrapServers = bootstrapServers;
+    this.resource = resource;
+  }
+
+  /** The broker for this JVM, started on the first call. */
+  public static synchronized KafkaBroker shared() {
+    if (shared == null) {
+      shared = start();
+      KafkaBroker started = shared;
+      Runtime.getRuntime().addShutdownHook(new Thread(started::closeQuietly, "kafka-broker-shutdown"));
+    }
+    return shared;
+  }
+
+  static Mode configuredMode() {
+    String external = System.getenv("KAFKA_BOOTSTRAP");
+    if (external != null && !external.isBlank()) {
+      return Mode.EXTERNAL;
+    }
+    if ("testcontainers".equalsIgnoreCase(System.getProperty("tests.kafka", ""))) {
+      return Mode.TESTCONTAINERS;
+    }
+    return Mode.IN_PROCESS;
+  }
+
+  private static KafkaBroker start() {
+    Mode mode = configuredMode();
+    switch (mode) {
+      case EXTERNAL:
+        return new KafkaBroker(mode, System.getenv("KAFKA_BOOTSTRAP").strip(), () -> { });
+      case TESTCONTAINERS:
+        Assumptions.assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
+            "tests.kafka=testcontainers but no Docker engine is available: skipping");
+        KafkaContainer container = new KafkaContainer("apache/kafka:4.1.2")
+            .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0");
+        container.start();
+        return new KafkaBroker(mode, container.getBootstrapServers(), container::stop);
+      default:
+        return startInProcess();
+    }
+  }
+
+  private static KafkaBroker startInProcess() {
+    try {
+      KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(
+          new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+          .setConfigProp("group.initial.rebalance.delay.ms", "0")
+          .setConfigProp("offsets.topic.replication.factor", "1")
+          .setConfigProp("offsets.topic.num.partitions", "4")
+          .setConfigProp("transaction.state.log.replication.factor", "1")
+          .setConfigProp("transaction.state.log.min.isr", "1")
+          .setConfigProp("transaction.state.log.num.partitions", "4")
+          .setConfigProp("default.replication.factor", "1")
+          .setConfigProp("min.insync.replicas", "1")
+          .setConfigProp("auto.create.topics.enable", "false")
+          .setConfigProp("log.flush.interval.messages", Long.toString(Long.MAX_VALUE))
+          .build();
+      cluster.format();
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+      return new KafkaBroker(Mode.IN_PROCESS, cluster.bootstrapServers(), cluster);
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot start the in-process KRaft broker", e);
+    }
+  }
+
+  public Mode mode() {
+    return mode;
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** Client properties pointing at this broker. */
+  public Map<String, Object> clientProperties() {
+    Map<String, Object> props = new HashMap<>();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return props;
+  }
+
+  public Admin admin() {
+    Properties props = new Properties();
+    props.putAll(clientProperties());
+    return Admin.create(props);
+  }
+
+  /** Creates topics (replication 1) unless they exist. */
+  public void createTopics(int partitions, String... names) {
+    try (Admin admin = admin()) {
+      List<NewTopic> topics = new ArrayList<>();
+      for (String name : names) {
+        topics.add(new NewTopic(name, partitions, (short) 1));
+      }
+      admin.createTopics(topics).values().forEach((name, future) -> {
+        try {
+          future.get();
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("Cannot create topic " + name, e.getCause());
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      });
+    }
+  }
+
+  /** A topic-name prefix unique to one test, so tests sharing the JVM's broker never see each other's records. */
+  public static String uniquePrefix(String testName) {
+    return testName.replaceAll("[^A-Za-z0-9]", "") + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+  }
+
+  private void closeQuietly() {
+    try {
+      resource.close();
+    } catch (Exception ignored) {
+      // JVM is exiting
+    }
+  }
+}
