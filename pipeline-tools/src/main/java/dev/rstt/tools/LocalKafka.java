@@ -1,0 +1,82 @@
+package dev.rstt.tools;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real single-node Apache Kafka broker in KRaft mode (combined broker and controller), run from the Maven
+ * Central artifacts with its data in a local folder that survives restarts. The storage is formatted on the
+ * first start only.
+ *
+ * <p>Environment: {@code KAFKA_PORT} (9092; the controller listens on the next port),
+ * {@code KAFKA_DATA_DIR} ({@code .pipeline/kafka}).
+ */
+public final class LocalKafka {
+
+  private LocalKafka() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(System.getenv().getOrDefault("KAFKA_PORT", "9092"));
+    if (port < 1 || port > 65534) {
+      throw new IllegalArgumentException("KAFKA_PORT=" + port + " is not a usable port");
+    }
+    Path dir = Path.of(System.getenv().getOrDefault("KAFKA_DATA_DIR", ".pipeline/kafka")).toAbsolutePath();
+    Path logs = dir.resolve("logs");
+    Files.createDirectories(logs);
+    Path config = dir.resolve("server.properties");
+    Files.writeString(config, render(serverProperties(port, logs)));
+
+    if (!Files.exists(logs.resolve("meta.properties"))) {
+      String clusterId = Uuid.randomUuid().toString();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      int code = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString()},
+          new PrintStream(out, true, StandardCharsets.UTF_8));
+      if (code != 0) {
+        throw new IllegalStateException("Formatting " + logs + " failed: " + out.toString(StandardCharsets.UTF_8));
+      }
+      System.out.println("local-kafka: formatted " + logs + " (cluster " + clusterId + ")");
+    }
+    System.out.println("local-kafka: starting KRaft broker on 127.0.0.1:" + port + ", data in " + logs);
+    kafka.Kafka.main(new String[] {config.toString()});
+  }
+
+  static Map<String, String> serverProperties(int port, Path logs) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.voters", "1@127.0.0.1:" + (port + 1));
+    p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + (port + 1));
+    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("log.dirs", logs.toString());
+    p.put("num.partitions", "12");
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "12");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "12");
+    p.put("default.replication.factor", "1");
+    p.put("min.insync.replicas", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("auto.create.topics.enable", "false");
+    p.put("log.retention.hours", "24");
+    return p;
+  }
+
+  static String render(Map<String, String> props) {
+    return props.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining("\n", "# written by pipeline-tools LocalKafka\n", "\n"));
+  }
+}

@@ -1,0 +1,31 @@
+package dev.rstt.tools;
+
+import java.util.Arrays;
+
+/** Entry point of the tools jar: {@code java -jar pipeline-tools-exec.jar <kafka|stream|sample-wav> [args]}. */
+public final class Tools {
+
+  private Tools() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0) {
+      usage();
+      System.exit(2);
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "kafka" -> LocalKafka.main(rest);
+      case "stream" -> StreamCli.main(rest);
+      case "sample-wav" -> SampleWav.main(rest);
+      default -> {
+        usage();
+        System.exit(2);
+      }
+    }
+  }
+
+  private static void usage() {
+    System.err.println("usage: pipeline-tools <kafka|stream|sample-wav> [args]");
+  }
+}
