@@ -1,0 +1,146 @@
+package dev.rstt.e2e;
+
+import dev.rstt.testsupport.ToneScript;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** An app on the gateway's /v4/listen socket: streams tone-word audio, keeps the transcript as the app would (upsert by id). */
+final class AppSession {
+
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final ScheduledExecutorService PACER = Executors.newScheduledThreadPool(2, r -> {
+    Thread t = new Thread(r, "app-pacer");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final Map<String, JsonNode> segments = Collections.synchronizedMap(new LinkedHashMap<>());
+  private final List<String> statuses = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+  private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+  private final StringBuilder partial = new StringBuilder();
+  private volatile String sessionId;
+  private WebSocket socket;
+
+  static AppSession open(String gatewayHttpUrl, String token, int sampleRate) {
+    AppSession app = new AppSession();
+    String ws = gatewayHttpUrl.replaceFirst("^http", "ws") + "/v4/listen?language=en&sample_rate=" + sampleRate
+        + "&codec=pcm16&channels=1";
+    app.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        .header("Authorization", "Bearer " + token)
+        .connectTimeout(Duration.ofSeconds(10))
+        .buildAsync(URI.create(ws), app.new Listener())
+        .join();
+    return app;
+  }
+
+  /** Streams the script in frames of {@code frameMs}, {@code speed} times real time; completes after the last frame. */
+  CompletableFuture<Void> stream(ToneScript script, double speed, int frameMs) {
+    List<byte[]> frames = script.frames(frameMs);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    AtomicInteger next = new AtomicInteger();
+    long periodNanos = (long) (frameMs * 1_000_000L / speed);
+    var task = PACER.scheduleAtFixedRate(() -> {
+      int i = next.getAndIncrement();
+      if (i >= frames.size()) {
+        done.complete(null);
+        throw new IllegalStateException("done"); // cancels the periodic task
+      }
+      socket.sendBinary(ByteBuffer.wrap(frames.get(i)), true).join();
+    }, 0, periodNanos, TimeUnit.NANOSECONDS);
+    return done.whenComplete((v, e) -> task.cancel(false));
+  }
+
+  void stop() {
+    socket.sendText("{\"type\":\"stop\"}", true).join();
+  }
+
+  int awaitClose(Duration timeout) throws Exception {
+    return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  boolean isClosed() {
+    return closed.isDone();
+  }
+
+  String sessionId() {
+    return sessionId;
+  }
+
+  List<String> statuses() {
+    synchronized (statuses) {
+      return List.copyOf(statuses);
+    }
+  }
+
+  List<String> events() {
+    synchronized (events) {
+      return List.copyOf(events);
+    }
+  }
+
+  List<JsonNode> segments() {
+    synchronized (segments) {
+      return List.copyOf(segments.values());
+    }
+  }
+
+  private void handle(String message) {
+    if ("ping".equals(message)) {
+      socket.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 0x8A, 0}), true);
+      return;
+    }
+    events.add(message);
+    JsonNode node = JSON.readTree(message);
+    if (node.isArray()) {
+      for (JsonNode segment : node) {
+        segments.put(segment.path("id").asString(), segment);
+      }
+    } else if ("session_started".equals(node.path("type").asString())) {
+      sessionId = node.path("session_id").asString();
+    } else if ("service_status".equals(node.path("type").asString())) {
+      statuses.add(node.path("status").asString());
+    }
+  }
+
+  private final class Listener implements WebSocket.Listener {
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        String message = partial.toString();
+        partial.setLength(0);
+        handle(message);
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closed.complete(statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      closed.completeExceptionally(error);
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package dev.rstt.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.rstt.emulator.DeepgramEmulator;
+import dev.rstt.emulator.EmulatorSettings;
+import dev.rstt.testsupport.KafkaBroker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole pipeline for one test class: the real in-process KRaft broker, the emulator, and every service as
+ * its own JVM started from its exec jar with short, test-friendly timings.
+ */
+final class Stack implements AutoCloseable {
+
+  static final String SECRET = "e2e-secret-0123456789-0123456789-0123456789";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  final KafkaBroker broker = KafkaBroker.shared();
+  final DeepgramEmulator emulator = DeepgramEmulator.start(EmulatorSettings.defaults().withPort(0));
+  final String prefix = KafkaBroker.uniquePrefix("e2e");
+  private final List<ServiceProcess> processes = new ArrayList<>();
+  private int instances;
+
+  ServiceProcess merger;
+  final String mergerStateDir = ServiceProcess.ROOT.resolve("e2e-tests/target/merger-state-" + System.nanoTime())
+      .toString();
+
+  Map<String, String> env() {
+    return Map.of("KAFKA_BOOTSTRAP", broker.bootstrapServers(), "DEEPGRAM_BASE_URL", emulator.httpUrl());
+  }
+
+  List<String> common() {
+    return List.of(
+        "--rstt.topics.partitions=4",
+        "--rstt.topics.audio-frames=" + prefix + "audio.frames",
+        "--rstt.topics.audio-degraded=" + prefix + "audio.degraded",
+        "--rstt.topics.transcript-events=" + prefix + "transcript.events",
+        "--rstt.topics.session-updates=" + prefix + "session.updates",
+        // A killed member's partitions move after this, not after the 45 s default.
+        "--spring.kafka.consumer.properties.session.timeout.ms=6000",
+        "--spring.kafka.consumer.properties.heartbeat.interval.ms=1000",
+        "--spring.kafka.streams.properties.session.timeout.ms=6000",
+        "--spring.kafka.streams.properties.heartbeat.interval.ms=1000");
+  }
+
+  ServiceProcess start(String module, List<String> args) {
+    return start(module, ServiceProcess.freePort(), args);
+  }
+
+  ServiceProcess start(String module, int port, List<String> args) {
+    List<String> all = new ArrayList<>(common());
+    all.addAll(args);
+    ServiceProcess p = ServiceProcess.start(module, Integer.toString(++instances), port, env(), all);
+    processes.add(p);
+    return p.awaitHealthy(Duration.ofSeconds(90));
+  }
+
+  /** The merger keeps its port across restarts, so the gateways' merger URL stays valid. */
+  private final int mergerPort = ServiceProcess.freePort();
+
+  ServiceProcess startMerger() {
+    merger = start("transcript-merger", mergerPort, List.of("--rstt.merger.state-dir=" + mergerStateDir,
+        "--rstt.merger.application-id=" + prefix.replace('.', '-') + "merger"));
+    return merger;
+  }
+
+  ServiceProcess startSttWorker() {
+    return start("stt-worker", Settings.STT_WORKER);
+  }
+
+  ServiceProcess startBatchWorker() {
+    return start("batch-worker", Settings.BATCH_WORKER);
+  }
+
+  ServiceProcess startGateway() {
+    return start("ingest-gateway", List.of("--rstt.gateway.auth.hs256-secret=" + SECRET,
+        "--rstt.gateway.merger-url=" + merger.httpUrl()));
+  }
+
+  /** A development token for {@code uid}, signed with the gateways' HS256 secret. */
+  static String token(String uid) {
+    try {
+      SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder().subject(uid)
+          .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 3_600_000L)).build());
+      jwt.sign(new MACSigner(SECRET));
+      return jwt.serialize();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  void faults(String json) {
+    send(HttpRequest.newBuilder(URI.create(emulator.httpUrl() + "/__emulator/faults"))
+        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  void healthy() {
+    send(HttpRequest.newBuilder(URI.create(emulator.httpUrl() + "/__emulator/faults")).DELETE().build());
+  }
+
+  JsonNode emulatorStats() {
+    return AppSession.JSON.readTree(send(HttpRequest.newBuilder(
+        URI.create(emulator.httpUrl() + "/__emulator/stats")).GET().build()));
+  }
+
+  /** The transcript as the gateway serves it after the socket closed. */
+  JsonNode transcript(ServiceProcess gateway, String sessionId, String uid) {
+    return AppSession.JSON.readTree(send(HttpRequest.newBuilder(
+            URI.create(gateway.httpUrl() + "/v1/sessions/" + sessionId + "/transcript"))
+        .header("Authorization", "Bearer " + token(uid)).GET().build()));
+  }
+
+  /** The sum of a Prometheus gauge/counter family on one service (0 when absent). */
+  static double metric(ServiceProcess service, String name) {
+    String body = send(HttpRequest.newBuilder(URI.create(service.httpUrl() + "/actuator/prometheus")).GET().build());
+    double sum = 0;
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(body);
+    while (m.find()) {
+      sum += Double.parseDouble(m.group(2));
+    }
+    return sum;
+  }
+
+  static String send(HttpRequest request) {
+    try {
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() >= 300) {
+        throw new IllegalStateException(request.uri() + " answered " + response.statusCode() + ": " + response.body());
+      }
+      return response.body();
+    } catch (Exception e) {
+      throw new IllegalStateException(request.uri() + ": " + e.getMessage(), e);
+    }
+  }
+
+  static void awaitStatus(AppSession app, String status, Duration timeout) {
+    await(status + " at the app").atMost(timeout).until(() -> app.statuses().contains(status));
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (int i = processes.size() - 1; i >= 0; i--) {
+      processes.get(i).close();
+    }
+    emulator.close();
+  }
+}
