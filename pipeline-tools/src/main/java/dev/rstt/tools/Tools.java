@@ -2,7 +2,7 @@ package dev.rstt.tools;
 
 import java.util.Arrays;
 
-/** Entry point of the tools jar: {@code java -jar pipeline-tools-exec.jar <kafka|stream|sample-wav> [args]}. */
+/** Entry point of the tools jar: {@code java -jar pipeline-tools-exec.jar <kafka|stream|bench|sample-wav> [args]}. */
 public final class Tools {
 
   private Tools() {
@@ -18,6 +18,7 @@ public final class Tools {
       case "kafka" -> LocalKafka.main(rest);
       case "stream" -> StreamCli.main(rest);
       case "sample-wav" -> SampleWav.main(rest);
+      case "bench" -> BenchCli.main(rest);
       default -> {
         usage();
         System.exit(2);
@@ -26,6 +27,6 @@ public final class Tools {
   }
 
   private static void usage() {
-    System.err.println("usage: pipeline-tools <kafka|stream|sample-wav> [args]");
+    System.err.println("usage: pipeline-tools <kafka|stream|bench|sample-wav> [args]");
   }
 }

@@ -1,0 +1,466 @@
+package dev.rstt.tools;
+
+import dev.rstt.testsupport.ToneScript;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Load generator: N app sessions through the gateway and M direct Deepgram clients against the emulator, in
+ * one run, each streaming tone-word audio at real-time pace. For every spoken word it measures the latency
+ * from sending the word's last sample to receiving the first transcript that contains it.
+ *
+ * <pre>
+ * bench --sessions N [--direct M] [--seconds S] [--gateway http://127.0.0.1:8080] [--emulator http://127.0.0.1:8090]
+ *       [--token T] [--kafka 127.0.0.1:9092] [--pids name=pid,...] [--failover] [--out results.json]
+ * </pre>
+ */
+public final class BenchCli {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final int RATE = 16000;
+  private static final int FRAME_MS = 100;
+  /** A session counts as held only if no word is lost and its p99 word latency stays under this. */
+  private static final long HELD_P99_BOUND_MS = 2000;
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2, r -> {
+    Thread t = new Thread(r, "bench-pacer");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** One streaming client, either an app on the gateway or a direct Deepgram client. */
+  private final class Client {
+    final boolean direct;
+    final ToneScript script;
+    final Map<String, Integer> wordIndex = new HashMap<>();
+    final long[] frameSentNanos;
+    final long[] latencyNanos;
+    final AtomicInteger heard = new AtomicInteger();
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    final StringBuilder partial = new StringBuilder();
+    final ConcurrentLinkedQueue<String> statuses = new ConcurrentLinkedQueue<>();
+    final Map<String, Long> statusAt = new java.util.concurrent.ConcurrentHashMap<>();
+    final long[] receivedNanos;
+    WebSocket socket;
+    List<byte[]> frames;
+
+    Client(boolean direct, ToneScript script) {
+      this.direct = direct;
+      this.script = script;
+      for (int i = 0; i < script.words().size(); i++) {
+        wordIndex.put(script.words().get(i).text(), i);
+      }
+      this.frames = script.frames(FRAME_MS);
+      this.frameSentNanos = new long[frames.size()];
+      this.latencyNanos = new long[script.words().size()];
+      this.receivedNanos = new long[script.words().size()];
+      Arrays.fill(latencyNanos, -1);
+    }
+
+    void onWord(String raw, long now) {
+      String word = raw.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+      Integer i = wordIndex.get(word);
+      if (i == null || latencyNanos[i] >= 0) {
+        return;
+      }
+      long lastSample = script.words().get(i).endSample();
+      int frame = (int) Math.min(frames.size() - 1, lastSample / (RATE * FRAME_MS / 1000));
+      long sent = frameSentNanos[frame];
+      if (sent == 0) {
+        return;
+      }
+      latencyNanos[i] = now - sent;
+      receivedNanos[i] = now;
+      heard.incrementAndGet();
+    }
+
+    void onMessage(String message) {
+      long now = System.nanoTime();
+      if ("ping".equals(message)) {
+        return;
+      }
+      JsonNode node = JSON.readTree(message);
+      if (direct) {
+        if ("Results".equals(node.path("type").asString()) && node.path("is_final").asBoolean()) {
+          for (JsonNode w : node.path("channel").path("alternatives").path(0).path("words")) {
+            onWord(w.path("word").asString(), now);
+          }
+        }
+      } else if (node.isArray()) {
+        for (JsonNode segment : node) {
+          for (String token : segment.path("text").asString().split("\\s+")) {
+            onWord(token, now);
+          }
+        }
+      } else if ("service_status".equals(node.path("type").asString())) {
+        String status = node.path("status").asString();
+        statuses.add(status);
+        statusAt.putIfAbsent(status, now);
+      }
+    }
+
+    CompletableFuture<Void> connect(String url, Map<String, String> headers) {
+      WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30));
+      headers.forEach(builder::header);
+      return builder.buildAsync(URI.create(url), new WebSocket.Listener() {
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+          partial.append(data);
+          if (last) {
+            String m = partial.toString();
+            partial.setLength(0);
+            try {
+              onMessage(m);
+            } catch (RuntimeException e) {
+              // a malformed message is counted as nothing heard
+            }
+          }
+          ws.request(1);
+          return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+          closed.complete(code);
+          return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+          closed.complete(-1);
+        }
+      }).thenAccept(ws -> socket = ws);
+    }
+
+    /** Sends frames at real-time pace, starting after {@code delayMs}; completes after the end message. */
+    CompletableFuture<Void> stream(long delayMs) {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      AtomicInteger next = new AtomicInteger();
+      ScheduledFuture<?>[] task = new ScheduledFuture<?>[1];
+      task[0] = pacer.scheduleAtFixedRate(() -> {
+        int i = next.getAndIncrement();
+        if (i > frames.size() || closed.isDone()) {
+          task[0].cancel(false);
+          return;
+        }
+        if (i == frames.size()) {
+          String end = direct ? "{\"type\":\"CloseStream\"}" : "{\"type\":\"stop\"}";
+          socket.sendText(end, true).whenComplete((v, e) -> done.complete(null));
+          task[0].cancel(false);
+          return;
+        }
+        frameSentNanos[i] = System.nanoTime();
+        socket.sendBinary(ByteBuffer.wrap(frames.get(i)), true);
+      }, delayMs, FRAME_MS, TimeUnit.MILLISECONDS);
+      return done;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--failover")) {
+        opts.put("failover", "true");
+      } else if (args[i].startsWith("--") && i + 1 < args.length) {
+        opts.put(args[i].substring(2), args[++i]);
+      } else {
+        System.err.println("unexpected argument " + args[i]);
+        System.exit(2);
+      }
+    }
+    System.exit(new BenchCli().run(opts));
+  }
+
+  int run(Map<String, String> opts) throws Exception {
+    int sessions = Integer.parseInt(opts.getOrDefault("sessions", "50"));
+    int direct = Integer.parseInt(opts.getOrDefault("direct", Integer.toString(Math.max(10, sessions / 4))));
+    int seconds = Integer.parseInt(opts.getOrDefault("seconds", "30"));
+    String gateway = opts.getOrDefault("gateway", "http://127.0.0.1:8080");
+    String emulator = opts.getOrDefault("emulator", "http://127.0.0.1:8090");
+    String token = opts.getOrDefault("token", System.getenv("RSTT_TOKEN"));
+    boolean failover = opts.containsKey("failover");
+    if (token == null) {
+      throw new IllegalArgumentException("--token or RSTT_TOKEN is required");
+    }
+    int words = Math.max(4, seconds * 1000 / 680);
+    List<Client> clients = new ArrayList<>();
+    for (int i = 0; i < sessions + direct; i++) {
+      boolean isDirect = i >= sessions;
+      clients.add(new Client(isDirect, ToneScript.numbered(RATE, (i * 37) % 1000, words, i % 4, 400)));
+    }
+    Map<String, CpuSample> cpuBefore = cpu(opts.get("pids"));
+    System.out.printf("bench: %d pipeline sessions + %d direct, %d words (%.0f s) each%n", sessions, direct, words,
+        clients.get(0).script.durationSeconds());
+    List<CompletableFuture<Void>> connects = new ArrayList<>();
+    for (Client c : clients) {
+      if (c.direct) {
+        String ws = emulator.replaceFirst("^http", "ws") + "/v1/listen?model=nova-3&language=en&encoding=linear16"
+            + "&sample_rate=" + RATE + "&channels=1&interim_results=false&punctuate=true&diarize=true&endpointing=100";
+        connects.add(c.connect(ws, Map.of("Authorization", "Token bench")));
+      } else {
+        String ws = gateway.replaceFirst("^http", "ws") + "/v4/listen?language=en&sample_rate=" + RATE
+            + "&codec=pcm16&channels=1";
+        connects.add(c.connect(ws, Map.of("Authorization", "Bearer " + token)));
+      }
+    }
+    int connected = 0;
+    for (CompletableFuture<Void> f : connects) {
+      try {
+        f.get(60, TimeUnit.SECONDS);
+        connected++;
+      } catch (Exception e) {
+        // counted below
+      }
+    }
+    System.out.printf("bench: %d of %d sockets open%n", connected, clients.size());
+    long startNanos = System.nanoTime();
+    long wallStart = System.currentTimeMillis();
+    List<CompletableFuture<Void>> streams = new ArrayList<>();
+    for (int i = 0; i < clients.size(); i++) {
+      Client c = clients.get(i);
+      if (c.socket != null) {
+        streams.add(c.stream((long) i * FRAME_MS / Math.max(1, clients.size() / 10 + 1) % 1000));
+      }
+    }
+    long[] faultWindow = new long[2];
+    if (failover) {
+      // the bench's own schedule: fault after a third of the run, cleared after another third
+      long third = Math.max(5, seconds / 3);
+      pacer.schedule(() -> {
+        faultWindow[0] = System.nanoTime();
+        put(emulator, "{\"live\":{\"close_after_ms\":0,\"close_code\":1011,\"handshake_status\":503}}");
+      }, third, TimeUnit.SECONDS).get();
+      pacer.schedule(() -> {
+        faultWindow[1] = System.nanoTime();
+        delete(emulator);
+      }, third, TimeUnit.SECONDS).get();
+    }
+    for (CompletableFuture<Void> s : streams) {
+      s.get(seconds + 120L, TimeUnit.SECONDS);
+    }
+    for (Client c : clients) {
+      if (c.socket != null) {
+        try {
+          c.closed.get(120, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // a session that never closed is reported as not held
+        }
+      }
+    }
+    double elapsed = (System.nanoTime() - startNanos) / 1e9;
+    Map<String, CpuSample> cpuAfter = cpu(opts.get("pids"));
+
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("sessions", sessions);
+    report.put("direct_sessions", direct);
+    report.put("seconds_per_session", clients.get(0).script.durationSeconds());
+    report.put("started_at", java.time.Instant.ofEpochMilli(wallStart).toString());
+    Map<String, Object> pipeline = summarize(clients.stream().filter(c -> !c.direct).toList());
+    Map<String, Object> directSummary = summarize(clients.stream().filter(c -> c.direct).toList());
+    report.put("pipeline", pipeline);
+    report.put("direct", directSummary);
+    if (directSummary.get("p99_ms") instanceof Double d && pipeline.get("p99_ms") instanceof Double p && d > 0) {
+      report.put("p99_ratio", p / d);
+      report.put("p99_added_ms", p - d);
+      report.put("p50_added_ms", (Double) pipeline.get("p50_ms") - (Double) directSummary.get("p50_ms"));
+    }
+    long frames = clients.stream().filter(c -> !c.direct).mapToLong(c -> c.frames.size()).sum();
+    report.put("gateway_frames_per_s", frames / elapsed);
+    report.put("components", components(cpuBefore, cpuAfter));
+    if (opts.containsKey("kafka")) {
+      report.put("consumer_lag", lag(opts.get("kafka")));
+    }
+    if (failover) {
+      report.put("failover", failover(clients.stream().filter(c -> !c.direct).toList(), faultWindow[0],
+          faultWindow[1]));
+    }
+    String json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report);
+    System.out.println(json);
+    if (opts.containsKey("out")) {
+      Files.writeString(Path.of(opts.get("out")), json, StandardCharsets.UTF_8);
+    }
+    pacer.shutdownNow();
+    return 0;
+  }
+
+  /** Time from the fault to stt_degraded and to the first word heard after it; from clearing to stt_recovered. */
+  private static Map<String, Object> failover(List<Client> apps, long faultAt, long clearedAt) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("fault_to_stt_degraded", percentiles(apps.stream().filter(c -> c.statusAt.containsKey("stt_degraded"))
+        .mapToLong(c -> c.statusAt.get("stt_degraded") - faultAt).toArray()));
+    r.put("fault_to_first_degraded_word", percentiles(apps.stream().filter(c -> c.statusAt.containsKey("stt_degraded"))
+        .mapToLong(c -> {
+          long degradedAt = c.statusAt.get("stt_degraded");
+          return Arrays.stream(c.receivedNanos).filter(t -> t > degradedAt).min().orElse(Long.MAX_VALUE) - faultAt;
+        }).filter(d -> d < Long.MAX_VALUE / 2).toArray()));
+    r.put("cleared_to_stt_recovered", percentiles(apps.stream().filter(c -> c.statusAt.containsKey("stt_recovered"))
+        .mapToLong(c -> c.statusAt.get("stt_recovered") - clearedAt).toArray()));
+    r.put("sessions_degraded", apps.stream().filter(c -> c.statusAt.containsKey("stt_degraded")).count());
+    r.put("sessions_recovered", apps.stream().filter(c -> c.statusAt.containsKey("stt_recovered")).count());
+    return r;
+  }
+
+  private void put(String emulator, String body) {
+    send(HttpRequest.newBuilder(URI.create(emulator + "/__emulator/faults")).header("Content-Type",
+        "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  private void send(HttpRequest request) {
+    try {
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() >= 300) {
+        throw new IllegalStateException(request.uri() + " answered " + r.statusCode());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void delete(String emulator) {
+    send(HttpRequest.newBuilder(URI.create(emulator + "/__emulator/faults")).DELETE().build());
+  }
+
+  private static Map<String, Object> summarize(List<Client> clients) {
+    List<Long> all = new ArrayList<>();
+    int held = 0;
+    long lost = 0;
+    long spoken = 0;
+    for (Client c : clients) {
+      long[] mine = Arrays.stream(c.latencyNanos).filter(l -> l >= 0).sorted().toArray();
+      long missing = c.latencyNanos.length - mine.length;
+      lost += missing;
+      spoken += c.latencyNanos.length;
+      for (long l : mine) {
+        all.add(l);
+      }
+      if (c.socket != null && missing == 0 && mine.length > 0
+          && mine[(int) Math.ceil(0.99 * mine.length) - 1] / 1_000_000 <= HELD_P99_BOUND_MS) {
+        held++;
+      }
+    }
+    Map<String, Object> r = new LinkedHashMap<>(percentiles(all.stream().mapToLong(Long::longValue).toArray()));
+    r.put("sessions_held", held);
+    r.put("words_spoken", spoken);
+    r.put("words_lost", lost);
+    return r;
+  }
+
+  private static Map<String, Object> percentiles(long[] nanos) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    long[] sorted = nanos.clone();
+    Arrays.sort(sorted);
+    r.put("count", sorted.length);
+    for (double q : new double[] {0.50, 0.95, 0.99}) {
+      String key = "p" + (int) Math.round(q * 100) + "_ms";
+      r.put(key, sorted.length == 0 ? null : sorted[(int) Math.ceil(q * sorted.length) - 1] / 1e6);
+    }
+    return r;
+  }
+
+  private record CpuSample(long ticks, long rssKb, long atNanos) {
+  }
+
+  /** CPU ticks and resident memory of named processes, from /proc. */
+  private static Map<String, CpuSample> cpu(String pids) {
+    Map<String, CpuSample> r = new LinkedHashMap<>();
+    if (pids == null || pids.isBlank()) {
+      return r;
+    }
+    for (String entry : pids.split(",")) {
+      String[] kv = entry.split("=");
+      try {
+        String stat = Files.readString(Path.of("/proc", kv[1], "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        long rss = 0;
+        for (String line : Files.readAllLines(Path.of("/proc", kv[1], "status"))) {
+          if (line.startsWith("VmRSS:")) {
+            rss = Long.parseLong(line.replaceAll("[^0-9]", ""));
+          }
+        }
+        r.put(kv[0], new CpuSample(ticks, rss, System.nanoTime()));
+      } catch (Exception e) {
+        // a process that is gone is left out
+      }
+    }
+    return r;
+  }
+
+  private static Map<String, Object> components(Map<String, CpuSample> before, Map<String, CpuSample> after) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    after.forEach((name, a) -> {
+      CpuSample b = before.get(name);
+      Map<String, Object> c = new LinkedHashMap<>();
+      if (b != null) {
+        double seconds = (a.atNanos() - b.atNanos()) / 1e9;
+        c.put("cpu_cores", (a.ticks() - b.ticks()) / 100.0 / seconds);
+      }
+      c.put("rss_mib", a.rssKb() / 1024.0);
+      r.put(name, c);
+    });
+    return r;
+  }
+
+  private static Map<String, Long> lag(String bootstrap) {
+    Map<String, Long> lags = new LinkedHashMap<>();
+    Properties props = new Properties();
+    props.put("bootstrap.servers", bootstrap);
+    try (Admin admin = Admin.create(props)) {
+      for (ConsumerGroupListing group : admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS)) {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.groupId())
+            .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+            admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+        AtomicLong total = new AtomicLong();
+        committed.forEach((tp, offset) -> {
+          if (offset != null && ends.containsKey(tp)) {
+            total.addAndGet(Math.max(0, ends.get(tp).offset() - offset.offset()));
+          }
+        });
+        lags.put(group.groupId(), total.get());
+      }
+    } catch (Exception e) {
+      lags.put("error: " + e.getMessage(), -1L);
+    }
+    return lags;
+  }
+}
