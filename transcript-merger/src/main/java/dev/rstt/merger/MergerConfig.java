@@ -1,0 +1,70 @@
+package dev.rstt.merger;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The merger's configuration ({@code rstt.merger.*}).
+ *
+ * @param applicationId Kafka Streams application.id (consumer group, transactional ids, internal topic prefix)
+ * @param stateDir where the local RocksDB state lives; kept across restarts (never cleaned on a normal start)
+ * @param applicationServer {@code host:port} other instances use to reach this one's transcript reads
+ * @param retention a complete session's state is deleted after this much inactivity
+ * @param abandonedRetention a session that never completes is deleted after this much inactivity
+ * @param expiryInterval how often (wall clock) expired sessions are looked for
+ * @param commitInterval Kafka Streams commit.interval.ms: with exactly-once, how long output waits for its transaction
+ * @param streamThreads stream threads of this instance
+ * @param maxThreadReplacements how many crashed stream threads are replaced within {@code replacementWindow}
+ *     before the client shuts down
+ * @param replacementWindow the window of {@code maxThreadReplacements}
+ * @param startupTimeout how long start waits for the streams client to reach RUNNING
+ * @param closeTimeout how long stop waits for the streams client to close
+ */
+@Validated
+@ConfigurationProperties("rstt.merger")
+public record MergerConfig(
+    @DefaultValue("transcript-merger") @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]+") String applicationId,
+    @DefaultValue("/tmp/rstt-merger") @NotBlank String stateDir,
+    @DefaultValue("localhost:8083") @NotBlank @Pattern(regexp = "[^:\\s]+:\\d{1,5}",
+        message = "must be host:port") String applicationServer,
+    @DefaultValue("1h") @NotNull @DurationMin(seconds = 1) Duration retention,
+    @DefaultValue("24h") @NotNull @DurationMin(seconds = 1) Duration abandonedRetention,
+    @DefaultValue("1m") @NotNull @DurationMin(millis = 100) @DurationMax(hours = 24) Duration expiryInterval,
+    @DefaultValue("100ms") @NotNull @DurationMin(millis = 10) @DurationMax(minutes = 5) Duration commitInterval,
+    @DefaultValue("1") @Min(1) @Max(64) int streamThreads,
+    @DefaultValue("3") @Min(0) @Max(1000) int maxThreadReplacements,
+    @DefaultValue("10m") @NotNull @DurationMin(seconds = 1) Duration replacementWindow,
+    @DefaultValue("60s") @NotNull @DurationMin(seconds = 1) Duration startupTimeout,
+    @DefaultValue("30s") @NotNull @DurationMin(seconds = 1) Duration closeTimeout) {
+
+  /** Every default, for tests and tools that build a topology without Spring. */
+  public static MergerConfig defaults() {
+    return new MergerConfig("transcript-merger", "/tmp/rstt-merger", "localhost:8083", Duration.ofHours(1),
+        Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofMillis(100), 1, 3, Duration.ofMinutes(10),
+        Duration.ofSeconds(60), Duration.ofSeconds(30));
+  }
+
+  public MergerConfig withApplicationId(String id, String dir) {
+    return new MergerConfig(id, dir, applicationServer, retention, abandonedRetention, expiryInterval,
+        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout);
+  }
+
+  public MergerConfig withRetention(Duration finished, Duration abandoned, Duration interval) {
+    return new MergerConfig(applicationId, stateDir, applicationServer, finished, abandoned, interval,
+        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout);
+  }
+
+  public MergerConfig withApplicationServer(String hostPort) {
+    return new MergerConfig(applicationId, stateDir, hostPort, retention, abandonedRetention, expiryInterval,
+        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout);
+  }
+}

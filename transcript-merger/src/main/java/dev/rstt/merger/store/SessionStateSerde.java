@@ -1,0 +1,128 @@
+package dev.rstt.merger.store;
+
+import dev.rstt.merger.avro.AppliedRange;
+import dev.rstt.merger.avro.SessionState;
+import dev.rstt.merger.avro.StoredSegment;
+import dev.rstt.merger.avro.StoredStatus;
+import dev.rstt.merger.avro.StoredWord;
+import dev.rstt.merger.merge.AppliedRecords;
+import dev.rstt.merger.merge.Segment;
+import dev.rstt.merger.merge.SessionTranscript;
+import dev.rstt.merger.merge.StatusRecord;
+import dev.rstt.merger.merge.Word;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.util.ClassSecurityValidator;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The value serde of the {@code session-transcripts} store: a {@link SessionTranscript} as the module-internal
+ * Avro record {@code SessionState} in single-object encoding (so a later schema version can still read an old
+ * changelog).
+ */
+public final class SessionStateSerde implements Serde<SessionTranscript> {
+
+  static {
+    ClassSecurityValidator.ClassSecurityPredicate previous = ClassSecurityValidator.getGlobal();
+    ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(previous,
+        type -> type.getName().startsWith("dev.rstt.merger.avro.")));
+  }
+
+  private static final BinaryMessageEncoder<SessionState> ENCODER =
+      new BinaryMessageEncoder<>(SpecificData.get(), SessionState.getClassSchema());
+  private static final BinaryMessageDecoder<SessionState> DECODER =
+      new BinaryMessageDecoder<>(SpecificData.get(), SessionState.getClassSchema());
+
+  @Override
+  public Serializer<SessionTranscript> serializer() {
+    return (topic, t) -> t == null ? null : encode(t);
+  }
+
+  @Override
+  public Deserializer<SessionTranscript> deserializer() {
+    return (topic, bytes) -> bytes == null ? null : decode(bytes);
+  }
+
+  public static byte[] encode(SessionTranscript t) {
+    try {
+      ByteBuffer buffer = ENCODER.encode(toState(t));
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+      return bytes;
+    } catch (IOException e) {
+      throw new SerializationException("Cannot encode the state of a session", e);
+    }
+  }
+
+  public static SessionTranscript decode(byte[] bytes) {
+    try {
+      return fromState(DECODER.decode(bytes));
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException("Cannot decode a session-transcripts value (" + bytes.length + " bytes)", e);
+    }
+  }
+
+  static SessionState toState(SessionTranscript t) {
+    List<StoredSegment> segments = new ArrayList<>(t.segments().size());
+    for (Segment s : t.segments()) {
+      List<StoredWord> words = new ArrayList<>(s.words().size());
+      for (Word w : s.words()) {
+        words.add(new StoredWord(w.text(), w.start(), w.end(), w.sttSession()));
+      }
+      segments.add(new StoredSegment(s.id(), s.sttSession(), s.sttProvider(), s.speaker(), s.speakerId(),
+          s.isUser(), s.personId(), s.start(), s.end(), s.text(), words));
+    }
+    List<AppliedRange> applied = new ArrayList<>();
+    for (AppliedRecords.Range r : t.applied().ranges()) {
+      applied.add(new AppliedRange(r.sttSession(), r.from(), r.to()));
+    }
+    List<StoredStatus> statuses = new ArrayList<>();
+    for (StatusRecord s : t.statuses()) {
+      statuses.add(new StoredStatus(s.status(), s.statusText(), new HashMap<>(s.metadata()), s.occurredAtMs()));
+    }
+    return SessionState.newBuilder()
+        .setSessionId(t.sessionId())
+        .setUserId(t.userId())
+        .setRevision(t.revision())
+        .setSegments(segments)
+        .setApplied(applied)
+        .setStatuses(statuses)
+        .setReadyForwarded(t.readyForwarded())
+        .setEpisodeOpen(t.episodeOpen())
+        .setLiveFinished(t.liveFinished())
+        .setBatchFinished(t.batchFinished())
+        .setLastActivityMs(t.lastActivityMs())
+        .build();
+  }
+
+  static SessionTranscript fromState(SessionState s) {
+    List<Segment> segments = new ArrayList<>(s.getSegments().size());
+    for (StoredSegment g : s.getSegments()) {
+      List<Word> words = new ArrayList<>(g.getWords().size());
+      for (StoredWord w : g.getWords()) {
+        words.add(new Word(w.getText(), w.getStart(), w.getEnd(), w.getSttSession()));
+      }
+      segments.add(new Segment(g.getId(), g.getSttSession(), g.getSttProvider(), g.getSpeaker(), g.getSpeakerId(),
+          g.getIsUser(), g.getPersonId(), g.getStart(), g.getEnd(), g.getText(), words));
+    }
+    List<AppliedRecords.Range> applied = new ArrayList<>();
+    for (AppliedRange r : s.getApplied()) {
+      applied.add(new AppliedRecords.Range(r.getSttSession(), r.getFromSeq(), r.getToSeq()));
+    }
+    List<StatusRecord> statuses = new ArrayList<>();
+    for (StoredStatus st : s.getStatuses()) {
+      statuses.add(new StatusRecord(st.getStatus(), st.getStatusText(), st.getMetadata(), st.getOccurredAtMs()));
+    }
+    return SessionTranscript.restore(s.getSessionId(), s.getUserId(), s.getRevision(), segments, applied, statuses,
+        s.getReadyForwarded(), s.getEpisodeOpen(), s.getLiveFinished(), s.getBatchFinished(), s.getLastActivityMs());
+  }
+}

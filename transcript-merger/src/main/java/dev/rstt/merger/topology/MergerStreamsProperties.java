@@ -1,0 +1,37 @@
+package dev.rstt.merger.topology;
+
+import dev.rstt.merger.MergerConfig;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The Kafka Streams configuration of the merger, shared by the application and the broker tests. */
+public final class MergerStreamsProperties {
+
+  private MergerStreamsProperties() {
+  }
+
+  /**
+   * @param base client settings (bootstrap servers, security) from Spring's {@code spring.kafka.*}
+   * @param replicationFactor replication of the changelogs ({@code rstt.topics.replication-factor})
+   */
+  public static Properties build(MergerConfig config, Map<String, Object> base, short replicationFactor) {
+    Properties p = new Properties();
+    p.putAll(base);
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+    p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+    // Works on one broker (factor 1) and on three (factor 3, two in sync to acknowledge).
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor);
+    p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+        Integer.toString(replicationFactor >= 3 ? 2 : 1));
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MergerTopology.MAX_STATE_BYTES + 65536);
+    return p;
+  }
+}

@@ -1,0 +1,145 @@
+package dev.rstt.merger.topology;
+
+import dev.rstt.avro.SegmentsProduced;
+import dev.rstt.avro.SessionUpdate;
+import dev.rstt.avro.StatusChanged;
+import dev.rstt.common.kafka.DeadLetters;
+import dev.rstt.common.logging.SessionMdc;
+import dev.rstt.merger.MergerConfig;
+import dev.rstt.merger.merge.InvalidEventException;
+import dev.rstt.merger.merge.SessionTranscript;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.support.KafkaHeaders;
+
+/**
+ * Applies each {@code transcript.events} record to its session's {@link SessionTranscript}, in partition order,
+ * and forwards the resulting {@link SessionUpdate} at once, so a status leaves after every segment that precedes
+ * it in the partition. Undecodable or contract-violating records go to the dead-letter sink with their
+ * coordinates, inside the same exactly-once transaction. A wall-clock punctuator deletes expired sessions.
+ */
+final class SessionMergeProcessor implements Processor<String, Inbound, String, Object> {
+
+  private static final Logger log = LoggerFactory.getLogger(SessionMergeProcessor.class);
+  static final String METRIC_UPDATES = "rstt.merger.updates";
+  static final String METRIC_EXPIRED = "rstt.merger.sessions.expired";
+
+  private final MergerConfig config;
+  private final MeterRegistry meters;
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, SessionTranscript> transcripts;
+  private KeyValueStore<String, Long> expiry;
+
+  SessionMergeProcessor(MergerConfig config, MeterRegistry meters) {
+    this.config = config;
+    this.meters = meters;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.transcripts = context.getStateStore(MergerTopology.TRANSCRIPTS_STORE);
+    this.expiry = context.getStateStore(MergerTopology.EXPIRY_STORE);
+    context.schedule(config.expiryInterval(), PunctuationType.WALL_CLOCK_TIME, this::expire);
+  }
+
+  @Override
+  public void process(Record<String, Inbound> record) {
+    Inbound value = record.value();
+    if (value instanceof Inbound.Undecodable bad) {
+      deadLetter(record, bad.raw(), bad.error());
+      return;
+    }
+    String sessionId = record.key();
+    if (sessionId == null || sessionId.isBlank()) {
+      deadLetter(record, value.raw(), new InvalidEventException("Record without a session id key"));
+      return;
+    }
+    SpecificRecord event = ((Inbound.Decoded) value).record();
+    try (SessionMdc mdc = SessionMdc.of(sessionId)) {
+      long now = context.currentSystemTimeMs();
+      SessionTranscript stored = transcripts.get(sessionId);
+      SessionTranscript transcript = stored != null ? stored : new SessionTranscript(sessionId);
+      Optional<SessionUpdate> update;
+      try {
+        if (event instanceof SegmentsProduced produced) {
+          update = transcript.apply(produced, now);
+        } else if (event instanceof StatusChanged status) {
+          update = transcript.apply(status, now);
+        } else {
+          throw new InvalidEventException("Unexpected record type " + event.getClass().getSimpleName());
+        }
+      } catch (RuntimeException e) {
+        // The transcript was never written back, so the state is as before this record.
+        deadLetter(record, value.raw(), e);
+        return;
+      }
+      if (stored == null) {
+        log.info("Session opened");
+      }
+      transcripts.put(sessionId, transcript);
+      Long deadline = now + (transcript.complete() ? config.retention() : config.abandonedRetention()).toMillis();
+      expiry.put(sessionId, deadline);
+      update.ifPresent(u -> {
+        context.forward(new Record<String, Object>(sessionId, u, record.timestamp()), MergerTopology.UPDATES_SINK);
+        Counter.builder(METRIC_UPDATES).description("SessionUpdates emitted").register(meters).increment();
+      });
+    }
+  }
+
+  private void deadLetter(Record<String, Inbound> record, byte[] raw, Throwable error) {
+    Optional<RecordMetadata> origin = context.recordMetadata();
+    String topic = origin.map(RecordMetadata::topic).orElse("unknown");
+    int partition = origin.map(RecordMetadata::partition).orElse(-1);
+    long offset = origin.map(RecordMetadata::offset).orElse(-1L);
+    DeadLetters.report(meters, topic, partition, offset, error);
+    Headers headers = new RecordHeaders(record.headers().toArray());
+    headers.add(KafkaHeaders.DLT_ORIGINAL_TOPIC, topic.getBytes(StandardCharsets.UTF_8));
+    headers.add(KafkaHeaders.DLT_ORIGINAL_PARTITION, ByteBuffer.allocate(4).putInt(partition).array());
+    headers.add(KafkaHeaders.DLT_ORIGINAL_OFFSET, ByteBuffer.allocate(8).putLong(offset).array());
+    headers.add(KafkaHeaders.DLT_EXCEPTION_FQCN, error.getClass().getName().getBytes(StandardCharsets.UTF_8));
+    headers.add(KafkaHeaders.DLT_EXCEPTION_MESSAGE,
+        String.valueOf(error.getMessage()).getBytes(StandardCharsets.UTF_8));
+    context.forward(new Record<String, Object>(record.key(), raw, record.timestamp(), headers),
+        MergerTopology.DLT_SINK);
+  }
+
+  /** Deletes sessions whose expiry deadline has passed (wall clock). */
+  private void expire(long now) {
+    List<String> due = new ArrayList<>();
+    try (KeyValueIterator<String, Long> all = expiry.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, Long> entry = all.next();
+        if (entry.value != null && entry.value <= now) {
+          due.add(entry.key);
+        }
+      }
+    }
+    for (String sessionId : due) {
+      try (SessionMdc mdc = SessionMdc.of(sessionId)) {
+        transcripts.delete(sessionId);
+        expiry.delete(sessionId);
+        log.info("Session expired; state deleted");
+        Counter.builder(METRIC_EXPIRED).description("Sessions whose state expired").register(meters).increment();
+      }
+    }
+  }
+}
