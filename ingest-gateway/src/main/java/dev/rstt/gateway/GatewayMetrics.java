@@ -1,0 +1,83 @@
+package dev.rstt.gateway;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/** The gateway's meters, on {@code /actuator/prometheus} with the {@code rstt_gateway_} prefix. */
+public final class GatewayMetrics {
+
+  private final MeterRegistry registry;
+  private final AtomicInteger openSockets = new AtomicInteger();
+  private final Timer publishLatency;
+
+  public GatewayMetrics(MeterRegistry registry, Supplier<Number> globalUnackedBytes) {
+    this.registry = registry;
+    Gauge.builder("rstt.gateway.sockets.open", openSockets, AtomicInteger::get)
+        .description("App sockets currently open").register(registry);
+    Gauge.builder("rstt.gateway.unacked.bytes", globalUnackedBytes, s -> s.get().doubleValue())
+        .description("Audio bytes handed to Kafka and not yet acknowledged").register(registry);
+    this.publishLatency = Timer.builder("rstt.gateway.publish.latency")
+        .description("Time from handing a record to the producer to Kafka's acknowledgement")
+        .publishPercentileHistogram().register(registry);
+  }
+
+  public void socketOpened() {
+    openSockets.incrementAndGet();
+  }
+
+  public void socketClosed() {
+    openSockets.decrementAndGet();
+  }
+
+  public int openSockets() {
+    return openSockets.get();
+  }
+
+  public void frameIn(String codec, int bytes) {
+    registry.counter("rstt.gateway.frames.in", "codec", codec).increment();
+    registry.counter("rstt.gateway.bytes.in", "codec", codec).increment(bytes);
+  }
+
+  public void keepalive() {
+    registry.counter("rstt.gateway.keepalives.in").increment();
+  }
+
+  public void undecodable(String codec) {
+    registry.counter("rstt.gateway.frames.undecodable", "codec", codec).increment();
+  }
+
+  public void rejected(String reason) {
+    Counter.builder("rstt.gateway.rejections").description("Sockets refused or closed by the gateway, by reason")
+        .tag("reason", reason).register(registry).increment();
+  }
+
+  public void published(Duration latency) {
+    publishLatency.record(latency);
+  }
+
+  public void publishFailed() {
+    registry.counter("rstt.gateway.publish.failures").increment();
+  }
+
+  public void updateDelivered() {
+    registry.counter("rstt.gateway.updates", "outcome", "delivered").increment();
+  }
+
+  public void updateDropped(String why) {
+    registry.counter("rstt.gateway.updates", "outcome", why).increment();
+  }
+
+  public void backpressured() {
+    registry.counter("rstt.gateway.backpressure.pauses").increment();
+  }
+
+  public double count(String name, String... tags) {
+    Counter c = registry.find(name).tags(tags).counter();
+    return c == null ? 0 : c.count();
+  }
+}

@@ -1,0 +1,22 @@
+package dev.rstt.gateway.audio;
+
+/** Turns one inbound app frame into PCM16LE sample frames. One instance per session; not thread-safe. */
+public interface AudioDecoder {
+
+  /** Thrown for a frame that cannot be decoded; the frame is dropped and counted, the session goes on. */
+  final class UndecodableFrameException extends Exception {
+    public UndecodableFrameException(String message) {
+      super(message);
+    }
+  }
+
+  /** PCM16LE, a whole number of sample frames (possibly empty). */
+  byte[] decode(byte[] frame) throws UndecodableFrameException;
+
+  static AudioDecoder forFormat(AudioFormat format) {
+    return switch (format.codec()) {
+      case PCM8, PCM16 -> new PcmDecoder(format.frameBytes());
+      case OPUS -> new OpusFrameDecoder(format.sampleRate(), format.channels());
+    };
+  }
+}

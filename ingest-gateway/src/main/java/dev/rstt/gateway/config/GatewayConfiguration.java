@@ -1,0 +1,175 @@
+package dev.rstt.gateway.config;
+
+import dev.rstt.avro.SessionUpdate;
+import dev.rstt.common.kafka.KafkaFactories;
+import dev.rstt.gateway.GatewayMetrics;
+import dev.rstt.gateway.auth.TokenVerifier;
+import dev.rstt.gateway.limits.ConnectionLimiter;
+import dev.rstt.gateway.session.AudioPublisher;
+import dev.rstt.gateway.session.GatewaySession;
+import dev.rstt.gateway.session.SessionRegistry;
+import dev.rstt.gateway.session.UnackedBudget;
+import dev.rstt.gateway.updates.UpdatesListener;
+import dev.rstt.gateway.ws.ListenHandler;
+import dev.rstt.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.socket.server.support.WebSocketHandlerAdapter;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+/** Wires the gateway: producer, updates consumer, socket handler, limits, auth. */
+@Configuration(proxyBeanMethods = false)
+public class GatewayConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(GatewayConfiguration.class);
+
+  @Bean
+  public Clock gatewayClock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  public String gatewayId(GatewayProperties props) {
+    String id = props.instanceId().isBlank() ? "gw-" + UUID.randomUUID().toString().substring(0, 8)
+        : props.instanceId();
+    log.info("Gateway instance {}", id);
+    return id;
+  }
+
+  @Bean
+  public TokenVerifier tokenVerifier(GatewayProperties props) {
+    if (!props.auth().usesJwks()) {
+      log.warn("DEV AUTH IS ON: tokens are HS256 with rstt.gateway.auth.hs256-secret{}; set "
+          + "rstt.gateway.auth.jwks-url, issuer and audience in production",
+          GatewayProperties.Auth.DEV_SECRET.equals(props.auth().hs256Secret()) ? " (the documented dev secret)" : "");
+    }
+    return TokenVerifier.from(props.auth());
+  }
+
+  @Bean
+  public SessionRegistry sessionRegistry() {
+    return new SessionRegistry();
+  }
+
+  @Bean
+  public UnackedBudget globalUnackedBudget(GatewayProperties props) {
+    return new UnackedBudget(props.backpressure().globalMaxUnackedBytes());
+  }
+
+  @Bean
+  public GatewayMetrics gatewayMetrics(MeterRegistry meters, UnackedBudget global) {
+    return new GatewayMetrics(meters, global::used);
+  }
+
+  @Bean
+  public ConnectionLimiter connectionLimiter(GatewayProperties props, Clock clock) {
+    return new ConnectionLimiter(props.limits().maxSessionsPerUser(), props.limits().connectBurst(),
+        props.limits().connectRefill(), clock);
+  }
+
+  @Bean(destroyMethod = "close")
+  public AudioPublisher audioPublisher(KafkaProperties kafka, Topics topics, GatewayMetrics metrics,
+      UnackedBudget global, GatewayProperties props, @Qualifier("gatewayId") String gatewayId) {
+    Map<String, Object> config = kafka.buildProducerProperties();
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, props.kafkaConnectTimeout().toMillis());
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, "rstt-gateway-" + gatewayId);
+    config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config,
+        topics.audioFrames().keySerde().serializer(), topics.audioFrames().valueSerde().serializer());
+    return new AudioPublisher(producer, topics.audioFrames(), metrics, global);
+  }
+
+  @Bean(destroyMethod = "dispose")
+  public Scheduler gatewayTimers() {
+    return Schedulers.newParallel("gateway-timers", Math.max(2, Runtime.getRuntime().availableProcessors()), true);
+  }
+
+  @Bean
+  public ListenHandler listenHandler(GatewayProperties props, TokenVerifier verifier, ConnectionLimiter limiter,
+      SessionRegistry registry, AudioPublisher publisher, GatewayMetrics metrics, Clock clock,
+      Scheduler gatewayTimers, @Qualifier("gatewayId") String gatewayId) {
+    return new ListenHandler(props, verifier, limiter, registry, publisher, metrics, clock, gatewayTimers,
+        gatewayId);
+  }
+
+  @Bean
+  public HandlerMapping listenMapping(ListenHandler handler) {
+    return new SimpleUrlHandlerMapping(Map.of("/v4/listen", handler), -1);
+  }
+
+  @Bean
+  public WebSocketHandlerAdapter webSocketHandlerAdapter(GatewayProperties props) {
+    ReactorNettyRequestUpgradeStrategy strategy = new ReactorNettyRequestUpgradeStrategy(
+        () -> WebsocketServerSpec.builder().maxFramePayloadLength(props.maxFrameBytes()));
+    return new WebSocketHandlerAdapter(new HandshakeWebSocketService(strategy));
+  }
+
+  @Bean
+  public UpdatesListener updatesListener(SessionRegistry registry, GatewayMetrics metrics) {
+    return new UpdatesListener(registry, metrics);
+  }
+
+  /** Broadcast: a consumer group of its own per instance, read_committed, from the end. */
+  @Bean
+  public ConcurrentMessageListenerContainer<String, SessionUpdate> sessionUpdatesContainer(KafkaProperties kafka,
+      Topics topics, CommonErrorHandler errorHandler, UpdatesListener listener,
+      @Qualifier("gatewayId") String gatewayId) {
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put(ConsumerConfig.GROUP_ID_CONFIG, "rstt-gateway-" + gatewayId);
+    overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    overrides.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    ConcurrentKafkaListenerContainerFactory<String, SessionUpdate> factory =
+        KafkaFactories.listenerFactory(kafka, topics.sessionUpdates(), errorHandler, overrides);
+    ConcurrentMessageListenerContainer<String, SessionUpdate> container =
+        factory.createContainer(topics.sessionUpdates().name());
+    container.getContainerProperties().setGroupId("rstt-gateway-" + gatewayId);
+    container.getContainerProperties().setMessageListener(listener);
+    container.getContainerProperties().setConsumerRebalanceListener(listener);
+    container.setBeanName("sessionUpdatesContainer");
+    return container;
+  }
+
+  @Bean
+  public HealthIndicator sessionUpdatesHealth(UpdatesListener listener) {
+    return () -> listener.assigned() ? Health.up().build()
+        : Health.outOfService().withDetail("session.updates", "no partitions assigned yet").build();
+  }
+
+  @Bean
+  public SessionsShutdown sessionsShutdown(SessionRegistry registry, AudioPublisher publisher) {
+    return new SessionsShutdown(registry, publisher);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.rstt.gateway.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every setting of the gateway ({@code rstt.gateway.*}), typed, defaulted and validated at start.
+ *
+ * @param instanceId this instance's id; names its {@code session.updates} consumer group; blank = random
+ * @param mergerUrl base URL of the transcript merger's internal HTTP API
+ * @param stopTimeout after {@code stop}, how long to wait for {@code complete} before closing 1000 anyway
+ * @param idleTimeout no inbound message for this long closes the socket 1001
+ * @param pingInterval period of the text frame {@code ping}
+ * @param maxFrameBytes largest inbound frame; bigger closes 1009
+ * @param kafkaConnectTimeout how long {@code SessionStarted} may wait for Kafka's ack before 1013
+ * @param outboundQueue messages waiting for a slow-reading client before it is closed 1013
+ * @param chunk audio aggregation
+ * @param backpressure caps on bytes not yet acknowledged by Kafka
+ * @param limits reconnect-storm guard
+ * @param auth token verification
+ */
+@Validated
+@ConfigurationProperties("rstt.gateway")
+public record GatewayProperties(
+    @DefaultValue("") String instanceId,
+    @DefaultValue("http://localhost:8083") @NotBlank String mergerUrl,
+    @DefaultValue("60s") @NotNull Duration stopTimeout,
+    @DefaultValue("90s") @NotNull Duration idleTimeout,
+    @DefaultValue("10s") @NotNull Duration pingInterval,
+    @DefaultValue("65536") @Min(1024) @Max(16777216) int maxFrameBytes,
+    @DefaultValue("5s") @NotNull Duration kafkaConnectTimeout,
+    @DefaultValue("2048") @Min(16) @Max(1000000) int outboundQueue,
+    @DefaultValue @Valid Chunk chunk,
+    @DefaultValue @Valid Backpressure backpressure,
+    @DefaultValue @Valid Limits limits,
+    @DefaultValue @Valid Auth auth) {
+
+  @AssertTrue(message = "rstt.gateway.stop-timeout, idle-timeout, ping-interval and kafka-connect-timeout must be positive")
+  public boolean isTimesPositive() {
+    return positive(stopTimeout) && positive(idleTimeout) && positive(pingInterval) && positive(kafkaConnectTimeout);
+  }
+
+  static boolean positive(Duration d) {
+    return d != null && !d.isNegative() && !d.isZero();
+  }
+
+  /**
+   * @param maxDuration audio per AudioChunk (an app frame at least this long may be one chunk by itself)
+   * @param maxDelay longest time audio is held before it is published
+   */
+  public record Chunk(
+      @DefaultValue("100ms") @NotNull Duration maxDuration,
+      @DefaultValue("40ms") @NotNull Duration maxDelay) {
+
+    @AssertTrue(message = "rstt.gateway.chunk.max-duration must be 10ms..10s and max-delay 1ms..10s")
+    public boolean isValidRange() {
+      return maxDuration != null && maxDelay != null
+          && maxDuration.toMillis() >= 10 && maxDuration.toMillis() <= 10_000
+          && maxDelay.toMillis() >= 1 && maxDelay.toMillis() <= 10_000;
+    }
+  }
+
+  /**
+   * @param sessionMaxUnackedBytes per-session bytes handed to Kafka and not yet acknowledged; at the cap the
+   *     gateway stops reading that socket
+   * @param globalMaxUnackedBytes the same over all sessions of this instance
+   */
+  public record Backpressure(
+      @DefaultValue("1048576") @Min(4096) long sessionMaxUnackedBytes,
+      @DefaultValue("67108864") @Min(65536) long globalMaxUnackedBytes) {
+  }
+
+  /**
+   * @param maxSessionsPerUser concurrent sockets one user may hold
+   * @param connectBurst token bucket size for new connections per user
+   * @param connectRefill time to refill one connection token
+   */
+  public record Limits(
+      @DefaultValue("5") @Min(1) @Max(10000) int maxSessionsPerUser,
+      @DefaultValue("10") @Min(1) @Max(10000) int connectBurst,
+      @DefaultValue("6s") @NotNull Duration connectRefill) {
+
+    @AssertTrue(message = "rstt.gateway.limits.connect-refill must be positive")
+    public boolean isRefillPositive() {
+      return positive(connectRefill);
+    }
+  }
+
+  /**
+   * Either a JWKS URL (RS256/ES256, with issuer and audience checks: Firebase ID tokens work) or, when the
+   * JWKS URL is blank, HS256 with a shared secret (local development only; a WARN says so at start).
+   *
+   * @param jwksUrl JWKS endpoint, e.g. Google's securetoken keys for Firebase
+   * @param issuer required {@code iss} (required with a JWKS URL)
+   * @param audience required {@code aud} (required with a JWKS URL)
+   * @param hs256Secret HS256 secret for development, at least 32 bytes
+   * @param clockSkew tolerated clock skew on exp/nbf
+   */
+  public record Auth(
+      @DefaultValue("") String jwksUrl,
+      @DefaultValue("") String issuer,
+      @DefaultValue("") String audience,
+      @DefaultValue(DEV_SECRET) String hs256Secret,
+      @DefaultValue("30s") @NotNull Duration clockSkew) {
+
+    /** The documented development secret; never use it in production. */
+    public static final String DEV_SECRET = "rstt-dev-secret-change-me-0123456789abcdef";
+
+    public boolean usesJwks() {
+      return jwksUrl != null && !jwksUrl.isBlank();
+    }
+
+    @AssertTrue(message = "rstt.gateway.auth: with jwks-url set, issuer and audience are required; without it, "
+        + "hs256-secret must be at least 32 bytes")
+    public boolean isConsistent() {
+      if (usesJwks()) {
+        return issuer != null && !issuer.isBlank() && audience != null && !audience.isBlank();
+      }
+      return hs256Secret != null && hs256Secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 32;
+    }
+  }
+}

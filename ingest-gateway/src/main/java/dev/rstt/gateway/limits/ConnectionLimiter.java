@@ -1,0 +1,107 @@
+package dev.rstt.gateway.limits;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Reconnect-storm guard: a cap on concurrent sessions per user and a token bucket on new connections per
+ * user. Time comes from the injected clock. Memory is bounded: users with a full bucket and no session are
+ * forgotten.
+ */
+public final class ConnectionLimiter {
+
+  /** The outcome of a connection attempt. */
+  public record Decision(boolean allowed, String reason, Duration retryAfter) {
+    static final Decision OK = new Decision(true, null, Duration.ZERO);
+  }
+
+  private static final int PRUNE_AT = 100_000;
+
+  private final int maxSessionsPerUser;
+  private final int burst;
+  private final long refillNanos;
+  private final Clock clock;
+  private final Map<String, UserState> users = new HashMap<>();
+
+  private static final class UserState {
+    int sessions;
+    double tokens;
+    long lastRefillNanos;
+  }
+
+  public ConnectionLimiter(int maxSessionsPerUser, int burst, Duration refill, Clock clock) {
+    this.maxSessionsPerUser = maxSessionsPerUser;
+    this.burst = burst;
+    this.refillNanos = refill.toNanos();
+    this.clock = clock;
+  }
+
+  /** Takes a token and a session slot for {@code user}, or says why not and when to retry. */
+  public synchronized Decision tryAcquire(String user) {
+    long now = nowNanos();
+    UserState state = users.computeIfAbsent(user, u -> {
+      UserState s = new UserState();
+      s.tokens = burst;
+      s.lastRefillNanos = now;
+      return s;
+    });
+    refill(state, now);
+    if (state.sessions >= maxSessionsPerUser) {
+      return new Decision(false, "too_many_sessions", Duration.ofSeconds(5));
+    }
+    if (state.tokens < 1.0) {
+      long wait = (long) Math.ceil((1.0 - state.tokens) * refillNanos);
+      return new Decision(false, "connect_rate", Duration.ofNanos(wait));
+    }
+    state.tokens -= 1.0;
+    state.sessions++;
+    if (users.size() > PRUNE_AT) {
+      prune(now);
+    }
+    return Decision.OK;
+  }
+
+  /** Frees the session slot taken by an allowed {@link #tryAcquire}. */
+  public synchronized void release(String user) {
+    UserState state = users.get(user);
+    if (state == null) {
+      return;
+    }
+    state.sessions = Math.max(0, state.sessions - 1);
+    refill(state, nowNanos());
+    if (state.sessions == 0 && state.tokens >= burst) {
+      users.remove(user);
+    }
+  }
+
+  public synchronized int sessions(String user) {
+    UserState state = users.get(user);
+    return state == null ? 0 : state.sessions;
+  }
+
+  private void refill(UserState state, long now) {
+    long elapsed = now - state.lastRefillNanos;
+    if (elapsed > 0) {
+      state.tokens = Math.min(burst, state.tokens + (double) elapsed / refillNanos);
+      state.lastRefillNanos = now;
+    }
+  }
+
+  private void prune(long now) {
+    for (Iterator<UserState> it = users.values().iterator(); it.hasNext(); ) {
+      UserState s = it.next();
+      refill(s, now);
+      if (s.sessions == 0 && s.tokens >= burst) {
+        it.remove();
+      }
+    }
+  }
+
+  private long nowNanos() {
+    Duration d = Duration.between(java.time.Instant.EPOCH, clock.instant());
+    return d.toNanos();
+  }
+}

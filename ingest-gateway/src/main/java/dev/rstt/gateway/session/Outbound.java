@@ -1,0 +1,56 @@
+package dev.rstt.gateway.session;
+
+import org.springframework.web.reactive.socket.CloseStatus;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+/**
+ * Text frames to one app socket: a bounded queue drained by the socket as fast as the client reads. Emission
+ * is serialized here (updates, timers and the inbound loop all write). When a client reads too slowly for
+ * the queue, {@link #emit} returns false and the caller closes the socket.
+ */
+public final class Outbound {
+
+  private final Sinks.Many<String> sink;
+  private volatile CloseStatus closeStatus = CloseStatus.NORMAL;
+  private boolean finished;
+
+  public Outbound(int capacity) {
+    this.sink = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>get(capacity).get());
+  }
+
+  public Flux<String> flux() {
+    return sink.asFlux();
+  }
+
+  /** Queues a frame; false when the socket is finished or the queue is full. */
+  public synchronized boolean emit(String text) {
+    if (finished) {
+      return false;
+    }
+    return sink.tryEmitNext(text).isSuccess();
+  }
+
+  /** Queues the last frame(s) (if any) and ends the stream; the socket then closes with {@code status}. */
+  public synchronized boolean finish(CloseStatus status, String... last) {
+    if (finished) {
+      return false;
+    }
+    for (String text : last) {
+      sink.tryEmitNext(text);
+    }
+    finished = true;
+    closeStatus = status;
+    sink.tryEmitComplete();
+    return true;
+  }
+
+  public synchronized boolean finished() {
+    return finished;
+  }
+
+  public CloseStatus closeStatus() {
+    return closeStatus;
+  }
+}

@@ -1,0 +1,101 @@
+package dev.rstt.gateway.transcript;
+
+import dev.rstt.gateway.auth.AuthException;
+import dev.rstt.gateway.auth.TokenVerifier;
+import dev.rstt.gateway.config.GatewayProperties;
+import dev.rstt.gateway.updates.AppMessages;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code GET /v1/sessions/{id}/transcript}: the merged transcript of one of the caller's sessions, read from
+ * the merger's internal endpoint. A session that is unknown or belongs to someone else is 404 either way, so
+ * existence does not leak.
+ */
+@RestController
+public class TranscriptController {
+
+  private static final Logger log = LoggerFactory.getLogger(TranscriptController.class);
+  private static final Pattern ULID = Pattern.compile("[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{26}");
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final TokenVerifier verifier;
+  private final HttpClient merger;
+  private final String mergerUrl;
+
+  public TranscriptController(TokenVerifier verifier, GatewayProperties props) {
+    this.verifier = verifier;
+    this.mergerUrl = props.mergerUrl().replaceAll("/+$", "");
+    this.merger = HttpClient.create().responseTimeout(Duration.ofSeconds(10));
+  }
+
+  @GetMapping(value = "/v1/sessions/{id}/transcript", produces = MediaType.APPLICATION_JSON_VALUE)
+  public Mono<ResponseEntity<String>> transcript(@PathVariable("id") String id,
+      @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+    return Mono.fromCallable(() -> verifier.verify(authorization))
+        .subscribeOn(Schedulers.boundedElastic())
+        .flatMap(user -> ULID.matcher(id).matches() ? fetch(id, user) : Mono.just(notFound()))
+        .onErrorResume(AuthException.class, e -> Mono.just(ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+            .contentType(MediaType.APPLICATION_JSON).body(AppMessages.error(e.code(), e.getMessage(), null))));
+  }
+
+  private Mono<ResponseEntity<String>> fetch(String id, String user) {
+    return merger.get().uri(mergerUrl + "/internal/sessions/" + id + "/transcript")
+        .responseSingle((response, body) -> {
+          if (response.status().equals(HttpResponseStatus.NOT_FOUND)) {
+            return Mono.just(notFound());
+          }
+          if (response.status().code() != 200) {
+            log.warn("Merger answered {} for a transcript", response.status().code());
+            return Mono.just(badGateway());
+          }
+          return body.asString().defaultIfEmpty("").map(json -> ownedBy(json, user));
+        })
+        .onErrorResume(e -> {
+          log.warn("Merger unreachable for a transcript: {}", e.toString());
+          return Mono.just(badGateway());
+        });
+  }
+
+  private static ResponseEntity<String> ownedBy(String json, String user) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(json);
+    } catch (JacksonException e) {
+      return badGateway();
+    }
+    if (!(node instanceof ObjectNode object) || !user.equals(object.path("user_id").asString(null))) {
+      return notFound();
+    }
+    object.remove("user_id");
+    return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(JSON.writeValueAsString(object));
+  }
+
+  private static ResponseEntity<String> notFound() {
+    return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_JSON)
+        .body(AppMessages.error("not_found", "no such session", null));
+  }
+
+  private static ResponseEntity<String> badGateway() {
+    return ResponseEntity.status(HttpStatus.BAD_GATEWAY).contentType(MediaType.APPLICATION_JSON)
+        .body(AppMessages.error("merger_unavailable", "transcript store unavailable; retry later", Duration.ofSeconds(5)));
+  }
+}

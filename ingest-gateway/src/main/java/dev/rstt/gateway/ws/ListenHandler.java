@@ -1,0 +1,251 @@
+package dev.rstt.gateway.ws;
+
+import com.github.f4b6a3.ulid.UlidCreator;
+import dev.rstt.common.logging.SessionMdc;
+import dev.rstt.gateway.GatewayMetrics;
+import dev.rstt.gateway.audio.AudioFormat;
+import dev.rstt.gateway.auth.AuthException;
+import dev.rstt.gateway.auth.TokenVerifier;
+import dev.rstt.gateway.config.GatewayProperties;
+import dev.rstt.gateway.limits.ConnectionLimiter;
+import dev.rstt.gateway.session.AudioPublisher;
+import dev.rstt.gateway.session.GatewaySession;
+import dev.rstt.gateway.session.Outbound;
+import dev.rstt.gateway.session.SessionRegistry;
+import dev.rstt.gateway.updates.AppMessages;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * {@code /v4/listen}: authenticates the upgrade, validates the audio parameters, applies the reconnect-storm
+ * guard, opens a {@link GatewaySession} once Kafka acknowledged its SessionStarted, and then reads the
+ * socket one frame at a time (Reactor demand of 1), so a session over its unacked-bytes cap simply stops
+ * being read: TCP back-pressure instead of buffering.
+ */
+public final class ListenHandler implements WebSocketHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ListenHandler.class);
+
+  private final GatewayProperties props;
+  private final TokenVerifier verifier;
+  private final ConnectionLimiter limiter;
+  private final SessionRegistry registry;
+  private final AudioPublisher publisher;
+  private final GatewayMetrics metrics;
+  private final Clock clock;
+  private final Scheduler timers;
+  private final String gatewayId;
+  private final GatewaySession.Settings settings;
+
+  /** A connection refused before the session started: error JSON, then the close code. */
+  static final class Rejection extends RuntimeException {
+    final CloseStatus status;
+    final String code;
+    final Duration retryAfter;
+
+    Rejection(CloseStatus status, String code, String message, Duration retryAfter) {
+      super(message, null, false, false);
+      this.status = status;
+      this.code = code;
+      this.retryAfter = retryAfter;
+    }
+  }
+
+  private record Admission(String userId, AudioFormat format) {
+  }
+
+  public ListenHandler(GatewayProperties props, TokenVerifier verifier, ConnectionLimiter limiter,
+      SessionRegistry registry, AudioPublisher publisher, GatewayMetrics metrics, Clock clock, Scheduler timers,
+      String gatewayId) {
+    this.props = props;
+    this.verifier = verifier;
+    this.limiter = limiter;
+    this.registry = registry;
+    this.publisher = publisher;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.timers = timers;
+    this.gatewayId = gatewayId;
+    this.settings = new GatewaySession.Settings(props.chunk().maxDuration(), props.chunk().maxDelay(),
+        props.backpressure().sessionMaxUnackedBytes(), props.idleTimeout(), props.pingInterval(),
+        props.stopTimeout());
+  }
+
+  @Override
+  public Mono<Void> handle(WebSocketSession ws) {
+    Outbound out = new Outbound(props.outboundQueue());
+    metrics.socketOpened();
+    Mono<Void> outbound = ws.send(out.flux().map(ws::textMessage))
+        .onErrorResume(e -> Mono.empty())
+        .then(Mono.defer(() -> ws.isOpen() ? ws.close(out.closeStatus()) : Mono.empty()));
+    Mono<Void> control = Mono.fromCallable(() -> admit(ws))
+        .subscribeOn(Schedulers.boundedElastic()) // a JWKS fetch may block
+        .flatMap(admission -> run(ws, out, admission))
+        .onErrorResume(Rejection.class, r -> {
+          metrics.rejected(r.code);
+          log.info("Refused a connection: {} ({}), closing {}", r.code, r.getMessage(), r.status.getCode());
+          out.finish(r.status, AppMessages.error(r.code, r.getMessage(), r.retryAfter));
+          return Mono.empty();
+        });
+    return Mono.when(outbound, control).doFinally(s -> metrics.socketClosed());
+  }
+
+  private Admission admit(WebSocketSession ws) {
+    HttpHeaders headers = ws.getHandshakeInfo().getHeaders();
+    String userId;
+    try {
+      userId = verifier.verify(headers.getFirst(HttpHeaders.AUTHORIZATION));
+    } catch (AuthException e) {
+      throw new Rejection(CloseStatus.POLICY_VIOLATION, e.code(), e.getMessage(), null);
+    }
+    AudioFormat format;
+    try {
+      format = AudioFormat.parse(query(ws.getHandshakeInfo().getUri()));
+    } catch (AudioFormat.InvalidFormatException e) {
+      throw new Rejection(CloseStatus.POLICY_VIOLATION, e.code(), e.getMessage(), null);
+    }
+    return new Admission(userId, format);
+  }
+
+  private Mono<Void> run(WebSocketSession ws, Outbound out, Admission admission) {
+    ConnectionLimiter.Decision decision = limiter.tryAcquire(admission.userId());
+    if (!decision.allowed()) {
+      throw new Rejection(CloseStatus.SERVICE_OVERLOAD, decision.reason(),
+          "too many connections for this user; retry later", decision.retryAfter());
+    }
+    out.emit(AppMessages.serviceStatus("initiating", "Service Starting", null));
+    String sessionId = UlidCreator.getMonotonicUlid().toString();
+    GatewaySession session = new GatewaySession(sessionId, admission.userId(), admission.format(), gatewayId,
+        settings, publisher, metrics, out, clock, timers);
+    session.onForceClose(status -> ws.close(status).subscribe(null, e -> { }));
+    registry.add(session);
+    return Mono.fromFuture(session::start)
+        .timeout(props.kafkaConnectTimeout())
+        .then(Mono.defer(() -> {
+          try (SessionMdc mdc = SessionMdc.of(sessionId)) {
+            log.info("Session started: {} {} Hz x{} {}", admission.format().codec().wireName(),
+                admission.format().sampleRate(), admission.format().channels(), admission.format().language());
+          }
+          out.emit(AppMessages.sessionStarted(sessionId));
+          out.emit(AppMessages.serviceStatus("stt_initiating", "STT Service Starting", null));
+          return readLoop(ws, session);
+        }))
+        .onErrorResume(e -> !(e instanceof Rejection), e -> {
+          try (SessionMdc mdc = SessionMdc.of(sessionId)) {
+            log.warn("Kafka did not acknowledge SessionStarted ({}): closing 1013",
+                e instanceof TimeoutException ? "timeout " + props.kafkaConnectTimeout() : e.toString());
+          }
+          metrics.rejected("kafka_unavailable");
+          session.abandon();
+          out.finish(CloseStatus.SERVICE_OVERLOAD.withReason("kafka unavailable"),
+              AppMessages.error("kafka_unavailable", "the service cannot store audio right now; retry later",
+                  Duration.ofSeconds(10)));
+          return Mono.empty();
+        })
+        .doFinally(signal -> {
+          registry.remove(session);
+          limiter.release(admission.userId());
+        });
+  }
+
+  private Mono<Void> readLoop(WebSocketSession ws, GatewaySession session) {
+    Duration tick = tickPeriod();
+    Disposable ticker = Flux.interval(tick, tick, timers).subscribe(t -> session.tick());
+    return ws.receive()
+        .concatMap(message -> onMessage(session, message), 0)
+        .onErrorResume(e -> {
+          try (SessionMdc mdc = SessionMdc.of(session.id())) {
+            log.info("Socket read ended with {}", e.toString());
+          }
+          if (String.valueOf(e.getMessage()).contains("Max frame length")) {
+            metrics.rejected("frame_too_large");
+          }
+          return Mono.empty();
+        })
+        .then()
+        .doFinally(signal -> {
+          ticker.dispose();
+          session.onSocketClosed();
+        });
+  }
+
+  private Mono<Void> onMessage(GatewaySession session, WebSocketMessage message) {
+    session.touch();
+    switch (message.getType()) {
+      case BINARY -> {
+        int size = message.getPayload().readableByteCount();
+        if (size > props.maxFrameBytes()) {
+          metrics.rejected("frame_too_large");
+          session.terminate("error", CloseStatus.TOO_BIG_TO_PROCESS.withReason("frame too large"),
+              AppMessages.error("frame_too_large", "a frame is limited to " + props.maxFrameBytes() + " bytes", null));
+          return Mono.empty();
+        }
+        if (size <= 2) {
+          metrics.keepalive();
+          return Mono.empty();
+        }
+        byte[] bytes = new byte[size];
+        message.getPayload().read(bytes);
+        return session.onAudio(bytes);
+      }
+      case TEXT -> {
+        session.onText(message.getPayloadAsText());
+        return Mono.empty();
+      }
+      default -> {
+        return Mono.empty();
+      }
+    }
+  }
+
+  private Duration tickPeriod() {
+    Duration shortest = props.pingInterval().compareTo(props.idleTimeout()) < 0 ? props.pingInterval()
+        : props.idleTimeout();
+    long ms = Math.max(10, Math.min(1000, shortest.toMillis() / 4));
+    return Duration.ofMillis(ms);
+  }
+
+  static Map<String, String> query(URI uri) {
+    Map<String, String> params = new HashMap<>();
+    String raw = uri.getRawQuery();
+    if (raw == null || raw.isEmpty()) {
+      return params;
+    }
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      params.putIfAbsent(key, value);
+    }
+    return params;
+  }
+
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
+  }
+}
