@@ -1,0 +1,64 @@
+package dev.rstt.batch.worker;
+
+import dev.rstt.batch.chunking.AudioBuffer;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.TreeSet;
+
+/** What the worker holds for one session: its buffer, its unfinished chunks and the statuses waiting on them. */
+final class SessionState {
+
+  /** A status that leaves only after every chunk cut before it was acknowledged. */
+  static final class PendingStatus {
+    final String status;
+    final long barrier;
+    final RecordRef ref;
+    final Double degradedDurationS;
+    final Long atOffsetSamples;
+    boolean sent;
+
+    PendingStatus(String status, long barrier, RecordRef ref, Double degradedDurationS, Long atOffsetSamples) {
+      this.status = status;
+      this.barrier = barrier;
+      this.ref = ref;
+      this.degradedDurationS = degradedDurationS;
+      this.atOffsetSamples = atOffsetSamples;
+    }
+  }
+
+  final String sessionId;
+  final PartitionLedger ledger;
+  String userId;
+  String language = "en";
+  int sampleRate;
+  int channels = 1;
+  AudioBuffer<RecordRef> buffer;
+  /** Session-timeline sample just past the last audio accepted; -1 before any. */
+  long nextSample = -1;
+  /** First degraded sample of the open episode, or -1. */
+  long episodeStartSample = -1;
+  long lastAudioAtMs;
+  long lastActivityMs;
+  long nextChunkSeq;
+  final TreeSet<Long> outstandingChunks = new TreeSet<>();
+  final Deque<PendingStatus> statuses = new ArrayDeque<>();
+  boolean ended;
+
+  SessionState(String sessionId, PartitionLedger ledger) {
+    this.sessionId = sessionId;
+    this.ledger = ledger;
+  }
+
+  int bufferedBytes() {
+    return buffer == null ? 0 : buffer.bytes();
+  }
+
+  boolean hasBufferedAudio() {
+    return buffer != null && !buffer.isEmpty();
+  }
+
+  /** Nothing buffered, in flight or waiting: the state can be forgotten. */
+  boolean isIdle() {
+    return !hasBufferedAudio() && outstandingChunks.isEmpty() && statuses.isEmpty();
+  }
+}
