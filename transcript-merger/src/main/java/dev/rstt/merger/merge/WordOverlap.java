@@ -5,6 +5,9 @@ import java.util.Objects;
 /** The dedup rule of docs/CONTRACT.md section 6.2. */
 public final class WordOverlap {
 
+  /** Seconds; absorbs binary rounding of times like 1.4 - 1.2. */
+  static final double EPSILON = 1e-9;
+
   private WordOverlap() {
   }
 
@@ -22,6 +25,6 @@ public final class WordOverlap {
       return false;
     }
     double shorter = Math.min(accepted.duration(), candidate.duration());
-    return overlap >= 0.5 * shorter;
+    return overlap + EPSILON >= 0.5 * shorter;
   }
 }

@@ -1,0 +1,80 @@
+package dev.rstt.merger;
+
+import dev.rstt.avro.SegmentsProduced;
+import dev.rstt.avro.StatusChanged;
+import dev.rstt.avro.Word;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Builders for transcript.events records in tests. */
+public final class Events {
+
+  public static final String USER = "user-1";
+
+  private Events() {
+  }
+
+  public static Word word(String text, double start, double end) {
+    return new Word(text, start, end, 1.0f);
+  }
+
+  /** A tone word ({@code w042}-style) at {@code start}, 260 ms long. */
+  public static Word tone(String text, double start) {
+    return word(text, start, start + 0.26);
+  }
+
+  public static dev.rstt.avro.Segment segment(String speaker, boolean isUser, Word... words) {
+    List<Word> list = Arrays.asList(words);
+    StringBuilder text = new StringBuilder();
+    for (Word w : list) {
+      text.append(text.length() == 0 ? "" : " ").append(w.getText());
+    }
+    int speakerId = Integer.parseInt(speaker.substring(speaker.indexOf('_') + 1));
+    return new dev.rstt.avro.Segment(text.toString(), speaker, speakerId, isUser,
+        list.get(0).getStart(), list.get(list.size() - 1).getEnd(), new ArrayList<>(list));
+  }
+
+  public static dev.rstt.avro.Segment segment(String speaker, Word... words) {
+    return segment(speaker, false, words);
+  }
+
+  public static SegmentsProduced produced(String session, String stt, long seq, dev.rstt.avro.Segment... segments) {
+    return produced(session, stt, seq, "live", "deepgram", segments);
+  }
+
+  public static SegmentsProduced produced(String session, String stt, long seq, String mode, String provider,
+      dev.rstt.avro.Segment... segments) {
+    double from = Arrays.stream(segments).mapToDouble(dev.rstt.avro.Segment::getStart).min().orElse(0);
+    double to = Arrays.stream(segments).mapToDouble(dev.rstt.avro.Segment::getEnd).max().orElse(0);
+    return SegmentsProduced.newBuilder()
+        .setSessionId(session)
+        .setUserId(USER)
+        .setSttSession(stt)
+        .setMode(mode)
+        .setSttProvider(provider)
+        .setSeq(seq)
+        .setCoveredFromSamples(Math.round(from * 16000))
+        .setCoveredToSamples(Math.round(to * 16000))
+        .setSampleRate(16000)
+        .setSegments(new ArrayList<>(Arrays.asList(segments)))
+        .setProducedAtMs(1_000L)
+        .build();
+  }
+
+  public static StatusChanged status(String session, String status) {
+    return status(session, status, Map.of());
+  }
+
+  public static StatusChanged status(String session, String status, Map<String, String> metadata) {
+    return StatusChanged.newBuilder()
+        .setSessionId(session)
+        .setUserId(USER)
+        .setStatus(status)
+        .setStatusText(null)
+        .setMetadata(metadata)
+        .setOccurredAtMs(5_000L)
+        .build();
+  }
+}
