@@ -54,7 +54,7 @@ class BatchPropertiesTest {
     });
     runner.withPropertyValues("rstt.batch.idle-flush=soon").run(ctx -> {
       assertThat(ctx).hasFailed();
-      assertThat(ctx.getStartupFailure()).hasMessageContaining("rstt.batch.idle-flush");
+      assertThat(ctx.getStartupFailure()).hasStackTraceContaining("rstt.batch.idle-flush").hasStackTraceContaining("soon");
     });
   }
 }
