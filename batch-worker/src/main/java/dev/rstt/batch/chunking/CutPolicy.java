@@ -139,6 +139,41 @@ public final class CutPolicy {
     return (long) best * w + w / 2;
   }
 
+  /**
+   * Where to cut a buffer whose session sent nothing for a while: everything when it ends in silence (or has
+   * no silence at all), otherwise in its last silence run, so a word still arriving is not cut.
+   */
+  public long idleCutPoint(byte[] pcm, long frameCount, int rate, int channels) {
+    int w = windowFrames(rate);
+    double[] rms = windows(pcm, frameCount, rate, channels);
+    if (rms.length == 0) {
+      return frameCount;
+    }
+    long tail = frameCount - (long) rms.length * w;
+    double lastRms = tail > 0
+        ? Pcm.rms(pcm, (int) ((frameCount - tail) * channels), (int) (frameCount * channels)) : rms[rms.length - 1];
+    if (lastRms < silenceRms && rms[rms.length - 1] < silenceRms) {
+      return frameCount;
+    }
+    int minRun = (int) Math.max(1, (frames(minSilence, rate) + w - 1) / w);
+    int i = rms.length - 1;
+    while (i >= 0) {
+      if (rms[i] >= silenceRms) {
+        i--;
+        continue;
+      }
+      int end = i + 1;
+      while (i >= 0 && rms[i] < silenceRms) {
+        i--;
+      }
+      int start = i + 1;
+      if (end - start >= minRun) {
+        return Math.max(1, ((long) start * w + (long) end * w) / 2);
+      }
+    }
+    return frameCount;
+  }
+
   /** Whether every full window of the audio is below the silence threshold (nothing to transcribe). */
   public boolean isSilent(byte[] pcm, long frameCount, int rate, int channels) {
     int w = windowFrames(rate);

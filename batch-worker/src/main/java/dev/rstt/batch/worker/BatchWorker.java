@@ -297,6 +297,7 @@ public final class BatchWorker implements SmartLifecycle {
       metrics.bufferedBytes.addAndGet(pcm.length - skipBytes);
       s.nextSample = to;
       s.lastAudioAtMs = now();
+      s.idleCuts = 0;
       while (true) {
         long cut = policy.cutPoint(s.buffer.data(), s.buffer.frames(), s.sampleRate, channels);
         if (cut == CutPolicy.NONE) {
@@ -541,10 +542,16 @@ public final class BatchWorker implements SmartLifecycle {
     double seconds = 0;
     for (Iterator<SessionState> it = sessions.values().iterator(); it.hasNext(); ) {
       SessionState s = it.next();
-      if (s.hasBufferedAudio() && now - s.lastAudioAtMs >= idle) {
+      if (!memoryPaused && s.hasBufferedAudio() && now - s.lastAudioAtMs >= idle) {
         try (SessionMdc mdc = SessionMdc.of(s.sessionId)) {
           log.debug("No audio for {} ms: flushing", now - s.lastAudioAtMs);
-          flush(s);
+          if (s.idleCuts++ == 0) {
+            long cut = policy.idleCutPoint(s.buffer.data(), s.buffer.frames(), s.sampleRate, s.channels);
+            makeChunk(s, s.buffer.cut(cut), "idle");
+            s.lastAudioAtMs = now;
+          } else {
+            flush(s);
+          }
         }
       }
       if (!s.statuses.isEmpty()) {
@@ -593,6 +600,8 @@ public final class BatchWorker implements SmartLifecycle {
       memoryPaused = false;
       metrics.paused = false;
       consumer.resume(consumer.paused());
+      long now = now();
+      sessions.values().forEach(s -> s.lastAudioAtMs = now); // their silence was ours, not the session's
       log.info("Buffered audio down to {} bytes: consumption resumed", metrics.bufferedBytes.get());
       return;
     }

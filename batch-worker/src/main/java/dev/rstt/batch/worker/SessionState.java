@@ -38,6 +38,8 @@ final class SessionState {
   /** First degraded sample of the open episode, or -1. */
   long episodeStartSample = -1;
   long lastAudioAtMs;
+  /** Idle cuts since the last audio: the first one keeps a trailing partial word, the second flushes all. */
+  int idleCuts;
   long lastActivityMs;
   long nextChunkSeq;
   final TreeSet<Long> outstandingChunks = new TreeSet<>();

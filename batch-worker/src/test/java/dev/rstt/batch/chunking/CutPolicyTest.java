@@ -136,4 +136,15 @@ class CutPolicyTest {
     assertThat(POLICY.isSilent(new byte[16000], 8000, 16000, 1)).isTrue();
     assertThat(POLICY.isSilent(script.pcm(), script.sampleCount(), 16000, 1)).isFalse();
   }
+
+  @Test
+  void shouldFlushAllOnIdleWhenTheBufferEndsInSilenceButKeepAWordStillArriving() {
+    ToneScript script = ToneScript.numbered(16000, 0, 4, 0, 300); // ends with 400 ms of silence
+    assertThat(POLICY.idleCutPoint(script.pcm(), script.sampleCount(), 16000, 1)).isEqualTo(script.sampleCount());
+    // the buffer ends 100 ms into the last word: cut before that word, keep it for the rest of its audio
+    ToneScript.ExpectedWord last = script.words().get(3);
+    long frames = last.startSample() + 1600;
+    long cut = POLICY.idleCutPoint(script.pcm(), frames, 16000, 1);
+    assertThat(cut).isGreaterThan(script.words().get(2).endSample()).isLessThanOrEqualTo(last.startSample());
+  }
 }
