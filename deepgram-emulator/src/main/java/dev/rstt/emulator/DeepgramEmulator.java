@@ -1,0 +1,82 @@
+package dev.rstt.emulator;
+
+import dev.rstt.emulator.internal.AdminEndpoint;
+import dev.rstt.emulator.internal.EmulatorState;
+import dev.rstt.emulator.internal.LiveEndpoint;
+import dev.rstt.emulator.internal.PrerecordedEndpoint;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * A Deepgram {@code /v1/listen} stand-in (live WebSocket and pre-recorded POST) that transcribes tone-word audio
+ * exactly and fails on command through {@code /__emulator/faults}. Non-blocking (Reactor Netty): no thread per
+ * socket. Embed it in a test with {@code DeepgramEmulator.start(EmulatorSettings.defaults().withPort(0))}.
+ */
+public final class DeepgramEmulator implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(DeepgramEmulator.class);
+
+  private final DisposableServer server;
+  private final EmulatorState state;
+
+  private DeepgramEmulator(DisposableServer server, EmulatorState state) {
+    this.server = server;
+    this.state = state;
+  }
+
+  /** Binds and starts; {@code settings.port() == 0} picks an ephemeral port. */
+  public static DeepgramEmulator start(EmulatorSettings settings) {
+    EmulatorState state = new EmulatorState(settings);
+    LiveEndpoint live = new LiveEndpoint(state);
+    PrerecordedEndpoint prerecorded = new PrerecordedEndpoint(state);
+    AdminEndpoint admin = new AdminEndpoint(state);
+    DisposableServer server = HttpServer.create()
+        .host(settings.bindAddress())
+        .port(settings.port())
+        .route(routes -> routes
+            .get("/v1/listen", live::handle)
+            .post("/v1/listen", prerecorded::handle)
+            .put("/__emulator/faults", admin::putFaults)
+            .delete("/__emulator/faults", admin::deleteFaults)
+            .get("/__emulator/faults", admin::getFaults)
+            .get("/__emulator/stats", admin::stats)
+            .get("/health", admin::health))
+        .bindNow(Duration.ofSeconds(10));
+    DeepgramEmulator emulator = new DeepgramEmulator(server, state);
+    log.info("deepgram-emulator listening on {} (idle timeout {}, max live connections {})", emulator.httpUrl(),
+        settings.idleTimeout(), settings.maxLiveConnections());
+    return emulator;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  /** {@code http://127.0.0.1:<port>}. */
+  public String httpUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  /** {@code ws://127.0.0.1:<port>}. */
+  public String wsUrl() {
+    return "ws://127.0.0.1:" + port();
+  }
+
+  public EmulatorSettings settings() {
+    return state.settings();
+  }
+
+  /** The counters of {@code GET /__emulator/stats}, for tests that embed the emulator. */
+  public Map<String, Object> stats() {
+    return state.stats().toJson();
+  }
+
+  @Override
+  public void close() {
+    server.disposeNow(Duration.ofSeconds(5));
+  }
+}

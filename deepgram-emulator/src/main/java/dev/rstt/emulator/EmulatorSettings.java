@@ -1,0 +1,96 @@
+package dev.rstt.emulator;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Immutable, validated settings of a {@link DeepgramEmulator}. Start from {@link #defaults()} and use the withers.
+ * A bad value fails construction with a message naming the key and the value.
+ *
+ * @param bindAddress               address to listen on ({@code 0.0.0.0}); URLs always name 127.0.0.1
+ * @param port                      TCP port (8090); 0 picks an ephemeral port
+ * @param idleTimeout               Deepgram's NET-0001: a live socket with no client frame for this long gets
+ *                                  Metadata and close 1011 (10 s)
+ * @param apiKeys                   accepted keys/tokens; empty = any non-blank key is accepted
+ * @param maxLiveConnections        concurrent live sockets; a handshake over it gets 429 (2000)
+ * @param maxPrerecordedConcurrency concurrent pre-recorded requests; over it 429 (100)
+ * @param maxPrerecordedBytes       largest pre-recorded body; bigger gets 413 (256 MiB)
+ * @param maxFrameBytes             largest WebSocket message accepted from a client (1 MiB)
+ */
+public record EmulatorSettings(
+    String bindAddress,
+    int port,
+    Duration idleTimeout,
+    Set<String> apiKeys,
+    int maxLiveConnections,
+    int maxPrerecordedConcurrency,
+    long maxPrerecordedBytes,
+    int maxFrameBytes) {
+
+  public EmulatorSettings {
+    require(bindAddress != null && !bindAddress.isBlank(), "bind-address", bindAddress, "must not be blank");
+    require(port >= 0 && port <= 65535, "port", port, "must be 0..65535");
+    require(idleTimeout != null && !idleTimeout.isNegative() && !idleTimeout.isZero(), "idle-timeout", idleTimeout,
+        "must be positive");
+    require(apiKeys != null, "api-keys", apiKeys, "must not be null");
+    apiKeys = Set.copyOf(apiKeys);
+    require(apiKeys.stream().noneMatch(String::isBlank), "api-keys", apiKeys, "must not contain blank keys");
+    require(maxLiveConnections >= 1, "max-live-connections", maxLiveConnections, "must be at least 1");
+    require(maxPrerecordedConcurrency >= 1, "max-prerecorded-concurrency", maxPrerecordedConcurrency,
+        "must be at least 1");
+    require(maxPrerecordedBytes >= 1024, "max-prerecorded-bytes", maxPrerecordedBytes, "must be at least 1024");
+    require(maxFrameBytes >= 1024 && maxFrameBytes <= 64 * 1024 * 1024, "max-frame-bytes", maxFrameBytes,
+        "must be 1024..67108864");
+  }
+
+  public static EmulatorSettings defaults() {
+    return new EmulatorSettings("0.0.0.0", 8090, Duration.ofSeconds(10), Set.of(), 2000, 100,
+        256L * 1024 * 1024, 1024 * 1024);
+  }
+
+  public EmulatorSettings withBindAddress(String v) {
+    return new EmulatorSettings(v, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency,
+        maxPrerecordedBytes, maxFrameBytes);
+  }
+
+  public EmulatorSettings withPort(int v) {
+    return new EmulatorSettings(bindAddress, v, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency,
+        maxPrerecordedBytes, maxFrameBytes);
+  }
+
+  public EmulatorSettings withIdleTimeout(Duration v) {
+    return new EmulatorSettings(bindAddress, port, v, apiKeys, maxLiveConnections, maxPrerecordedConcurrency,
+        maxPrerecordedBytes, maxFrameBytes);
+  }
+
+  public EmulatorSettings withApiKeys(Set<String> v) {
+    return new EmulatorSettings(bindAddress, port, idleTimeout, v, maxLiveConnections, maxPrerecordedConcurrency,
+        maxPrerecordedBytes, maxFrameBytes);
+  }
+
+  public EmulatorSettings withMaxLiveConnections(int v) {
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, v, maxPrerecordedConcurrency,
+        maxPrerecordedBytes, maxFrameBytes);
+  }
+
+  public EmulatorSettings withMaxPrerecordedConcurrency(int v) {
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, v,
+        maxPrerecordedBytes, maxFrameBytes);
+  }
+
+  public EmulatorSettings withMaxPrerecordedBytes(long v) {
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections,
+        maxPrerecordedConcurrency, v, maxFrameBytes);
+  }
+
+  public EmulatorSettings withMaxFrameBytes(int v) {
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections,
+        maxPrerecordedConcurrency, maxPrerecordedBytes, v);
+  }
+
+  private static void require(boolean ok, String key, Object value, String rule) {
+    if (!ok) {
+      throw new IllegalArgumentException("Invalid emulator setting " + key + "=" + value + ": " + rule);
+    }
+  }
+}

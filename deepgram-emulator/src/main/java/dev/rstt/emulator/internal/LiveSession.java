@@ -1,0 +1,413 @@
+package dev.rstt.emulator.internal;
+
+import dev.rstt.emulator.recognizer.RecognizedWord;
+import dev.rstt.emulator.recognizer.ToneWordRecognizer;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import reactor.netty.http.websocket.WebsocketOutbound;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One live {@code /v1/listen} socket. Everything here runs on the socket's event loop (inbound frames, timers,
+ * fault notifications are handed over with {@code execute}), so there are no locks and messages keep their order.
+ * Memory per socket is bounded: the recognizer holds one tone, and unfinalized words are capped.
+ */
+public final class LiveSession implements ToneWordRecognizer.Listener {
+
+  private static final Logger log = LoggerFactory.getLogger(LiveSession.class);
+  public static final String NET0001 =
+      "Deepgram did not receive audio data or a text message within the timeout window. See https://dpgr.am/net0001";
+  public static final String DATA0000 = "DATA-0000: The payload cannot be decoded as audio.";
+  static final int MAX_UNFINALIZED = 10_000;
+  private static final int EP_MARK = 0;
+  private static final int UE_MARK = 1;
+
+  private final Channel channel;
+  private final WebsocketOutbound out;
+  private final ListenParams params;
+  private final String requestId;
+  private final EmulatorState state;
+  private final Instant created = Instant.now();
+  private final MessageDigest sha;
+
+  private boolean formatKnown;
+  private ToneWordRecognizer recognizer;
+  private int rate;
+  private int channels;
+  private double bytesPerSecond;
+  private long audioBytes;
+
+  private final List<RecognizedWord> unfinalized = new ArrayList<>();
+  private long cursor;
+  private final boolean[] sentenceStart = {true};
+  private RecognizedWord lastWord;
+  private boolean wordsSinceUtteranceEnd;
+
+  private long lastFrameNanos;
+  private ScheduledFuture<?> idleTask;
+  private ScheduledFuture<?> faultTask;
+  private boolean closed;
+
+  public LiveSession(Channel channel, WebsocketOutbound out, ListenParams params, String requestId,
+      EmulatorState state) {
+    this.channel = channel;
+    this.out = out;
+    this.params = params;
+    this.requestId = requestId;
+    this.state = state;
+    try {
+      this.sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    this.channels = params.channels();
+    if (params.encoding() != null) {
+      formatKnown = true;
+      rate = params.sampleRate() == null ? 48000 : params.sampleRate();
+      bytesPerSecond = switch (params.encoding()) {
+        case "linear16" -> 2.0 * rate * channels;
+        case "linear32" -> 4.0 * rate * channels;
+        case "mulaw", "alaw" -> 1.0 * rate * channels;
+        default -> 0; // compressed: duration unknown to the emulator
+      };
+      if (params.encoding().equals("linear16")) {
+        recognizer = newRecognizer(rate);
+      }
+    }
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  /** Called on the event loop right after the upgrade. */
+  public void start() {
+    state.register(this);
+    channel.closeFuture().addListener(f -> channel.eventLoop().execute(this::disposed));
+    lastFrameNanos = System.nanoTime();
+    armIdle(state.settings().idleTimeout().toNanos());
+    Faults f = state.faults();
+    if (f.closeAfterMs() != null) {
+      armFaultClose(f);
+    }
+    withMdc(() -> log.debug("Live socket open: model={} encoding={} sample_rate={}", params.model(),
+        params.encoding(), params.sampleRate()));
+  }
+
+  private ToneWordRecognizer newRecognizer(int sampleRate) {
+    long ep = params.endpointingMs() == ListenParams.DISABLED ? Long.MAX_VALUE
+        : (long) sampleRate * params.endpointingMs() / 1000;
+    long ue = params.utteranceEndMs() == ListenParams.DISABLED ? Long.MAX_VALUE
+        : (long) sampleRate * params.utteranceEndMs() / 1000;
+    return new ToneWordRecognizer(sampleRate, this, ep, ue);
+  }
+
+  /** An inbound frame (on the event loop; the frame is released by the caller after this returns). */
+  public void onFrame(WebSocketFrame frame) {
+    if (closed) {
+      return;
+    }
+    lastFrameNanos = System.nanoTime();
+    if (frame instanceof BinaryWebSocketFrame) {
+      ByteBuf content = frame.content();
+      if (content.readableBytes() == 0) {
+        closeStream(); // the legacy empty-frame CloseStream
+        return;
+      }
+      byte[] bytes = new byte[content.readableBytes()];
+      content.getBytes(content.readerIndex(), bytes);
+      audio(bytes);
+    } else if (frame instanceof TextWebSocketFrame text) {
+      control(text.text());
+    }
+  }
+
+  private void audio(byte[] bytes) {
+    sha.update(bytes);
+    audioBytes += bytes.length;
+    int offset = 0;
+    if (!formatKnown) {
+      int dataAt = wavDataOffset(bytes);
+      if (dataAt < 0) {
+        withMdc(() -> log.info("Live socket closing 1008: audio without encoding is not a WAV container"));
+        close(1008, DATA0000, true);
+        return;
+      }
+      formatKnown = true;
+      recognizer = newRecognizer(rate);
+      bytesPerSecond = 2.0 * rate * channels;
+      offset = dataAt;
+    }
+    if (bytesPerSecond > 0) {
+      state.stats().audioSeconds.add((bytes.length - offset) / bytesPerSecond);
+    }
+    if (recognizer != null) {
+      recognizer.feedPcm16(bytes, offset, bytes.length - offset, channels);
+    }
+  }
+
+  /** Reads rate and channels from a RIFF/WAVE header in the first frame; returns where the samples start. */
+  private int wavDataOffset(byte[] b) {
+    Wav wav = Wav.parse(b);
+    if (wav == null) {
+      return -1;
+    }
+    rate = wav.sampleRate();
+    channels = wav.channels();
+    return wav.dataOffset();
+  }
+
+  private void control(String text) {
+    String type;
+    try {
+      JsonNode node = Json.MAPPER.readTree(text);
+      JsonNode t = node.get("type");
+      type = t == null || !t.isString() ? "" : t.stringValue();
+    } catch (RuntimeException e) {
+      type = "";
+    }
+    switch (type) {
+      case "KeepAlive" -> { }
+      case "Finalize" -> finalizeNow();
+      case "CloseStream" -> closeStream();
+      default -> withMdc(() -> log.debug("Ignoring text message of unknown type '{}'", text.length() > 40
+          ? text.substring(0, 40) : text));
+    }
+  }
+
+  private void finalizeNow() {
+    if (recognizer == null || state.faults().stalled()) {
+      return;
+    }
+    long pos = recognizer.position();
+    long inProgress = recognizer.inProgressStart();
+    long end = inProgress >= 0 ? inProgress : pos;
+    if (end > cursor) {
+      sendFinal(end, false, true, false);
+    }
+  }
+
+  private void closeStream() {
+    if (state.faults().stalled()) {
+      return; // a stalled server does not answer
+    }
+    if (recognizer != null) {
+      recognizer.finish();
+      long pos = recognizer.position();
+      if (pos > cursor) {
+        sendFinal(pos, true, false, true);
+      }
+    }
+    withMdc(() -> log.debug("Live socket CloseStream: {} bytes of audio", audioBytes));
+    close(1000, null, true);
+  }
+
+  // --- recognizer callbacks -------------------------------------------------------------------
+
+  @Override
+  public void onWord(RecognizedWord word, long positionSamples) {
+    state.stats().wordsRecognized.incrementAndGet();
+    if (unfinalized.size() >= MAX_UNFINALIZED) {
+      unfinalized.remove(0);
+    }
+    unfinalized.add(word);
+    lastWord = word;
+    wordsSinceUtteranceEnd = true;
+    if (params.interimResults() && !state.faults().stalled()) {
+      boolean[] start = {sentenceStart[0]};
+      send(results(cursor, positionSamples, Transcripts.words(unfinalized, params, false, start, false), false, false,
+          false));
+    }
+  }
+
+  @Override
+  public void onSoundStart(long startSample) {
+    if (params.vadEvents() && !state.faults().stalled()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("type", "SpeechStarted");
+      m.put("channel", List.of(0, 1));
+      m.put("timestamp", (double) startSample / rate);
+      send(m);
+    }
+  }
+
+  @Override
+  public void onSilenceMark(int index, long positionSamples) {
+    if (index == EP_MARK) {
+      if (!unfinalized.isEmpty() && !state.faults().stalled()) {
+        long inProgress = recognizer.inProgressStart();
+        sendFinal(inProgress >= 0 ? inProgress : positionSamples, true, false, true);
+      }
+    } else if (index == UE_MARK && wordsSinceUtteranceEnd && lastWord != null && !state.faults().stalled()) {
+      wordsSinceUtteranceEnd = false;
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("type", "UtteranceEnd");
+      m.put("channel", List.of(0, 1));
+      m.put("last_word_end", lastWord.end());
+      send(m);
+    }
+  }
+
+  // --- messages ------------------------------------------------------------------------------
+
+  private void sendFinal(long endSample, boolean speechFinal, boolean fromFinalize, boolean endsSentence) {
+    List<Map<String, Object>> words = Transcripts.words(unfinalized, params, false, sentenceStart, endsSentence);
+    send(results(cursor, endSample, words, true, speechFinal, fromFinalize));
+    unfinalized.clear();
+    cursor = endSample;
+  }
+
+  private Map<String, Object> results(long from, long to, List<Map<String, Object>> words, boolean isFinal,
+      boolean speechFinal, boolean fromFinalize) {
+    Map<String, Object> alt = new LinkedHashMap<>();
+    alt.put("transcript", Transcripts.transcript(words));
+    alt.put("confidence", Transcripts.confidence(words));
+    alt.put("words", words);
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("request_id", requestId);
+    meta.put("model_info", Transcripts.modelInfo(params));
+    meta.put("model_uuid", params.modelUuid());
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", "Results");
+    m.put("channel_index", List.of(0, 1));
+    m.put("duration", (double) (to - from) / rate);
+    m.put("start", (double) from / rate);
+    m.put("is_final", isFinal);
+    m.put("speech_final", speechFinal);
+    m.put("channel", Map.of("alternatives", List.of(alt)));
+    m.put("metadata", meta);
+    m.put("from_finalize", fromFinalize);
+    state.stats().resultsSent.incrementAndGet();
+    return m;
+  }
+
+  private Map<String, Object> metadata() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", "Metadata");
+    m.put("transaction_key", "deprecated");
+    m.put("request_id", requestId);
+    m.put("sha256", HexFormat.of().formatHex(sha.digest()));
+    m.put("created", Transcripts.created(created));
+    m.put("duration", bytesPerSecond > 0 ? audioBytes / bytesPerSecond : 0.0);
+    m.put("channels", channels);
+    if (audioBytes > 0) {
+      m.put("models", List.of(params.modelUuid()));
+      m.put("model_info", Map.of(params.modelUuid(), Transcripts.modelInfo(params)));
+    }
+    return m;
+  }
+
+  private void send(Map<String, Object> message) {
+    if (!closed) {
+      channel.writeAndFlush(new TextWebSocketFrame(Json.write(message)));
+    }
+  }
+
+  // --- timers and closing --------------------------------------------------------------------
+
+  private void armIdle(long delayNanos) {
+    idleTask = channel.eventLoop().schedule(this::idleCheck, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void idleCheck() {
+    if (closed) {
+      return;
+    }
+    long idle = state.settings().idleTimeout().toNanos();
+    long since = System.nanoTime() - lastFrameNanos;
+    if (since >= idle) {
+      state.stats().liveIdleClosed.incrementAndGet();
+      withMdc(() -> log.info("Live socket idle for {} ms: NET-0001, closing 1011", since / 1_000_000));
+      close(1011, NET0001, true);
+    } else {
+      armIdle(idle - since);
+    }
+  }
+
+  /** A PUT or DELETE of the faults (any thread). */
+  void faultsChanged(Faults f) {
+    channel.eventLoop().execute(() -> {
+      if (faultTask != null) {
+        faultTask.cancel(false);
+        faultTask = null;
+      }
+      if (f.closeAfterMs() != null) {
+        armFaultClose(f);
+      }
+    });
+  }
+
+  private void armFaultClose(Faults f) {
+    long generation = f.generation();
+    int code = f.live().closeCodeOrDefault();
+    faultTask = channel.eventLoop().schedule(() -> {
+      if (!closed && state.faults().generation() == generation) {
+        state.stats().liveFaultClosed.incrementAndGet();
+        withMdc(() -> log.info("Live socket closed by injected fault with code {}", code));
+        close(code, "Emulated fault: close_after_ms=" + f.closeAfterMs(), false);
+      }
+    }, f.closeAfterMs(), TimeUnit.MILLISECONDS);
+  }
+
+  private void close(int code, String reason, boolean metadataFirst) {
+    if (closed) {
+      return;
+    }
+    if (metadataFirst && !state.faults().stalled()) {
+      send(metadata());
+    }
+    closed = true;
+    cancelTimers();
+    if (code == 1006) {
+      channel.close(); // abnormal closure: no close frame at all
+    } else {
+      out.sendClose(code, reason).subscribe(null, e -> channel.close());
+    }
+  }
+
+  private void cancelTimers() {
+    if (idleTask != null) {
+      idleTask.cancel(false);
+    }
+    if (faultTask != null) {
+      faultTask.cancel(false);
+    }
+  }
+
+  private void disposed() {
+    closed = true;
+    cancelTimers();
+    state.unregister(this);
+    withMdc(() -> log.debug("Live socket closed after {} bytes of audio", audioBytes));
+  }
+
+  private void withMdc(Runnable r) {
+    String prev = MDC.get("session_id");
+    MDC.put("session_id", requestId);
+    try {
+      r.run();
+    } finally {
+      if (prev == null) {
+        MDC.remove("session_id");
+      } else {
+        MDC.put("session_id", prev);
+      }
+    }
+  }
+}
