@@ -1,0 +1,146 @@
+package dev.rstt.stt;
+
+import dev.rstt.schemas.Topics;
+import dev.rstt.stt.config.SttProperties;
+import dev.rstt.stt.deepgram.DeepgramLiveClient;
+import dev.rstt.stt.internal.Breakers;
+import dev.rstt.stt.internal.SttEngine;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the engine: its consumer and producers, the Deepgram client and the deepgram-live breaker. */
+@Configuration(proxyBeanMethods = false)
+public class SttWorkerConfiguration {
+
+  @Bean(destroyMethod = "close")
+  HttpClient deepgramHttpClient(SttProperties props) {
+    return HttpClient.newBuilder().connectTimeout(props.deepgram().connectTimeout()).build();
+  }
+
+  @Bean
+  DeepgramLiveClient deepgramLiveClient(HttpClient deepgramHttpClient, SttProperties props) {
+    SttProperties.Deepgram dg = props.deepgram();
+    return new DeepgramLiveClient(deepgramHttpClient, dg.baseUrl(), dg.effectiveKey(), dg.model(), dg.endpointing(),
+        dg.connectTimeout());
+  }
+
+  @Bean
+  CircuitBreakerRegistry sttCircuitBreakerRegistry(SttProperties props, MeterRegistry meters) {
+    CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(Breakers.config(props.breaker()));
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
+    return registry;
+  }
+
+  @Bean
+  CircuitBreaker deepgramLiveBreaker(CircuitBreakerRegistry sttCircuitBreakerRegistry) {
+    return sttCircuitBreakerRegistry.circuitBreaker(Breakers.NAME);
+  }
+
+  @Bean
+  EngineLifecycle sttEngine(SttProperties props, Topics topics, KafkaProperties kafka, DeepgramLiveClient client,
+      CircuitBreaker deepgramLiveBreaker, MeterRegistry meters) {
+    Map<String, Object> consumerProps = kafka.buildConsumerProperties();
+    consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, props.groupId());
+    consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    consumerProps.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    consumerProps.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
+    consumerProps.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
+        new ByteArrayDeserializer());
+    KafkaProducer<String, SpecificRecord> degraded = producer(kafka, topics.audioDegraded().valueSerde().serializer(),
+        "degraded");
+    KafkaProducer<String, SpecificRecord> events = producer(kafka,
+        topics.transcriptEvents().valueSerde().serializer(), "events");
+    KafkaProducer<String, byte[]> deadLetters = producer(kafka, new ByteArraySerializer(), "dlt");
+    SttEngine engine = new SttEngine(props, topics, consumer, degraded, events, deadLetters, client,
+        deepgramLiveBreaker, meters, Clock.systemUTC());
+    return new EngineLifecycle(engine, degraded, events, deadLetters);
+  }
+
+  private static <V> KafkaProducer<String, V> producer(KafkaProperties kafka, Serializer<V> values, String name) {
+    Map<String, Object> p = kafka.buildProducerProperties();
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    p.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+    p.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "stt-worker-" + name + "-" + java.util.UUID.randomUUID());
+    return new KafkaProducer<>(p, new StringSerializer(), values);
+  }
+
+  @Bean
+  HealthIndicator sttEngineHealth(EngineLifecycle sttEngine) {
+    return () -> sttEngine.isRunning() ? Health.up().build()
+        : Health.down().withDetail("engine", "not running").build();
+  }
+
+  /** Runs the engine on its own thread from start to stop. */
+  public static final class EngineLifecycle implements SmartLifecycle {
+    private final SttEngine engine;
+    private final AutoCloseable[] producers;
+    private Thread thread;
+
+    EngineLifecycle(SttEngine engine, AutoCloseable... producers) {
+      this.engine = engine;
+      this.producers = producers;
+    }
+
+    @Override
+    public synchronized void start() {
+      if (thread == null) {
+        thread = new Thread(engine, "stt-engine");
+        thread.start();
+      }
+    }
+
+    @Override
+    public synchronized void stop() {
+      if (thread == null) {
+        return;
+      }
+      engine.stop();
+      try {
+        thread.join(15_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      for (AutoCloseable p : producers) {
+        try {
+          p.close();
+        } catch (Exception ignored) {
+          // shutting down
+        }
+      }
+      thread = null;
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+      return thread != null && (engine.isRunning() || thread.isAlive());
+    }
+  }
+}

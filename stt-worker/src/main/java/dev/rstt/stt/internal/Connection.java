@@ -1,0 +1,45 @@
+package dev.rstt.stt.internal;
+
+import dev.rstt.stt.deepgram.LiveConnection;
+import java.util.ArrayDeque;
+
+/** One live Deepgram connection of a session (its own stt_session). Touched only by the engine thread. */
+final class Connection {
+
+  /** A final's cursor waiting for its SegmentsProduced to be acknowledged. */
+  static final class CursorAck {
+    final long cursor;
+    boolean acked;
+
+    CursorAck(long cursor) {
+      this.cursor = cursor;
+    }
+  }
+
+  final String sttSession;
+  final boolean recovery;
+  final long attemptNanos;
+  LiveConnection socket;
+  boolean open;
+  /** Session-timeline sample of the first sample sent on this connection. */
+  long startSamples;
+  /** Last final cursor received (session samples). */
+  long cursor;
+  /** Highest cursor whose SegmentsProduced (and every earlier one) is acknowledged. */
+  long ackedCursor;
+  final ArrayDeque<CursorAck> acks = new ArrayDeque<>();
+  long nextSeq;
+  long sentEnd;
+  long lastSentNanos;
+  long lastReceivedNanos;
+  long lastFinalizeNanos;
+  boolean closeStreamSent;
+  long closeDeadlineNanos;
+  boolean closedNormally;
+
+  Connection(String sttSession, boolean recovery, long attemptNanos) {
+    this.sttSession = sttSession;
+    this.recovery = recovery;
+    this.attemptNanos = attemptNanos;
+  }
+}
