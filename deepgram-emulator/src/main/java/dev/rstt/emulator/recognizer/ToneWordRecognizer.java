@@ -102,7 +102,7 @@ public final class ToneWordRecognizer {
     if (!pending.isEmpty()) {
       return pending.get(0)[1];
     }
-    return inRun ? runStart : -1;
+    return inRun ? Math.max(0, runStart - 1) : -1;
   }
 
   /** Sample just after the last loud sample, or -1 if nothing was heard yet. */
@@ -228,7 +228,8 @@ public final class ToneWordRecognizer {
       pending.clear();
       return;
     }
-    pending.add(new long[] {symbol, runStart, lastActiveEnd});
+    // Sample 0 of every tone is sin(0) + sin(0) = 0, so the tone began one sample before its first loud one.
+    pending.add(new long[] {symbol, Math.max(0, runStart - 1), lastActiveEnd});
     if (pending.size() == 4) {
       StringBuilder text = new StringBuilder("w");
       for (int i = 1; i < 4; i++) {
