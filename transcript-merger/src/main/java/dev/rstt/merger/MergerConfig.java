@@ -28,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * @param replacementWindow the window of {@code maxThreadReplacements}
  * @param startupTimeout how long start waits for the streams client to reach RUNNING
  * @param closeTimeout how long stop waits for the streams client to close
+ * @param instanceId stable id of this instance (e.g. the pod name) for static group membership, so a restarted
+ *     instance gets its tasks back at once instead of after the session timeout; blank means dynamic membership
  */
 @Validated
 @ConfigurationProperties("rstt.merger")
@@ -44,27 +46,33 @@ public record MergerConfig(
     @DefaultValue("3") @Min(0) @Max(1000) int maxThreadReplacements,
     @DefaultValue("10m") @NotNull @DurationMin(seconds = 1) Duration replacementWindow,
     @DefaultValue("60s") @NotNull @DurationMin(seconds = 1) Duration startupTimeout,
-    @DefaultValue("30s") @NotNull @DurationMin(seconds = 1) Duration closeTimeout) {
+    @DefaultValue("30s") @NotNull @DurationMin(seconds = 1) Duration closeTimeout,
+    @DefaultValue("") @Pattern(regexp = "[A-Za-z0-9._-]*") String instanceId) {
 
   /** Every default, for tests and tools that build a topology without Spring. */
   public static MergerConfig defaults() {
     return new MergerConfig("transcript-merger", "/tmp/rstt-merger", "localhost:8083", Duration.ofHours(1),
         Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofMillis(100), 1, 3, Duration.ofMinutes(10),
-        Duration.ofSeconds(60), Duration.ofSeconds(30));
+        Duration.ofSeconds(60), Duration.ofSeconds(30), "");
   }
 
   public MergerConfig withApplicationId(String id, String dir) {
     return new MergerConfig(id, dir, applicationServer, retention, abandonedRetention, expiryInterval,
-        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout);
+        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, instanceId);
   }
 
   public MergerConfig withRetention(Duration finished, Duration abandoned, Duration interval) {
     return new MergerConfig(applicationId, stateDir, applicationServer, finished, abandoned, interval,
-        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout);
+        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, instanceId);
+  }
+
+  public MergerConfig withInstanceId(String id) {
+    return new MergerConfig(applicationId, stateDir, applicationServer, retention, abandonedRetention, expiryInterval,
+        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, id);
   }
 
   public MergerConfig withApplicationServer(String hostPort) {
     return new MergerConfig(applicationId, stateDir, hostPort, retention, abandonedRetention, expiryInterval,
-        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout);
+        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, instanceId);
   }
 }

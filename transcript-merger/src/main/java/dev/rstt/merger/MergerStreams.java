@@ -79,7 +79,8 @@ public class MergerStreams implements SmartLifecycle {
   public void stop() {
     KafkaStreams client = streams;
     if (client != null) {
-      boolean closed = client.close(config.closeTimeout());
+      // Leave the group so the next instance gets the tasks at once, not after the session timeout.
+      boolean closed = client.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(config.closeTimeout()));
       log.info("Kafka Streams closed{}", closed ? "" : " (timed out after " + config.closeTimeout() + ")");
       if (metrics != null) {
         metrics.close();

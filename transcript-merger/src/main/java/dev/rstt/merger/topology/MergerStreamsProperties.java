@@ -3,6 +3,7 @@ package dev.rstt.merger.topology;
 import dev.rstt.merger.MergerConfig;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -32,6 +33,9 @@ public final class MergerStreamsProperties {
     p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
         Integer.toString(replicationFactor >= 3 ? 2 : 1));
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MergerTopology.MAX_STATE_BYTES + 65536);
+    if (!config.instanceId().isBlank()) {
+      p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.instanceId());
+    }
     return p;
   }
 }
