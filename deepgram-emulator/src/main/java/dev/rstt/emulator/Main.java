@@ -18,6 +18,9 @@ public final class Main {
   }
 
   public static void main(String[] args) throws InterruptedException {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "deepgram-emulator-logback.xml");
+    }
     EmulatorSettings settings;
     try {
       settings = settings(args, System.getenv());
