@@ -15,6 +15,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -44,10 +45,10 @@ public class TranscriptController {
   private final WebClient client;
 
   public TranscriptController(MergerStreams merger, dev.rstt.merger.MergerConfig config,
-      WebClient.Builder clients) {
+      ObjectProvider<WebClient.Builder> clients) {
     this.merger = merger;
     this.self = HostInfo.buildFromEndpoint(config.applicationServer());
-    this.client = clients.build();
+    this.client = clients.getIfAvailable(WebClient::builder).build();
   }
 
   @GetMapping(path = "/internal/sessions/{id}/transcript", produces = MediaType.APPLICATION_JSON_VALUE)
