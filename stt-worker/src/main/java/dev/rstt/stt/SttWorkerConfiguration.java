@@ -34,7 +34,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class SttWorkerConfiguration {
 
-  @Bean(destroyMethod = "close")
+  @Bean(destroyMethod = "")
   HttpClient deepgramHttpClient(SttProperties props) {
     return HttpClient.newBuilder().connectTimeout(props.deepgram().connectTimeout()).build();
   }

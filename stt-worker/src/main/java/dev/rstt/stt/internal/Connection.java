@@ -36,6 +36,9 @@ final class Connection {
   boolean closeStreamSent;
   long closeDeadlineNanos;
   boolean closedNormally;
+  long openedNanos;
+  /** Whether the breaker was told this attempt's outcome (success once the socket proved to work). */
+  boolean outcomeReported;
 
   Connection(String sttSession, boolean recovery, long attemptNanos) {
     this.sttSession = sttSession;

@@ -337,6 +337,10 @@ public final class SttEngine implements Runnable {
   }
 
   private void closeSocket(Connection c) {
+    if (!c.outcomeReported) {
+      c.outcomeReported = true;
+      breaker.releasePermission();
+    }
     if (c.socket != null) {
       c.socket.abort();
     }
@@ -554,13 +558,15 @@ public final class SttEngine implements Runnable {
   private void onConnectResult(Session s, Connection c, LiveConnection socket, Throwable error) {
     long took = now() - c.attemptNanos;
     Throwable cause = error == null ? null : unwrap(error);
-    if (cause == null) {
-      breaker.onSuccess(took, TimeUnit.NANOSECONDS);
-    } else {
+    if (cause != null && !c.outcomeReported) {
+      c.outcomeReported = true;
       breaker.onError(took, TimeUnit.NANOSECONDS, cause);
     }
     if (s.dropped || s.connection != c) {
       if (socket != null) {
+        if (!c.outcomeReported) {
+          reportSuccess(c); // the handshake worked; the session no longer needs it
+        }
         socket.abort();
       }
       return;
@@ -573,9 +579,9 @@ public final class SttEngine implements Runnable {
     c.open = true;
     liveSockets.incrementAndGet();
     long now = now();
+    c.openedNanos = now;
     c.lastReceivedNanos = now;
     c.lastSentNanos = now;
-    s.failures = 0;
     s.permanentLogged = false;
     if (s.mode == Session.Mode.CONNECTING) {
       try (SessionMdc mdc = SessionMdc.of(s.id, c.sttSession)) {
@@ -635,6 +641,11 @@ public final class SttEngine implements Runnable {
       s.connection = null;
       closeSocket(c);
     }
+  }
+
+  private void reportSuccess(Connection c) {
+    c.outcomeReported = true;
+    breaker.onSuccess(now() - c.attemptNanos, TimeUnit.NANOSECONDS);
   }
 
   private static boolean contiguous(List<Session.Chunk> chunks, long end) {
@@ -756,6 +767,10 @@ public final class SttEngine implements Runnable {
       return;
     }
     c.lastReceivedNanos = now();
+    if (!c.outcomeReported) {
+      reportSuccess(c);
+      s.failures = 0;
+    }
     long to = Segments.toSessionSamples(c.startSamples, result.cursor(), s.sampleRate);
     long from = c.cursor;
     if (to < from) {
@@ -823,6 +838,9 @@ public final class SttEngine implements Runnable {
       liveSockets.decrementAndGet();
     }
     if (c.closeStreamSent && code == 1000) {
+      if (!c.outcomeReported) {
+        reportSuccess(c);
+      }
       c.closedNormally = true;
       maybeCompleteLive(s, c);
     } else {
@@ -855,7 +873,10 @@ public final class SttEngine implements Runnable {
       return;
     }
     socketDeaths.increment();
-    breaker.onError(0, TimeUnit.NANOSECONDS, DeepgramException.socketDied(reason + ": " + detail));
+    // a death before the socket proved itself fails the attempt; a later one is reported explicitly
+    c.outcomeReported = true;
+    breaker.onError(now() - c.attemptNanos, TimeUnit.NANOSECONDS,
+        DeepgramException.socketDied(reason + ": " + detail));
     s.failures++;
     try (SessionMdc mdc = SessionMdc.of(s.id, c.sttSession)) {
       log.info("Live socket dead: {} ({})", reason, detail);
@@ -1073,6 +1094,10 @@ public final class SttEngine implements Runnable {
         handleDeath(s, c, "close_timeout", "no close within " + props.closeTimeout());
       }
       return;
+    }
+    if (!c.outcomeReported && now - c.openedNanos >= props.stallTimeout().toNanos()) {
+      reportSuccess(c); // alive and not stalled for a stall-timeout: the attempt succeeded
+      s.failures = 0;
     }
     if (now - c.lastSentNanos >= props.keepaliveInterval().toNanos()) {
       c.socket.keepAlive();
