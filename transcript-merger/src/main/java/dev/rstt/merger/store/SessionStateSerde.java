@@ -71,12 +71,30 @@ public final class SessionStateSerde implements Serde<SessionTranscript> {
     }
   }
 
+  /**
+   * A word's stt_session is almost always its segment's: stored as null then, and an unset one (only possible
+   * after a None+set combine) as the empty string.
+   */
+  private static String compact(String word, String segment) {
+    if (java.util.Objects.equals(word, segment)) {
+      return null;
+    }
+    return word == null ? "" : word;
+  }
+
+  private static String expand(String stored, String segment) {
+    if (stored == null) {
+      return segment;
+    }
+    return stored.isEmpty() ? null : stored;
+  }
+
   static SessionState toState(SessionTranscript t) {
     List<StoredSegment> segments = new ArrayList<>(t.segments().size());
     for (Segment s : t.segments()) {
       List<StoredWord> words = new ArrayList<>(s.words().size());
       for (Word w : s.words()) {
-        words.add(new StoredWord(w.text(), w.start(), w.end(), w.sttSession()));
+        words.add(new StoredWord(w.text(), w.start(), w.end(), compact(w.sttSession(), s.sttSession())));
       }
       segments.add(new StoredSegment(s.id(), s.sttSession(), s.sttProvider(), s.speaker(), s.speakerId(),
           s.isUser(), s.personId(), s.start(), s.end(), s.text(), words));
@@ -109,7 +127,7 @@ public final class SessionStateSerde implements Serde<SessionTranscript> {
     for (StoredSegment g : s.getSegments()) {
       List<Word> words = new ArrayList<>(g.getWords().size());
       for (StoredWord w : g.getWords()) {
-        words.add(new Word(w.getText(), w.getStart(), w.getEnd(), w.getSttSession()));
+        words.add(new Word(w.getText(), w.getStart(), w.getEnd(), expand(w.getSttSession(), g.getSttSession())));
       }
       segments.add(new Segment(g.getId(), g.getSttSession(), g.getSttProvider(), g.getSpeaker(), g.getSpeakerId(),
           g.getIsUser(), g.getPersonId(), g.getStart(), g.getEnd(), g.getText(), words));

@@ -93,7 +93,7 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
         return;
       }
       if (stored == null) {
-        log.info("Session opened");
+        log.info("Session opened (first event applied)");
       }
       transcripts.put(sessionId, transcript);
       Long deadline = now + (transcript.complete() ? config.retention() : config.abandonedRetention()).toMillis();

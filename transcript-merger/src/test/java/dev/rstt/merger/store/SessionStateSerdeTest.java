@@ -22,6 +22,8 @@ class SessionStateSerdeTest {
     SessionTranscript original = new SessionTranscript(S);
     original.apply(status(S, "ready"), 10);
     original.apply(produced(S, "live", 0, segment("SPEAKER_0", tone("w001", 1.0), tone("w002", 1.4))), 20);
+    // An unset stt_session combines into the live segment: its word keeps "unset" through the round trip.
+    original.apply(produced(S, "", 7, segment("SPEAKER_0", tone("w009", 1.75))), 25);
     original.apply(status(S, "stt_degraded", Map.of("batch_mode", "true")), 30);
     original.apply(produced(S, "", 0, "batch", "deepgram", segment("SPEAKER_1", true, tone("w003", 9.0))), 40);
 
@@ -29,9 +31,11 @@ class SessionStateSerdeTest {
     assertThat(SessionStateSerde.toState(copy)).isEqualTo(SessionStateSerde.toState(original));
     assertThat(copy.statuses().get(1).metadata()).containsEntry("batch_mode", "true");
     assertThat(copy.segments().get(1).sttSession()).isNull();
+    assertThat(copy.segments().get(0).words()).extracting(w -> w.sttSession())
+        .containsExactly("live", "live", null);
 
     // The same next event yields the same update on both.
-    var next = produced(S, "live", 1, segment("SPEAKER_0", tone("w004", 1.8)));
+    var next = produced(S, "live", 1, segment("SPEAKER_0", tone("w004", 2.2)));
     SessionUpdate a = original.apply(next, 50).orElseThrow();
     SessionUpdate b = copy.apply(next, 50).orElseThrow();
     assertThat(b).isEqualTo(a);
