@@ -1,0 +1,80 @@
+package dev.rstt.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rstt.emulator.internal.BadRequestException;
+import dev.rstt.emulator.internal.Faults;
+import dev.rstt.emulator.internal.ListenParams;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SettingsAndParsingTest {
+
+  @Test
+  void shouldDefaultAndValidateSettingsNamingKeyAndValue() {
+    EmulatorSettings d = EmulatorSettings.defaults();
+    assertThat(d.port()).isEqualTo(8090);
+    assertThat(d.idleTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(d.apiKeys()).isEmpty();
+    assertThat(d.maxLiveConnections()).isEqualTo(2000);
+    assertThatThrownBy(() -> d.withPort(70000)).hasMessageContaining("port=70000");
+    assertThatThrownBy(() -> d.withIdleTimeout(Duration.ZERO)).hasMessageContaining("idle-timeout=PT0S");
+    assertThatThrownBy(() -> d.withApiKeys(Set.of(" "))).hasMessageContaining("api-keys");
+    assertThatThrownBy(() -> d.withMaxLiveConnections(0)).hasMessageContaining("max-live-connections=0");
+  }
+
+  @Test
+  void shouldReadCommandLineOverEnvironment() {
+    EmulatorSettings s = Main.settings(new String[] {"--port", "9001", "--idle-timeout=750ms"},
+        Map.of("EMULATOR_PORT", "9000", "EMULATOR_API_KEYS", "a, b", "EMULATOR_IDLE_TIMEOUT", "3s"));
+    assertThat(s.port()).isEqualTo(9001);
+    assertThat(s.idleTimeout()).isEqualTo(Duration.ofMillis(750));
+    assertThat(s.apiKeys()).containsExactlyInAnyOrder("a", "b");
+    assertThat(Main.settings(new String[0], Map.of("EMULATOR_PORT", "9000")).port()).isEqualTo(9000);
+    assertThatThrownBy(() -> Main.settings(new String[] {"--port", "x"}, Map.of())).hasMessageContaining("port=x");
+    assertThatThrownBy(() -> Main.settings(new String[] {"--nope", "1"}, Map.of())).hasMessageContaining("--nope");
+  }
+
+  @Test
+  void shouldParseTheWorkersQueryStringsAndRejectBadValues() {
+    ListenParams live = ListenParams.parse("/v1/listen?model=nova-3&language=en&encoding=linear16&sample_rate=16000"
+        + "&channels=1&interim_results=false&punctuate=true&diarize=true&endpointing=100&no_delay=true&x=y");
+    assertThat(live.sampleRate()).isEqualTo(16000);
+    assertThat(live.endpointingMs()).isEqualTo(100);
+    assertThat(live.diarize()).isTrue();
+    assertThat(live.punctuated()).isTrue();
+    ListenParams defaults = ListenParams.parse("/v1/listen");
+    assertThat(defaults.endpointingMs()).isEqualTo(10);
+    assertThat(defaults.language()).isEqualTo("en");
+    assertThat(ListenParams.parse("/v1/listen?endpointing=false").endpointingMs()).isEqualTo(ListenParams.DISABLED);
+    assertThat(ListenParams.parse("/v1/listen?smart_format=true&utterances=true").punctuated()).isTrue();
+    for (String bad : new String[] {"diarize=1", "encoding=mp3", "encoding=linear16", "sample_rate=abc",
+        "channels=0", "endpointing=-5", "language=english!", "utt_split=x", "utterance_end_ms=soon"}) {
+      assertThatThrownBy(() -> ListenParams.parse("/v1/listen?" + bad)).as(bad)
+          .isInstanceOf(BadRequestException.class).hasMessageStartingWith("Invalid query string.");
+    }
+  }
+
+  @Test
+  void shouldParseFaultsWithEveryFieldOptional() {
+    Faults f = Faults.parse("{\"live\":{\"handshake_status\":503,\"close_after_ms\":2000,\"close_code\":1011,"
+        + "\"stall\":false},\"prerecorded\":{\"status\":503,\"delay_ms\":0}}");
+    assertThat(f.handshakeStatus()).isEqualTo(503);
+    assertThat(f.closeAfterMs()).isEqualTo(2000L);
+    assertThat(f.stalled()).isFalse();
+    assertThat(f.prerecordedStatus()).isEqualTo(503);
+    Faults healthy = Faults.parse("{\"live\":{\"handshake_status\":null},\"prerecorded\":null}");
+    assertThat(healthy.live()).isNull();
+    assertThat(healthy.prerecorded()).isNull();
+    assertThat(Faults.parse("").live()).isNull();
+    assertThat(Faults.parse("{\"live\":{\"close_after_ms\":5}}").live().closeCodeOrDefault()).isEqualTo(1011);
+    assertThatThrownBy(() -> Faults.parse("{\"live\":{\"handshake_status\":200}}"))
+        .hasMessageContaining("live.handshake_status");
+    assertThatThrownBy(() -> Faults.parse("{\"live\":{\"close_code\":1005}}")).hasMessageContaining("1005");
+    assertThatThrownBy(() -> Faults.parse("{\"live\":{\"stall\":\"yes\"}}")).hasMessageContaining("live.stall");
+    assertThatThrownBy(() -> Faults.parse("[1]")).isInstanceOf(BadRequestException.class);
+  }
+}
