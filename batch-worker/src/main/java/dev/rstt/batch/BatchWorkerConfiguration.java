@@ -3,6 +3,7 @@ package dev.rstt.batch;
 import dev.rstt.batch.deepgram.PrerecordedClient;
 import dev.rstt.batch.deepgram.ResilientTranscriber;
 import dev.rstt.batch.worker.BatchWorker;
+import dev.rstt.batch.worker.BatchWorkerHealth;
 import dev.rstt.common.kafka.KafkaFactories;
 import dev.rstt.schemas.Topics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -98,5 +99,10 @@ public class BatchWorkerConfiguration {
     consumer.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
     return new BatchWorker(props, topics.audioDegraded(), topics.transcriptEvents().name(), consumer,
         transcriptEventsTemplate, deadLetterTemplate, transcriber, clock, meters);
+  }
+
+  @Bean
+  BatchWorkerHealth batchWorkerHealthIndicator(BatchWorker batchWorker) {
+    return new BatchWorkerHealth(batchWorker);
   }
 }

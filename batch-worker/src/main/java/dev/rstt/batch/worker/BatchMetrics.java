@@ -16,6 +16,7 @@ final class BatchMetrics {
   static final String LATENCY = "rstt.batch.prerecorded.latency";
   static final String BACKLOG_AGE = "rstt.batch.backlog.age.seconds";
   static final String PAUSED = "rstt.batch.consumption.paused";
+  static final String PAUSES = "rstt.batch.consumption.pauses";
   static final String DUPLICATES = "rstt.batch.records.duplicate";
 
   final AtomicLong bufferedBytes = new AtomicLong();
@@ -46,6 +47,10 @@ final class BatchMetrics {
   void chunk(String outcome) {
     Counter.builder(CHUNKS).description("Batch chunks by outcome").tag("outcome", outcome).register(meters)
         .increment();
+  }
+
+  void pause() {
+    Counter.builder(PAUSES).description("Times consumption paused at the memory cap").register(meters).increment();
   }
 
   void latency(Duration d) {

@@ -92,6 +92,8 @@ public final class BatchWorker implements SmartLifecycle {
   private long backlogCounter;
   private int inFlight;
   private boolean memoryPaused;
+  private long lastPauseLogMs = Long.MIN_VALUE / 2;
+  private static final long PAUSE_LOG_INTERVAL_MS = 30_000;
 
   private volatile boolean running;
   private Thread thread;
@@ -587,7 +589,13 @@ public final class BatchWorker implements SmartLifecycle {
       memoryPaused = true;
       metrics.paused = true;
       consumer.pause(consumer.assignment());
-      log.info("Memory cap reached ({} bytes buffered): consumption paused", metrics.bufferedBytes.get());
+      metrics.pause();
+      if (now() - lastPauseLogMs >= PAUSE_LOG_INTERVAL_MS) {
+        lastPauseLogMs = now();
+        log.info("Memory cap reached ({} bytes buffered): consumption paused", metrics.bufferedBytes.get());
+      } else {
+        log.debug("Memory cap reached ({} bytes buffered): consumption paused", metrics.bufferedBytes.get());
+      }
     }
   }
 
@@ -602,7 +610,7 @@ public final class BatchWorker implements SmartLifecycle {
       consumer.resume(consumer.paused());
       long now = now();
       sessions.values().forEach(s -> s.lastAudioAtMs = now); // their silence was ours, not the session's
-      log.info("Buffered audio down to {} bytes: consumption resumed", metrics.bufferedBytes.get());
+      log.debug("Buffered audio down to {} bytes: consumption resumed", metrics.bufferedBytes.get());
       return;
     }
     if (unfinished.isEmpty()) {
