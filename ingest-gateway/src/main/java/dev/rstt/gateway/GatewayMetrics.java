@@ -24,7 +24,17 @@ public final class GatewayMetrics {
     this.publishLatency = Timer.builder("rstt.gateway.publish.latency")
         .description("Time from handing a record to the producer to Kafka's acknowledgement")
         .publishPercentileHistogram().register(registry);
+    for (String reason : REJECTION_REASONS) {
+      Counter.builder("rstt.gateway.rejections").description("Sockets refused or closed by the gateway, by reason")
+          .tag("reason", reason).register(registry);
+    }
   }
+
+  /** Every reason the gateway refuses or closes a socket for, registered at zero so dashboards see them all. */
+  public static final java.util.List<String> REJECTION_REASONS = java.util.List.of("missing_token", "expired_token",
+      "invalid_token", "unsupported_codec", "unsupported_sample_rate", "unsupported_channels",
+      "unsupported_language", "too_many_sessions", "connect_rate", "kafka_unavailable", "frame_too_large",
+      "idle_timeout", "client_too_slow");
 
   public void socketOpened() {
     openSockets.incrementAndGet();

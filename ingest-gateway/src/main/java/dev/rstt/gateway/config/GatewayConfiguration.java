@@ -132,7 +132,9 @@ public class GatewayConfiguration {
   @Bean
   public WebSocketHandlerAdapter webSocketHandlerAdapter(GatewayProperties props) {
     ReactorNettyRequestUpgradeStrategy strategy = new ReactorNettyRequestUpgradeStrategy(
-        () -> WebsocketServerSpec.builder().maxFramePayloadLength(props.maxFrameBytes()));
+        // Netty refuses (1009) frames over twice the limit before buffering them; between the limit and that,
+        // the handler closes 1009 itself with an error message and a clean SessionEnded
+        () -> WebsocketServerSpec.builder().maxFramePayloadLength(2 * props.maxFrameBytes()));
     return new WebSocketHandlerAdapter(new HandshakeWebSocketService(strategy));
   }
 

@@ -49,14 +49,14 @@ public final class ConnectionLimiter {
       return s;
     });
     refill(state, now);
-    if (state.sessions >= maxSessionsPerUser) {
-      return new Decision(false, "too_many_sessions", Duration.ofSeconds(5));
-    }
     if (state.tokens < 1.0) {
       long wait = (long) Math.ceil((1.0 - state.tokens) * refillNanos);
       return new Decision(false, "connect_rate", Duration.ofNanos(wait));
     }
-    state.tokens -= 1.0;
+    state.tokens -= 1.0; // every attempt costs a token, refused ones too: a storm of retries is slowed down
+    if (state.sessions >= maxSessionsPerUser) {
+      return new Decision(false, "too_many_sessions", Duration.ofNanos(Math.max(refillNanos, 1_000_000_000L)));
+    }
     state.sessions++;
     if (users.size() > PRUNE_AT) {
       prune(now);

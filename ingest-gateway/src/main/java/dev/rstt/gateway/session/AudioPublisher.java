@@ -18,7 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * is down), never on a socket's event loop; calls are queued in order, so a session's records reach the
  * producer in the order the session published them.
  */
-public final class AudioPublisher implements AutoCloseable {
+public final class AudioPublisher implements AudioSink, AutoCloseable {
 
   private final Producer<String, SpecificRecord> producer;
   private final Topic<String, SpecificRecord> topic;
@@ -38,6 +38,7 @@ public final class AudioPublisher implements AutoCloseable {
     this.global = global;
   }
 
+  @Override
   public UnackedBudget global() {
     return global;
   }
@@ -47,6 +48,7 @@ public final class AudioPublisher implements AutoCloseable {
    *
    * @return completes when Kafka acknowledged the record, exceptionally when it could not
    */
+  @Override
   public CompletableFuture<Void> publish(String sessionId, SpecificRecord value, long bytes) {
     CompletableFuture<Void> acked = new CompletableFuture<>();
     global.acquire(bytes);

@@ -49,7 +49,7 @@ public final class GatewaySession {
   private final AudioFormat format;
   private final String gatewayId;
   private final Settings settings;
-  private final AudioPublisher publisher;
+  private final AudioSink publisher;
   private final GatewayMetrics metrics;
   private final Outbound outbound;
   private final Clock clock;
@@ -75,7 +75,7 @@ public final class GatewaySession {
   private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
   public GatewaySession(String id, String userId, AudioFormat format, String gatewayId, Settings settings,
-      AudioPublisher publisher, GatewayMetrics metrics, Outbound outbound, Clock clock, Scheduler timers) {
+      AudioSink publisher, GatewayMetrics metrics, Outbound outbound, Clock clock, Scheduler timers) {
     this.id = id;
     this.userId = userId;
     this.format = format;

@@ -176,7 +176,8 @@ public final class ListenHandler implements WebSocketHandler {
             log.info("Socket read ended with {}", e.toString());
           }
           if (String.valueOf(e.getMessage()).contains("Max frame length")) {
-            metrics.rejected("frame_too_large");
+            metrics.rejected("frame_too_large"); // Netty already closed 1009
+            session.terminate("error", CloseStatus.TOO_BIG_TO_PROCESS.withReason("frame too large"));
           }
           return Mono.empty();
         })

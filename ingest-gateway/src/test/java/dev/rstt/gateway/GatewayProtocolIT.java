@@ -1,0 +1,544 @@
+package dev.rstt.gateway;
+
+import static dev.rstt.gateway.support.UpdatesProducer.segment;
+import static dev.rstt.gateway.support.UpdatesProducer.segments;
+import static dev.rstt.gateway.support.UpdatesProducer.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.rstt.avro.SessionEnded;
+import dev.rstt.gateway.auth.DevTokenCli;
+import dev.rstt.gateway.support.AppSocket;
+import dev.rstt.gateway.support.AudioFramesReader;
+import dev.rstt.gateway.support.GatewayInstance;
+import dev.rstt.gateway.support.PublishedSession;
+import dev.rstt.gateway.support.UpdatesProducer;
+import dev.rstt.schemas.Topics;
+import dev.rstt.schemas.ValueSerdeProvider;
+import dev.rstt.testsupport.KafkaBroker;
+import dev.rstt.testsupport.ToneScript;
+import io.github.jaredmdobson.concentus.OpusApplication;
+import io.github.jaredmdobson.concentus.OpusEncoder;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The app protocol end to end, on the real broker with a real WebSocket client. */
+class GatewayProtocolIT {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Pattern ULID = Pattern.compile("[0-9A-HJKMNP-TV-Z]{26}");
+
+  private static String bootstrap;
+  private static Topics topics;
+  private static GatewayInstance gw;
+  private static AudioFramesReader frames;
+  private static UpdatesProducer merger;
+  private static HttpServer mergerHttp;
+  private static final Map<String, String> storedTranscripts = new HashMap<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    KafkaBroker broker = KafkaBroker.shared();
+    bootstrap = broker.bootstrapServers();
+    String prefix = KafkaBroker.uniquePrefix("GatewayProtocolIT");
+    topics = Topics.of(Map.of(Topics.AUDIO_FRAMES, prefix + "audio.frames", Topics.SESSION_UPDATES,
+        prefix + "session.updates"), ValueSerdeProvider.avroSingleObject());
+    mergerHttp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    mergerHttp.createContext("/internal/sessions/", exchange -> {
+      String[] parts = exchange.getRequestURI().getPath().split("/");
+      String body = storedTranscripts.get(parts[3]);
+      byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : bytes.length);
+      if (body != null) {
+        exchange.getResponseBody().write(bytes);
+      }
+      exchange.close();
+    });
+    mergerHttp.start();
+    Map<String, Object> props = new HashMap<>();
+    props.put("rstt.gateway.idle-timeout", "3s");
+    props.put("rstt.gateway.ping-interval", "300ms");
+    props.put("rstt.gateway.stop-timeout", "2s");
+    props.put("rstt.gateway.outbound-queue", "64");
+    props.put("rstt.gateway.limits.max-sessions-per-user", "2");
+    props.put("rstt.gateway.limits.connect-burst", "4");
+    props.put("rstt.gateway.limits.connect-refill", "60s");
+    props.put("rstt.gateway.backpressure.session-max-unacked-bytes", "16384");
+    props.put("rstt.gateway.merger-url", "http://127.0.0.1:" + mergerHttp.getAddress().getPort());
+    gw = GatewayInstance.start(bootstrap, prefix, "protocol-it", props, true);
+    frames = new AudioFramesReader(bootstrap, topics.audioFrames());
+    merger = new UpdatesProducer(bootstrap, topics.sessionUpdates());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (merger != null) {
+      merger.close();
+    }
+    if (frames != null) {
+      frames.close();
+    }
+    if (gw != null) {
+      gw.close();
+    }
+    if (mergerHttp != null) {
+      mergerHttp.stop(0);
+    }
+  }
+
+  private static String user() {
+    return "user-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static JsonNode json(String text) {
+    return JSON.readTree(text);
+  }
+
+  /** Checks the opening events in order and returns the session id. */
+  private static String awaitStarted(AppSocket app) {
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> app.messages().size() >= 3);
+    List<String> first = app.messages().subList(0, 3);
+    assertThat(json(first.get(0)).path("type").asString()).isEqualTo("service_status");
+    assertThat(json(first.get(0)).path("status").asString()).isEqualTo("initiating");
+    assertThat(json(first.get(1)).path("type").asString()).isEqualTo("session_started");
+    String sessionId = json(first.get(1)).path("session_id").asString();
+    assertThat(sessionId).matches(ULID);
+    assertThat(json(first.get(2)).path("status").asString()).isEqualTo("stt_initiating");
+    return sessionId;
+  }
+
+  private static AppSocket connect(String user, String query) {
+    return AppSocket.connect(gw.listenUri(query), GatewayInstance.token(user));
+  }
+
+  private static PublishedSession published(String sessionId) {
+    return PublishedSession.verify(frames.awaitSession(sessionId, PublishedSession::isEnded));
+  }
+
+  @Test
+  void shouldRunTheWholeProtocolAndPublishEveryFrameOnceInOrder() {
+    String user = user();
+    AppSocket app = connect(user, "language=en&sample_rate=16000&codec=pcm16&channels=1");
+    String session = awaitStarted(app);
+    ToneScript script = ToneScript.numbered(16000, 0, 4, 0, 200);
+    List<byte[]> sent = script.frames(10);
+    for (int i = 0; i < sent.size(); i++) {
+      app.sendBinary(sent.get(i));
+      if (i % 20 == 0) {
+        app.sendBinary(new byte[] {(byte) 0x8A, 0x00}); // keepalive: not audio
+        app.sendText("{\"type\":\"something_new\"}"); // unknown: ignored
+        app.sendText("not json at all");
+      }
+    }
+    merger.send(status(session, 1, "ready", null, Map.of(), false));
+    merger.send(segments(session, 2, false, segment("seg-1", "w000 w001", 0.2, 1.1)));
+    merger.send(segments(session, 2, false, segment("seg-1", "DUPLICATE", 0.2, 1.1))); // already delivered
+    merger.send(status(session, 3, "stt_degraded", "DG down",
+        Map.of("batch_mode", "true", "batch_interval_seconds", "30", "reason", "socket_closed"), false));
+    app.awaitMessage(m -> m.contains("stt_degraded"));
+    app.stop();
+    PublishedSession published = published(session);
+    assertThat(published.pcm()).as("every byte once, in order").isEqualTo(script.pcm());
+    assertThat(published.started().getUserId()).isEqualTo(user);
+    assertThat(published.started().getCodec()).isEqualTo("pcm16");
+    assertThat(published.started().getSessionId()).isEqualTo(session);
+    assertThat(published.ended().getReason()).isEqualTo("stop");
+    assertThat(published.maxChunkFrames()).as("chunks of at most 100 ms").isLessThanOrEqualTo(1600);
+    assertThat(published.chunks().size()).as("small frames are aggregated").isLessThan(sent.size() / 3);
+    assertThat(app.isClosed()).as("stop waits for the complete transcript").isFalse();
+    merger.send(segments(session, 4, true, segment("seg-1", "w000 w001 w002 w003", 0.2, 2.0)));
+    assertThat(app.awaitClose()).isEqualTo(1000);
+
+    List<String> msgs = app.messages();
+    assertThat(msgs).noneMatch(m -> m.contains("DUPLICATE"));
+    JsonNode ready = json(msgs.get(3));
+    assertThat(ready.path("status").asString()).isEqualTo("ready");
+    JsonNode upsert = json(msgs.get(4));
+    assertThat(upsert.isArray()).isTrue();
+    JsonNode seg = upsert.get(0);
+    assertThat(seg.path("id").asString()).isEqualTo("seg-1");
+    assertThat(seg.path("text").asString()).isEqualTo("w000 w001");
+    assertThat(seg.path("speaker").asString()).isEqualTo("SPEAKER_0");
+    assertThat(seg.path("speaker_id").asInt()).isZero();
+    assertThat(seg.path("is_user").isBoolean()).isTrue();
+    assertThat(seg.path("person_id").isNull()).isTrue();
+    assertThat(seg.path("start").asDouble()).isEqualTo(0.2);
+    assertThat(seg.path("end").asDouble()).isEqualTo(1.1);
+    assertThat(seg.path("translations").isArray()).isTrue();
+    assertThat(seg.path("speech_profile_processed").asBoolean()).isTrue();
+    assertThat(seg.path("stt_provider").asString()).isEqualTo("deepgram");
+    assertThat(seg.path("stt_session").asString()).isEqualTo("01JTESTSTTSESSION000000000");
+    JsonNode degraded = json(msgs.get(5));
+    assertThat(degraded.path("type").asString()).isEqualTo("service_status");
+    assertThat(degraded.path("status_text").asString()).isEqualTo("DG down");
+    assertThat(degraded.path("metadata").path("batch_mode").isBoolean()).isTrue();
+    assertThat(degraded.path("metadata").path("batch_mode").asBoolean()).isTrue();
+    assertThat(degraded.path("metadata").path("batch_interval_seconds").isNumber()).isTrue();
+    assertThat(degraded.path("metadata").path("batch_interval_seconds").asInt()).isEqualTo(30);
+    assertThat(degraded.path("metadata").path("reason").asString()).isEqualTo("socket_closed");
+    assertThat(json(msgs.get(msgs.size() - 1)).get(0).path("text").asString())
+        .as("the last update arrives before the close").isEqualTo("w000 w001 w002 w003");
+    assertThat(gw.metrics().count("rstt.gateway.keepalives.in")).isPositive();
+  }
+
+  @Test
+  void shouldCloseNormallyAfterStopTimeoutWhenTheTranscriptNeverCompletes() {
+    AppSocket app = connect(user(), "sample_rate=16000&codec=pcm16");
+    String session = awaitStarted(app);
+    app.sendBinary(ToneScript.numbered(16000, 5, 1, 1, 200).pcm());
+    app.stop();
+    PublishedSession published = published(session);
+    assertThat(published.ended().getReason()).isEqualTo("stop");
+    assertThat(app.awaitClose()).isEqualTo(1000);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"missing", "expired", "forged", "garbage", "basic"})
+  void shouldRefuseABadTokenWith1008AndAnErrorFirst(String kind) {
+    String user = user();
+    Clock past = Clock.fixed(Instant.now().minus(Duration.ofHours(3)), ZoneOffset.UTC);
+    String token = switch (kind) {
+      case "missing" -> null;
+      case "expired" -> DevTokenCli.token(user, dev.rstt.gateway.config.GatewayProperties.Auth.DEV_SECRET,
+          Duration.ofMinutes(5), past);
+      case "forged" -> DevTokenCli.token(user, "an-attackers-secret-that-is-long-enough-32", Duration.ofHours(1),
+          Clock.systemUTC());
+      case "garbage" -> "not.a.jwt";
+      default -> null;
+    };
+    AppSocket app;
+    if (kind.equals("basic")) {
+      app = AppSocket.connectRaw(gw.listenUri("codec=pcm16&sample_rate=16000"), "Basic dXNlcjpwYXNz");
+    } else {
+      app = AppSocket.connect(gw.listenUri("codec=pcm16&sample_rate=16000&uid=" + user), token);
+    }
+    assertThat(app.awaitClose()).isEqualTo(1008);
+    assertThat(app.messages()).hasSize(1);
+    JsonNode error = json(app.messages().get(0));
+    assertThat(error.path("type").asString()).isEqualTo("error");
+    assertThat(error.path("code").asString()).isEqualTo(switch (kind) {
+      case "missing", "basic" -> "missing_token";
+      case "expired" -> "expired_token";
+      default -> "invalid_token";
+    });
+    assertThat(error.path("message").asString()).isNotBlank();
+    assertThat(frames.drain()).noneMatch(r -> r.value().toString().contains(user));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "codec=mp3&sample_rate=16000, unsupported_codec",
+      "codec=opus&sample_rate=44100, unsupported_sample_rate",
+      "codec=pcm16&sample_rate=12345, unsupported_sample_rate",
+      "codec=pcm16&sample_rate=abc, unsupported_sample_rate",
+      "codec=pcm16&sample_rate=16000&channels=3, unsupported_channels",
+      "codec=pcm16&sample_rate=16000&channels=0, unsupported_channels",
+      "codec=pcm16&sample_rate=16000&language=%22%3Bdrop, unsupported_language"})
+  void shouldRefuseBadParametersWith1008BeforePublishingAnything(String query, String code) {
+    String user = user();
+    AppSocket app = connect(user, query);
+    assertThat(app.awaitClose()).isEqualTo(1008);
+    assertThat(app.messages()).hasSize(1);
+    assertThat(json(app.messages().get(0)).path("code").asString()).isEqualTo(code);
+    assertThat(frames.drain()).noneMatch(r -> r.value().toString().contains(user));
+  }
+
+  @Test
+  void shouldClose1009OnAFrameOver64KiBAfterPublishingEarlierAudio() {
+    AppSocket app = connect(user(), "sample_rate=16000&codec=pcm16");
+    String session = awaitStarted(app);
+    byte[] audio = ToneScript.numbered(16000, 7, 1, 0, 200).pcm();
+    app.sendBinary(audio);
+    try {
+      app.sendBinary(new byte[64 * 1024 + 1]);
+    } catch (RuntimeException ignored) {
+      // the server may already be closing
+    }
+    assertThat(app.awaitClose()).isEqualTo(1009);
+    PublishedSession published = published(session);
+    assertThat(published.pcm()).isEqualTo(audio);
+    assertThat(published.ended().getReason()).isEqualTo("error");
+    assertThat(gw.metrics().count("rstt.gateway.rejections", "reason", "frame_too_large")).isPositive();
+  }
+
+  @Test
+  void shouldEndASilentClientThatNeverSendsStopWith1001AfterTheIdleTimeout() {
+    AppSocket app = AppSocket.connect(gw.listenUri("sample_rate=16000&codec=pcm16"), GatewayInstance.token(user()),
+        false, false);
+    String session = awaitStarted(app);
+    byte[] audio = ToneScript.numbered(16000, 9, 2, 2, 200).pcm();
+    app.sendBinary(audio);
+    assertThat(app.awaitClose()).isEqualTo(1001);
+    assertThat(app.pings()).as("ping every 300 ms while idle for 3 s").isGreaterThanOrEqualTo(3);
+    PublishedSession published = published(session);
+    assertThat(published.pcm()).isEqualTo(audio);
+    assertThat(published.ended().getReason()).isEqualTo("idle_timeout");
+  }
+
+  @Test
+  void shouldKeepASessionAliveWhileTheClientAnswersPings() {
+    AppSocket app = connect(user(), "sample_rate=16000&codec=pcm16"); // answers ping with the 2-byte pong
+    awaitStarted(app);
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> app.pings() >= 14); // > 4 s > idle timeout
+    assertThat(app.isClosed()).isFalse();
+    app.closeNormally();
+  }
+
+  @Test
+  void shouldEndASessionWhoseClientDisconnectsWithoutStop() {
+    AppSocket app = connect(user(), "sample_rate=16000&codec=pcm16");
+    String session = awaitStarted(app);
+    byte[] audio = ToneScript.numbered(16000, 11, 3, 3, 150).pcm();
+    for (byte[] frame : ToneScript.numbered(16000, 11, 3, 3, 150).frames(20)) {
+      app.sendBinary(frame);
+    }
+    app.abort();
+    PublishedSession published = published(session);
+    assertThat(published.pcm()).isEqualTo(audio);
+    assertThat(published.ended().getReason()).isEqualTo("client_closed");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {8000, 12000, 16000, 24000, 48000})
+  void shouldDecodeOpusAtEveryRateAndDropUndecodablePackets(int rate) throws Exception {
+    AppSocket app = connect(user(), "sample_rate=" + rate + "&codec=opus");
+    String session = awaitStarted(app);
+    short[] samples = new short[rate]; // 1 s of two tones (tone words are not defined at 12 kHz)
+    for (int n = 0; n < samples.length; n++) {
+      samples[n] = (short) Math.round(8000 * (Math.sin(2 * Math.PI * 440 * n / rate)
+          + Math.sin(2 * Math.PI * 1000 * n / rate)));
+    }
+    OpusEncoder encoder = new OpusEncoder(rate, 1, OpusApplication.OPUS_APPLICATION_AUDIO);
+    int frame = rate / 50; // 20 ms
+    int packets = 0;
+    double before = gw.metrics().count("rstt.gateway.frames.undecodable", "codec", "opus");
+    for (int i = 0; i + frame <= samples.length; i += frame) {
+      byte[] packet = new byte[1500];
+      int len = encoder.encode(samples, i, frame, packet, 0, packet.length);
+      app.sendBinary(java.util.Arrays.copyOf(packet, len));
+      packets++;
+      if (packets == 5) {
+        app.sendBinary(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1, 2, 3, 4}); // not an Opus packet
+      }
+    }
+    app.stop();
+    PublishedSession published = published(session);
+    assertThat(published.pcm().length / 2).as("20 ms of PCM per packet").isEqualTo(packets * frame);
+    double rms = dev.rstt.common.audio.Pcm.rms(published.pcm(), 0, published.pcm().length / 2);
+    assertThat(rms).as("decoded audio is not silence").isGreaterThan(500);
+    assertThat(gw.metrics().count("rstt.gateway.frames.undecodable", "codec", "opus")).isGreaterThan(before);
+    merger.send(segments(session, 1, true));
+    assertThat(app.awaitClose()).isEqualTo(1000);
+  }
+
+  @Test
+  void shouldPassPcm8AtItsRateKeepingOddSizedFramesAligned() {
+    AppSocket app = connect(user(), ""); // omi defaults: pcm8, 8000 Hz, mono, en
+    String session = awaitStarted(app);
+    byte[] audio = ToneScript.numbered(8000, 20, 2, 0, 200).pcm();
+    Random random = new Random(7);
+    int at = 0;
+    while (at < audio.length) {
+      int size = Math.min(audio.length - at, 3 + random.nextInt(300)); // odd sizes split samples
+      app.sendBinary(java.util.Arrays.copyOfRange(audio, at, at + size));
+      at += size;
+    }
+    app.stop();
+    PublishedSession published = published(session);
+    assertThat(published.started().getSampleRate()).isEqualTo(8000);
+    assertThat(published.started().getCodec()).isEqualTo("pcm8");
+    assertThat(published.started().getLanguage()).isEqualTo("en");
+    assertThat(published.pcm()).isEqualTo(audio);
+  }
+
+  @Test
+  void shouldPublishHeldAudioWithinTheMaxDelay() {
+    AppSocket app = connect(user(), "sample_rate=16000&codec=pcm16");
+    String session = awaitStarted(app);
+    byte[] tenMs = java.util.Arrays.copyOf(ToneScript.numbered(16000, 30, 1, 0, 200).pcm(), 320);
+    app.sendBinary(tenMs);
+    // 10 ms is far below the 100 ms chunk: it must still leave within max-delay, without more audio
+    List<ConsumerRecord<String, SpecificRecord>> records = frames.awaitSession(session, v -> v.size() >= 2);
+    dev.rstt.avro.AudioChunk first = (dev.rstt.avro.AudioChunk) records.get(1).value();
+    assertThat(first.getPcm().remaining()).isEqualTo(320);
+    app.sendBinary(tenMs);
+    frames.awaitSession(session, v -> v.size() >= 3);
+    app.stop();
+    PublishedSession published = published(session);
+    assertThat(published.chunks()).hasSize(2);
+    assertThat(published.chunks().get(1).getOffsetSamples()).isEqualTo(160);
+  }
+
+  @Test
+  void shouldPauseReadingAtTheUnackedCapAndStillPublishEverything() {
+    AppSocket app = connect(user(), "sample_rate=48000&codec=pcm16&channels=2");
+    String session = awaitStarted(app);
+    byte[] audio = new byte[48000 * 4 * 3]; // 3 s of 48 kHz stereo, 19200-byte chunks > the 16 KiB cap
+    new Random(3).nextBytes(audio);
+    double before = gw.metrics().count("rstt.gateway.backpressure.pauses");
+    for (int at = 0; at < audio.length; at += 9600) {
+      app.sendBinary(java.util.Arrays.copyOfRange(audio, at, Math.min(audio.length, at + 9600)));
+    }
+    app.stop();
+    PublishedSession published = published(session);
+    assertThat(published.pcm()).isEqualTo(audio);
+    assertThat(published.started().getChannels()).isEqualTo(2);
+    assertThat(gw.metrics().count("rstt.gateway.backpressure.pauses")).isGreaterThan(before);
+  }
+
+  @Test
+  void shouldCapConcurrentSessionsAndNewConnectionsPerUser() {
+    String user = user();
+    AppSocket one = connect(user, "sample_rate=16000&codec=pcm16");
+    AppSocket two = connect(user, "sample_rate=16000&codec=pcm16");
+    awaitStarted(one);
+    awaitStarted(two);
+    AppSocket three = connect(user, "sample_rate=16000&codec=pcm16");
+    assertThat(three.awaitClose()).isEqualTo(1013);
+    JsonNode error = json(three.messages().get(0));
+    assertThat(error.path("code").asString()).isEqualTo("too_many_sessions");
+    assertThat(error.path("retry_after_seconds").asInt()).isPositive();
+    AppSocket otherUser = connect(user(), "sample_rate=16000&codec=pcm16");
+    awaitStarted(otherUser); // another user is not affected
+    one.closeNormally();
+    two.closeNormally();
+    otherUser.closeNormally();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(one::isClosed);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(two::isClosed);
+    // burst of 4 per user: three accepted or refused attempts used 3 tokens, one more is allowed, then refused
+    AppSocket four = connect(user, "sample_rate=16000&codec=pcm16");
+    awaitStarted(four);
+    four.closeNormally();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(four::isClosed);
+    AppSocket five = connect(user, "sample_rate=16000&codec=pcm16");
+    assertThat(five.awaitClose()).isEqualTo(1013);
+    assertThat(json(five.messages().get(0)).path("code").asString()).isEqualTo("connect_rate");
+  }
+
+  @Test
+  void shouldCloseAClientThatReadsTooSlowlyWithoutHarmingAnotherSession() {
+    AppSocket slow = AppSocket.connect(gw.listenUri("sample_rate=16000&codec=pcm16"), GatewayInstance.token(user()),
+        true, true);
+    slow.read(3);
+    String slowSession = awaitStarted(slow);
+    AppSocket fine = connect(user(), "sample_rate=16000&codec=pcm16");
+    String fineSession = awaitStarted(fine);
+    slow.sendBinary(ToneScript.numbered(16000, 40, 1, 0, 200).pcm());
+    String big = "w".repeat(16 * 1024);
+    double before = gw.metrics().count("rstt.gateway.rejections", "reason", "client_too_slow");
+    for (int i = 1; i <= 1200; i++) {
+      merger.sendAsync(segments(slowSession, i, false, segment("s" + i, big, i, i + 1)));
+    }
+    merger.flush();
+    merger.send(segments(fineSession, 1, false, segment("f1", "w001", 0.1, 0.4)));
+    fine.awaitMessage(m -> m.contains("\"f1\""));
+    Awaitility.await().atMost(Duration.ofSeconds(60))
+        .until(() -> gw.metrics().count("rstt.gateway.rejections", "reason", "client_too_slow") > before);
+    slow.read(Long.MAX_VALUE);
+    assertThat(slow.awaitClose()).isIn(1013, -1);
+    PublishedSession published = published(slowSession);
+    assertThat(published.ended().getReason()).isEqualTo("error");
+    // the other session still works end to end
+    fine.sendBinary(ToneScript.numbered(16000, 41, 1, 0, 200).pcm());
+    fine.stop();
+    assertThat(published(fineSession).ended().getReason()).isEqualTo("stop");
+    merger.send(segments(fineSession, 2, true));
+    assertThat(fine.awaitClose()).isEqualTo(1000);
+  }
+
+  @Test
+  void shouldServeATranscriptOnlyToItsOwner() throws Exception {
+    String owner = user();
+    String session = "01JABCDEFGHJKMNPQRSTVWXYZ0";
+    storedTranscripts.put(session, "{\"session_id\":\"" + session + "\",\"user_id\":\"" + owner + "\","
+        + "\"segments\":[{\"id\":\"a\",\"text\":\"w001\",\"speaker\":\"SPEAKER_0\",\"speaker_id\":0,"
+        + "\"is_user\":false,\"person_id\":null,\"start\":0.1,\"end\":0.4,\"stt_provider\":\"deepgram\","
+        + "\"stt_session\":\"x\"}],\"statuses\":[{\"status\":\"ready\",\"status_text\":null,\"metadata\":{}}],"
+        + "\"complete\":true}");
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> mine = http.send(HttpRequest.newBuilder(gw.http("/v1/sessions/" + session + "/transcript"))
+        .header("Authorization", "Bearer " + GatewayInstance.token(owner)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(mine.statusCode()).isEqualTo(200);
+    JsonNode body = json(mine.body());
+    assertThat(body.has("user_id")).isFalse();
+    assertThat(body.path("session_id").asString()).isEqualTo(session);
+    assertThat(body.path("segments").get(0).path("text").asString()).isEqualTo("w001");
+    assertThat(body.path("statuses").get(0).path("status").asString()).isEqualTo("ready");
+    assertThat(body.path("complete").asBoolean()).isTrue();
+
+    HttpResponse<String> someoneElse = http.send(HttpRequest.newBuilder(
+            gw.http("/v1/sessions/" + session + "/transcript"))
+        .header("Authorization", "Bearer " + GatewayInstance.token(user())).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(
+            gw.http("/v1/sessions/01JZZZZZZZZZZZZZZZZZZZZZZZ/transcript"))
+        .header("Authorization", "Bearer " + GatewayInstance.token(owner)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(someoneElse.statusCode()).isEqualTo(404);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(someoneElse.body()).isEqualTo(unknown.body()); // existence does not leak
+    HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(
+        gw.http("/v1/sessions/" + session + "/transcript")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void shouldExposeMetricsAndHealth() throws Exception {
+    AppSocket app = connect(user(), "sample_rate=16000&codec=pcm16");
+    awaitStarted(app);
+    app.sendBinary(new byte[640]);
+    HttpClient http = HttpClient.newHttpClient();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+      String prom = http.send(HttpRequest.newBuilder(gw.http("/actuator/prometheus")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      return prom.contains("rstt_gateway_sockets_open") && prom.contains("rstt_gateway_frames_in_total")
+          && prom.contains("rstt_gateway_bytes_in_total") && prom.contains("rstt_gateway_publish_latency_seconds")
+          && prom.contains("rstt_gateway_rejections_total");
+    });
+    assertThat(gw.metrics().openSockets()).isPositive();
+    HttpResponse<String> health = http.send(HttpRequest.newBuilder(gw.http("/actuator/health")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(json(health.body()).path("status").asString()).isEqualTo("UP");
+    app.closeNormally();
+  }
+
+  static byte[] concat(List<byte[]> parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    parts.forEach(out::writeBytes);
+    return out.toByteArray();
+  }
+
+  static List<byte[]> split(byte[] data, int size) {
+    List<byte[]> out = new ArrayList<>();
+    for (int at = 0; at < data.length; at += size) {
+      out.add(java.util.Arrays.copyOfRange(data, at, Math.min(data.length, at + size)));
+    }
+    return out;
+  }
+}
