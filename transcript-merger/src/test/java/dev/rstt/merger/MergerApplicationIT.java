@@ -7,6 +7,7 @@ import static dev.rstt.merger.Events.word;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rstt.merger.topology.MergerTopology;
 import dev.rstt.schemas.Topics;
 import dev.rstt.testsupport.KafkaBroker;
 import java.io.IOException;
@@ -15,52 +16,77 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The whole service on a real broker: topics created, streams running, transcript reads and actuator over HTTP. */
-@SpringBootTest(classes = MergerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
-@DirtiesContext // close Kafka Streams before the JVM's shutdown hooks stop the shared broker
+/**
+ * The whole service on a real broker, twice: two merger instances share the work (one partition each); a
+ * transcript read sent to either instance is answered, by the instance holding the session or forwarded to it;
+ * the JSON has the fields the gateway relies on; health and prometheus are exposed.
+ */
 class MergerApplicationIT {
 
+  static {
+    InProcessBrokerExit.keepJvmAlive();
+  }
+
   static final KafkaBroker BROKER = KafkaBroker.shared();
-  static final String PREFIX = KafkaBroker.uniquePrefix("MergerApplicationIT");
-  static final int PORT = freePort();
-  static final String S = "01SESSIONAPP00000000000001";
-
-  @Autowired
-  Topics topics;
-
+  final String prefix = KafkaBroker.uniquePrefix("MergerApplicationIT");
   final HttpClient http = HttpClient.newHttpClient();
   final JsonMapper json = JsonMapper.builder().build();
 
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    registry.add("server.port", () -> PORT);
-    registry.add("spring.kafka.bootstrap-servers", BROKER::bootstrapServers);
-    registry.add("rstt.topics.audio-frames", () -> PREFIX + "audio.frames");
-    registry.add("rstt.topics.audio-degraded", () -> PREFIX + "audio.degraded");
-    registry.add("rstt.topics.transcript-events", () -> PREFIX + "transcript.events");
-    registry.add("rstt.topics.session-updates", () -> PREFIX + "session.updates");
-    registry.add("rstt.topics.partitions", () -> 2);
-    registry.add("rstt.merger.application-id", () -> PREFIX + "merger");
-    registry.add("rstt.merger.state-dir", () -> Path.of("target", "it-state", PREFIX).toAbsolutePath().toString());
-    registry.add("rstt.merger.application-server", () -> "localhost:" + PORT);
-    registry.add("rstt.merger.instance-id", () -> "app-it");
+  private ConfigurableApplicationContext start(int port, String instance) {
+    return new SpringApplicationBuilder(MergerApplication.class).run(
+        "--server.port=" + port,
+        "--spring.kafka.bootstrap-servers=" + BROKER.bootstrapServers(),
+        "--rstt.topics.audio-frames=" + prefix + "audio.frames",
+        "--rstt.topics.audio-degraded=" + prefix + "audio.degraded",
+        "--rstt.topics.transcript-events=" + prefix + "transcript.events",
+        "--rstt.topics.session-updates=" + prefix + "session.updates",
+        "--rstt.topics.partitions=2",
+        "--rstt.merger.application-id=" + prefix + "merger",
+        "--rstt.merger.state-dir=" + Path.of("target", "it-state", prefix + instance).toAbsolutePath(),
+        "--rstt.merger.application-server=localhost:" + port,
+        "--rstt.merger.instance-id=" + instance);
+  }
+
+  /** Session ids landing on partition 0 and partition 1 of a two-partition topic. */
+  private static List<String> oneSessionPerPartition() {
+    String[] found = new String[2];
+    for (int i = 0; found[0] == null || found[1] == null; i++) {
+      String id = String.format("01SESSIONFWD%014d", i);
+      int partition = Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % 2;
+      if (found[partition] == null) {
+        found[partition] = id;
+      }
+    }
+    return List.of(found[0], found[1]);
+  }
+
+  private HttpResponse<String> get(int port, String session) throws Exception {
+    return getPath(port, "/internal/sessions/" + session + "/transcript");
+  }
+
+  private HttpResponse<String> getPath(int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static int freePort() {
@@ -71,32 +97,18 @@ class MergerApplicationIT {
     }
   }
 
-  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + PORT + path))
-        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  private static int activePort(ConfigurableApplicationContext context, String session) {
+    KafkaStreams streams = context.getBean(MergerStreams.class).streams();
+    KeyQueryMetadata where = streams.queryMetadataForKey(MergerTopology.TRANSCRIPTS_STORE, session,
+        Serdes.String().serializer());
+    return where.activeHost().port();
   }
 
-  @Test
-  void shouldServeTheMergedTranscriptOverHttp() throws Exception {
-    Map<String, Object> props = new HashMap<>(BROKER.clientProperties());
-    try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
-        topics.transcriptEvents().valueSerde().serializer())) {
-      for (SpecificRecord r : new SpecificRecord[] {
-          status(S, "ready"),
-          produced(S, "01LIVE00000000000000000001", 0, segment("SPEAKER_1", word("Hello", 0.5, 0.8))),
-          produced(S, "01LIVE00000000000000000001", 1, segment("SPEAKER_1", word("world.", 0.9, 1.3))),
-          status(S, "live_finished")}) {
-        producer.send(new ProducerRecord<>(topics.transcriptEvents().name(), S, r));
-      }
-    }
-    JsonNode body = await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-      HttpResponse<String> response = get("/internal/sessions/" + S + "/transcript");
-      return response.statusCode() == 200 ? json.readTree(response.body()) : null;
-    }, b -> b != null && b.get("complete").asBoolean());
-    assertThat(body.get("session_id").asString()).isEqualTo(S);
+  private static void assertTranscript(JsonNode body, String session) {
+    assertThat(body.get("session_id").asString()).isEqualTo(session);
     assertThat(body.get("user_id").asString()).isEqualTo(Events.USER);
-    JsonNode segment = body.get("segments").get(0);
     assertThat(body.get("segments").size()).isEqualTo(1);
+    JsonNode segment = body.get("segments").get(0);
     assertThat(segment.get("text").asString()).isEqualTo("Hello world.");
     assertThat(segment.get("speaker").asString()).isEqualTo("SPEAKER_1");
     assertThat(segment.get("speaker_id").asInt()).isEqualTo(1);
@@ -106,17 +118,65 @@ class MergerApplicationIT {
     assertThat(segment.get("end").asDouble()).isEqualTo(1.3);
     assertThat(segment.get("stt_provider").asString()).isEqualTo("deepgram");
     assertThat(segment.get("stt_session").asString()).isEqualTo("01LIVE00000000000000000001");
-    assertThat(segment.has("id")).isTrue();
+    assertThat(segment.get("id").asString()).isNotBlank();
     assertThat(body.get("statuses").size()).isEqualTo(1);
     assertThat(body.get("statuses").get(0).get("status").asString()).isEqualTo("ready");
-    assertThat(body.get("statuses").get(0).has("occurred_at_ms")).isTrue();
+    assertThat(body.get("statuses").get(0).get("occurred_at_ms").asLong()).isEqualTo(5_000L);
+  }
 
-    assertThat(get("/internal/sessions/01UNKNOWN00000000000000000/transcript").statusCode()).isEqualTo(404);
-    HttpResponse<String> health = get("/actuator/health");
-    assertThat(health.statusCode()).isEqualTo(200);
-    assertThat(health.body()).contains("\"kafkaStreams\"").contains("RUNNING");
-    HttpResponse<String> prometheus = get("/actuator/prometheus");
-    assertThat(prometheus.statusCode()).isEqualTo(200);
-    assertThat(prometheus.body()).contains("rstt_merger_updates_total");
+  @Test
+  void shouldAnswerFromEitherInstanceByForwardingToTheOwner() throws Exception {
+    int portA = freePort();
+    int portB = freePort();
+    List<ConfigurableApplicationContext> apps = new ArrayList<>();
+    try {
+      apps.add(start(portA, "fwd-a"));
+      apps.add(start(portB, "fwd-b"));
+      ConfigurableApplicationContext a = apps.get(0);
+      ConfigurableApplicationContext b = apps.get(1);
+      List<String> sessions = oneSessionPerPartition();
+      // Both instances own one partition once the rebalance has settled.
+      await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() ->
+          a.getBean(MergerStreams.class).streams().state() == KafkaStreams.State.RUNNING
+              && b.getBean(MergerStreams.class).streams().state() == KafkaStreams.State.RUNNING
+              && activePort(a, sessions.get(0)) != activePort(a, sessions.get(1)));
+
+      Topics topics = a.getBean(Topics.class);
+      try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(
+          Map.<String, Object>of("bootstrap.servers", BROKER.bootstrapServers()), new StringSerializer(),
+          topics.transcriptEvents().valueSerde().serializer())) {
+        for (String s : sessions) {
+          for (SpecificRecord r : new SpecificRecord[] {
+              status(s, "ready"),
+              produced(s, "01LIVE00000000000000000001", 0, segment("SPEAKER_1", word("Hello", 0.5, 0.8))),
+              produced(s, "01LIVE00000000000000000001", 1, segment("SPEAKER_1", word("world.", 0.9, 1.3))),
+              status(s, "live_finished")}) {
+            producer.send(new ProducerRecord<>(topics.transcriptEvents().name(), s, r));
+          }
+        }
+      }
+      for (String s : sessions) {
+        for (int port : new int[] {portA, portB}) {
+          JsonNode body = await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            HttpResponse<String> response = get(port, s);
+            return response.statusCode() == 200 ? json.readTree(response.body()) : null;
+          }, r -> r != null && r.get("complete").asBoolean());
+          assertTranscript(body, s);
+        }
+      }
+      // Each instance held only one of the two sessions, so one answer of each instance was forwarded.
+      assertThat(List.of(activePort(a, sessions.get(0)), activePort(a, sessions.get(1))))
+          .containsExactlyInAnyOrder(portA, portB);
+      assertThat(get(portA, "01UNKNOWNSESSION0000000000").statusCode()).isEqualTo(404);
+      assertThat(get(portB, "01UNKNOWNSESSION0000000000").statusCode()).isEqualTo(404);
+      HttpResponse<String> health = getPath(portA, "/actuator/health");
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(health.body()).contains("\"kafkaStreams\"").contains("RUNNING");
+      HttpResponse<String> prometheus = getPath(portB, "/actuator/prometheus");
+      assertThat(prometheus.statusCode()).isEqualTo(200);
+      assertThat(prometheus.body()).contains("rstt_merger_updates_total");
+    } finally {
+      apps.forEach(ConfigurableApplicationContext::close);
+    }
   }
 }

@@ -56,6 +56,10 @@ import org.springframework.kafka.support.KafkaHeaders;
  */
 class MergerRestartIT {
 
+  static {
+    InProcessBrokerExit.keepJvmAlive();
+  }
+
   static final String LIVE = "01LIVE00000000000000000001";
   static final String LIVE_AFTER_CRASH = "01LIVE00000000000000000002";
   static final String BATCH = "01BATCH0000000000000000001";
