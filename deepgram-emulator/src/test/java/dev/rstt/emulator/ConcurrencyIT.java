@@ -27,7 +27,8 @@ class ConcurrencyIT {
     ToneScript script = ToneScript.builder(16000).silence(100).word(1, "100").silence(200).build();
     byte[] pcm = script.pcm();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    try (DeepgramEmulator emulator = DeepgramEmulator.start(EmulatorSettings.defaults().withPort(0))) {
+    try (DeepgramEmulator emulator = DeepgramEmulator.start(EmulatorSettings.defaults().withPort(0)
+        .withIdleTimeout(Duration.ofMinutes(2)))) {
       int threadsBefore = threads.getThreadCount();
       java.util.concurrent.ExecutorService clientPool = java.util.concurrent.Executors.newFixedThreadPool(4);
       HttpClient http = HttpClient.newBuilder().executor(clientPool).build();
@@ -57,7 +58,7 @@ class ConcurrencyIT {
                 }));
       }
       List<WebSocket> sockets = opening.stream().map(CompletableFuture::join).toList();
-      await().atMost(Duration.ofSeconds(20))
+      await().atMost(Duration.ofSeconds(90))
           .until(() -> ((Number) emulator.stats().get("live_open")).intValue() == SOCKETS);
       int threadsWhileOpen = threads.getThreadCount();
       // the server's event loops are a fixed handful; the JVM (client included) grows nowhere near a thread per socket
@@ -72,7 +73,7 @@ class ConcurrencyIT {
             .thenCompose(w -> w.sendText("{\"type\":\"CloseStream\"}", true)));
       }
       CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
-      await().atMost(Duration.ofSeconds(60))
+      await().atMost(Duration.ofSeconds(120))
           .alias("closed " + closed1000 + " words " + wordsHeard + " stats " + emulator.stats())
           .until(() -> closed1000.get() == SOCKETS);
       assertThat(wordsHeard.get()).isEqualTo(SOCKETS);

@@ -105,7 +105,7 @@ class FaultInjectionIT {
 
     Admin.clearFaults(emulator);
     c.sendText("{\"type\":\"Finalize\"}");
-    await().atMost(Duration.ofSeconds(3)).until(() -> c.finals().size() == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> c.finals().size() == 1);
     assertThat(c.finalWords()).extracting(w -> w.get("word").stringValue()).containsExactly("w314");
     assertThat(c.finals().get(0).get("from_finalize").booleanValue()).isTrue();
     assertThat(c.finals().get(0).get("start").doubleValue()).isZero();

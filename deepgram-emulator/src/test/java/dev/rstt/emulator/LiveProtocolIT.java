@@ -22,7 +22,7 @@ class LiveProtocolIT {
   @BeforeAll
   static void start() {
     emulator = DeepgramEmulator.start(EmulatorSettings.defaults().withPort(0)
-        .withIdleTimeout(Duration.ofMillis(800)).withApiKeys(java.util.Set.of("k1", "k2")));
+        .withApiKeys(java.util.Set.of("k1", "k2")));
   }
 
   @AfterAll
@@ -36,7 +36,7 @@ class LiveProtocolIT {
         .silence(500).build();
     LiveClient c = LiveClient.open(emulator, QUERY, "k1");
     c.sendFrames(script.frames(100));
-    await().atMost(Duration.ofSeconds(5)).until(() -> c.finals().size() == 2);
+    await().atMost(Duration.ofSeconds(15)).until(() -> c.finals().size() == 2);
     c.sendText("{\"type\":\"CloseStream\"}");
     assertThat(c.awaitClose()[0]).isEqualTo(1000);
 
@@ -77,8 +77,12 @@ class LiveProtocolIT {
 
   @Test
   void shouldCloseAnIdleSocketWith1011AndTheNet0001ReasonAfterMetadata() {
-    LiveClient c = LiveClient.open(emulator, QUERY, "k2");
-    assertThat(c.awaitClose()[0]).isEqualTo(1011);
+    LiveClient c;
+    try (DeepgramEmulator idle = DeepgramEmulator.start(emulator.settings().withPort(0)
+        .withIdleTimeout(Duration.ofMillis(800)))) {
+      c = LiveClient.open(idle, QUERY, "k2");
+      assertThat(c.awaitClose()[0]).isEqualTo(1011);
+    }
     assertThat(c.closeReason).contains("NET-0001".toLowerCase().replace("-", "")).startsWith("Deepgram did not");
     assertThat(c.ofType("Metadata")).hasSize(1);
     assertThat(c.ofType("Metadata").get(0).has("models")).isFalse();
@@ -98,7 +102,7 @@ class LiveProtocolIT {
     LiveClient c = LiveClient.open(emulator, NO_ENDPOINTING, "k1");
     c.sendAudio(java.util.Arrays.copyOfRange(pcm, 0, midSecond));
     c.sendText("{\"type\":\"Finalize\"}");
-    await().atMost(Duration.ofSeconds(5)).until(() -> c.finals().size() == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> c.finals().size() == 1);
     JsonNode first = c.finals().get(0);
     assertThat(first.get("from_finalize").booleanValue()).isTrue();
     assertThat(first.get("start").doubleValue()).isZero();
@@ -108,7 +112,7 @@ class LiveProtocolIT {
     c.sendText("{\"type\":\"Finalize\"}");
     c.sendAudio(java.util.Arrays.copyOfRange(pcm, midSecond, pcm.length));
     c.sendText("{\"type\":\"Finalize\"}");
-    await().atMost(Duration.ofSeconds(5)).until(() -> c.finals().size() == 2);
+    await().atMost(Duration.ofSeconds(15)).until(() -> c.finals().size() == 2);
     JsonNode next = c.finals().get(1);
     assertThat(next.get("start").doubleValue()).isCloseTo(second.start(), org.assertj.core.data.Offset.offset(1e-9));
     assertThat(c.finalWords()).extracting(w -> w.get("word").stringValue()).containsExactly("w111", "w222");
@@ -221,7 +225,7 @@ class LiveProtocolIT {
       assertThat(r.body()).contains("TOO_MANY_REQUESTS");
       a.sendText("{\"type\":\"CloseStream\"}");
       a.awaitClose();
-      await().atMost(Duration.ofSeconds(5)).until(() -> ((Number) small.stats().get("live_open")).intValue() == 1);
+      await().atMost(Duration.ofSeconds(15)).until(() -> ((Number) small.stats().get("live_open")).intValue() == 1);
       LiveClient c = LiveClient.open(small, QUERY, "x");
       assertThat(c.socket.isOutputClosed()).isFalse();
       assertThat(small.stats().get("live_refused")).isEqualTo(1L);
@@ -234,13 +238,19 @@ class LiveProtocolIT {
 
   @Test
   void shouldKeepTheSocketOpenOnKeepAlive() {
-    LiveClient c = LiveClient.open(emulator, QUERY, "k1");
-    // idle timeout is 800 ms here: keepalives every 200 ms keep it open for twice that, and get no reply
+    try (DeepgramEmulator idle = DeepgramEmulator.start(emulator.settings().withPort(0)
+        .withIdleTimeout(Duration.ofMillis(1000)))) {
+      keepAlive(LiveClient.open(idle, QUERY, "k1"));
+    }
+  }
+
+  private void keepAlive(LiveClient c) {
+    // idle timeout is 1 s here: keepalives every 100 ms keep it open for twice that, and get no reply
     java.util.concurrent.ScheduledExecutorService keepAlive = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
     try {
-      keepAlive.scheduleAtFixedRate(() -> c.sendText("{\"type\":\"KeepAlive\"}"), 0, 200,
+      keepAlive.scheduleAtFixedRate(() -> c.sendText("{\"type\":\"KeepAlive\"}"), 0, 100,
           java.util.concurrent.TimeUnit.MILLISECONDS);
-      await().during(Duration.ofMillis(1600)).atMost(Duration.ofSeconds(3)).until(() -> !c.closed.isDone());
+      await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(4)).until(() -> !c.closed.isDone());
     } finally {
       keepAlive.shutdownNow();
     }
