@@ -201,6 +201,35 @@ final class Harness implements AutoCloseable {
     return new GatewaySession(script);
   }
 
+  /** Writes raw bytes to audio.frames (a record no worker can decode). */
+  void sendRaw(String key, byte[] value) throws Exception {
+    Map<String, Object> p = new HashMap<>(broker.clientProperties());
+    try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(p, new StringSerializer(),
+        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      raw.send(new ProducerRecord<>(topics.audioFrames().name(), key, value)).get();
+    }
+  }
+
+  /** Records on audio.frames-dlt. */
+  List<ConsumerRecord<String, byte[]>> deadLetters() {
+    Properties p = new Properties();
+    p.putAll(broker.clientProperties());
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(topics.audioFrames().deadLetterName(), 0);
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+      c.poll(Duration.ofMillis(500)).forEach(out::add);
+      return out;
+    }
+  }
+
+  String httpGet(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
   // ------------------------------------------------------------------------------------------------------------
   // Outputs
 

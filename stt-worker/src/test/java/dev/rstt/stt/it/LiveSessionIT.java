@@ -42,9 +42,10 @@ class LiveSessionIT {
   @Test
   void shouldTranscribeAHealthySessionWordForWordAndCommitEverything() throws Exception {
     try (Harness h = new Harness("healthy", emulator, 2)) {
-      h.startWorker(Map.of());
+      ConfigurableApplicationContext worker = h.startWorker(Map.of());
       ToneScript script = Scripts.words(100, 15, 300);
       GatewaySession s = h.session(script);
+      h.sendRaw(s.id, "not an avro record".getBytes(java.nio.charset.StandardCharsets.UTF_8));
       s.start();
       s.end();
 
@@ -63,6 +64,17 @@ class LiveSessionIT {
       assertThat(h.degraded(s.id)).isEmpty();
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
           h.committedVsEnd().values().forEach(v -> assertThat(v[0]).isEqualTo(v[1])));
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(h.deadLetters()).singleElement()
+          .satisfies(r -> assertThat(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8))
+              .isEqualTo("not an avro record")));
+
+      String port = worker.getEnvironment().getProperty("local.server.port");
+      String metrics = h.httpGet("http://127.0.0.1:" + port + "/actuator/prometheus");
+      assertThat(metrics).contains("resilience4j_circuitbreaker_state{name=\"deepgram-live\",state=\"closed\"} 1.0")
+          .contains("rstt_stt_live_sockets", "rstt_stt_sessions_degraded", "rstt_stt_reroutes_total",
+              "rstt_stt_reconnects_total", "rstt_records_dead_lettered_total");
+      assertThat(metrics).containsPattern("rstt_stt_frames_sent_total(\\{[^}]*\\})? " + s.chunks.size() + ".0");
+      assertThat(h.httpGet("http://127.0.0.1:" + port + "/actuator/health")).contains("UP");
     }
   }
 
