@@ -30,6 +30,8 @@ import org.springframework.validation.annotation.Validated;
  * @param reconnectDelay first retry delay of a session whose socket died while the breaker stayed closed
  * @param batchInterval announced in stt_degraded metadata batch_interval_seconds
  * @param maxBufferedBytes audio held in memory by all sessions before consumption is paused
+ * @param sessionIdleTimeout a live session without audio (and without SessionEnded) this long has its socket
+ *     closed and its state dropped (a gateway that died without SessionEnded); later audio is taken over cold
  * @param deepgram the live API
  * @param breaker the deepgram-live circuit breaker
  */
@@ -50,6 +52,7 @@ public record SttProperties(
     @DefaultValue("2s") @NotNull @DurationRange(min = "10ms", max = "1h") Duration reconnectDelay,
     @DefaultValue("30s") @NotNull @DurationRange(min = "1s", max = "1h") Duration batchInterval,
     @DefaultValue("268435456") @Min(1048576) long maxBufferedBytes,
+    @DefaultValue("5m") @NotNull @DurationRange(min = "1s", max = "1d") Duration sessionIdleTimeout,
     @DefaultValue @NotNull @Valid Deepgram deepgram,
     @DefaultValue @NotNull @Valid Breaker breaker) {
 

@@ -61,6 +61,7 @@ final class Session {
   String language;
   long lastSeq = -1;
   long lastChunkEnd;
+  long lastAudioNanos;
   Mode mode = Mode.IDLE;
   boolean dropped;
   /** No SessionStarted seen: this worker took the session over (rebalance, crash). */
@@ -93,6 +94,7 @@ final class Session {
   Session(String id, TopicPartition partition) {
     this.id = id;
     this.partition = partition;
+    this.lastAudioNanos = System.nanoTime();
   }
 
   void format(AudioChunk c) {

@@ -431,8 +431,7 @@ public final class SttEngine implements Runnable {
       s.coldTakeover = true;
       sessions.put(s.id, s);
     }
-    if (record.getSeq() <= s.lastSeq || s.mode == Session.Mode.ENDED || s.mode == Session.Mode.CLOSING
-        || s.ended != null) {
+    if (record.getSeq() <= s.lastSeq || s.mode == Session.Mode.ENDED || s.ended != null) {
       tracked.markDone(); // a duplicate, or audio after the end: nothing to transcribe
       return;
     }
@@ -441,6 +440,7 @@ public final class SttEngine implements Runnable {
     Session.Chunk chunk = new Session.Chunk(record, tracked, Pcm.frames(record.getPcm().remaining(),
         record.getChannels()));
     s.lastChunkEnd = chunk.end;
+    s.lastAudioNanos = now();
     s.chunks.addLast(chunk);
     s.retainedBytes += chunk.bytes;
     bufferedBytes += chunk.bytes;
@@ -450,6 +450,7 @@ public final class SttEngine implements Runnable {
       case LIVE -> sendLive(s, chunk);
       case RESUMING -> tryCompleteResume(s);
       case DEGRADED, RECOVERING -> reroute(s, chunk);
+      case CLOSING -> { } // an idle close in progress: a new connection takes the held chunks after it
       default -> throw new IllegalStateException("chunk in mode " + s.mode);
     }
   }
@@ -722,7 +723,7 @@ public final class SttEngine implements Runnable {
     c.closeStreamSent = true;
     c.closeDeadlineNanos = now() + props.closeTimeout().toNanos();
     try (SessionMdc mdc = SessionMdc.of(s.id, c.sttSession)) {
-      log.info("Session ended: CloseStream sent");
+      log.info(s.ended != null ? "Session ended: CloseStream sent" : "Session idle: CloseStream sent");
     }
   }
 
@@ -860,6 +861,20 @@ public final class SttEngine implements Runnable {
       }
     }
     release(s, s.prune());
+    if (s.ended == null) {
+      // an idle close (no SessionEnded): drop the session, or reopen for audio that arrived meanwhile
+      s.connection = null;
+      Session.Chunk pending = s.firstPending();
+      if (pending != null) {
+        startInitial(s, pending.start);
+      } else {
+        try (SessionMdc mdc = SessionMdc.of(s.id, c.sttSession)) {
+          log.info("Idle session closed and dropped");
+        }
+        finishSession(s);
+      }
+      return;
+    }
     s.endHandled = true;
     try (SessionMdc mdc = SessionMdc.of(s.id, c.sttSession)) {
       log.info("Live stream closed normally");
@@ -1083,9 +1098,29 @@ public final class SttEngine implements Runnable {
       if (s.mode == Session.Mode.DEGRADED && s.recoverAtNanos > 0 && now >= s.recoverAtNanos && s.ended == null) {
         attemptRecovery(s);
       }
+      if (s.ended == null && now - s.lastAudioNanos >= props.sessionIdleTimeout().toNanos()) {
+        expireIdle(s);
+      }
     }
     degradedSessions.set(degraded);
     activeSessions.set(sessions.size());
+  }
+
+  /** A session whose gateway went quiet without SessionEnded: release its socket and memory. */
+  private void expireIdle(Session s) {
+    switch (s.mode) {
+      case LIVE -> beginClose(s);
+      case IDLE -> finishSession(s);
+      case DEGRADED -> {
+        if (s.allDone()) {
+          try (SessionMdc mdc = SessionMdc.of(s.id)) {
+            log.info("Idle degraded session dropped");
+          }
+          finishSession(s);
+        }
+      }
+      default -> { } // connecting, resuming or closing: wait for that to settle
+    }
   }
 
   private void checkSocket(Session s, Connection c, long now) {

@@ -174,6 +174,33 @@ class LiveSessionIT {
     }
   }
 
+  @Test
+  void shouldCloseAnIdleSessionAndTakeItOverColdWhenAudioReturns() throws Exception {
+    try (Harness h = new Harness("idle", emulator, 2)) {
+      ConfigurableApplicationContext worker = h.startWorker(Map.of("rstt.stt.session-idle-timeout", "2s"));
+      ToneScript script = Scripts.words(400, 16, 300);
+      GatewaySession s = h.session(script);
+      s.start();
+      int half = s.chunks.size() / 2;
+      s.sendUntil(half);
+      await().atMost(Duration.ofSeconds(20)).until(() -> h.liveWords(s.id).size() >= 4);
+      // the gateway goes quiet without SessionEnded: the socket is closed and everything read is committed
+      await().atMost(Duration.ofSeconds(15)).until(() -> gauge(worker, "rstt.stt.sessions.active") == 0
+          && gauge(worker, "rstt.stt.live.sockets") == 0);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          h.committedVsEnd().values().forEach(v -> assertThat(v[0]).isEqualTo(v[1])));
+      assertThat(h.statusNames(s.id)).containsExactly("ready");
+
+      s.end();
+      await().atMost(Duration.ofSeconds(30)).until(() -> h.statusNames(s.id).contains("live_finished"));
+      assertThat(h.liveResumed(s.id)).singleElement().satisfies(r -> {
+        assertThat(r.getColdTakeover()).isTrue();
+        assertThat(r.getResumeOffsetSamples()).isEqualTo(s.chunks.get(half).getOffsetSamples());
+      });
+      assertEveryWordExactlyOnce(script, h.liveWords(s.id), h.batchWords(s.id));
+    }
+  }
+
   static double gauge(ConfigurableApplicationContext ctx, String name) {
     return ctx.getBean(MeterRegistry.class).get(name).gauge().value();
   }
