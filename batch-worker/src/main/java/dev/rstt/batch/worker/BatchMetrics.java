@@ -16,6 +16,7 @@ final class BatchMetrics {
   static final String LATENCY = "rstt.batch.prerecorded.latency";
   static final String BACKLOG_AGE = "rstt.batch.backlog.age.seconds";
   static final String PAUSED = "rstt.batch.consumption.paused";
+  static final String CUTS = "rstt.batch.cuts";
   static final String PAUSES = "rstt.batch.consumption.pauses";
   static final String DUPLICATES = "rstt.batch.records.duplicate";
 
@@ -47,6 +48,11 @@ final class BatchMetrics {
   void chunk(String outcome) {
     Counter.builder(CHUNKS).description("Batch chunks by outcome").tag("outcome", outcome).register(meters)
         .increment();
+  }
+
+  void cut(String reason) {
+    Counter.builder(CUTS).description("Batch chunks cut, by reason (cut, flush, idle, gap, forced)")
+        .tag("reason", reason).register(meters).increment();
   }
 
   void pause() {

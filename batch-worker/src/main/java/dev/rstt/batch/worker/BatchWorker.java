@@ -285,7 +285,7 @@ public final class BatchWorker implements SmartLifecycle {
       }
       if (s.hasBufferedAudio() && from != s.buffer.endSample()) {
         log.info("Gap in degraded audio at sample {} (buffer ends at {}): cutting there", from, s.buffer.endSample());
-        flush(s);
+        flush(s, "gap");
       }
       if (s.buffer == null) {
         s.buffer = new AudioBuffer<>(s.sampleRate, channels, from);
@@ -347,8 +347,12 @@ public final class BatchWorker implements SmartLifecycle {
   // ---------------------------------------------------------------- chunks
 
   private void flush(SessionState s) {
+    flush(s, "flush");
+  }
+
+  private void flush(SessionState s, String why) {
     if (s.hasBufferedAudio()) {
-      makeChunk(s, s.buffer.cutAll(), "flush");
+      makeChunk(s, s.buffer.cutAll(), why);
     }
   }
 
@@ -368,6 +372,7 @@ public final class BatchWorker implements SmartLifecycle {
     s.outstandingChunks.add(chunk.sessionChunkSeq);
     unfinished.add(chunk);
     backlog.add(chunk);
+    metrics.cut(why);
     log.debug("{} {} ({}{})", why, chunk, frames, silent ? ", silent" : "");
   }
 
@@ -552,7 +557,7 @@ public final class BatchWorker implements SmartLifecycle {
             makeChunk(s, s.buffer.cut(cut), "idle");
             s.lastAudioAtMs = now;
           } else {
-            flush(s);
+            flush(s, "idle");
           }
         }
       }

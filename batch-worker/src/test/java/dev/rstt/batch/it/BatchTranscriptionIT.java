@@ -179,6 +179,55 @@ class BatchTranscriptionIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> h.committedTotal() == records.size() + 1);
   }
 
+  @Test
+  void shouldCloseEachEpisodeAndCutAtAGapOnTheTimeline() {
+    int rate = 16000;
+    String session = "01SESSIONEPISODES0000000001";
+    // episode 1: [2 s, 2 s + d1), live resumes; episode 2 starts later on the timeline, with a lost range inside
+    ToneScript first = ToneScript.random(new Random(31), rate, 12, 500);
+    ToneScript second = ToneScript.random(new Random(32), rate, 10, 500);
+    ToneScript third = ToneScript.random(new Random(33), rate, 10, 500);
+    long e1 = 2L * rate;
+    long resume1 = e1 + first.sampleCount();
+    long e2 = resume1 + 20L * rate;
+    long gapAt = e2 + second.sampleCount() + 3L * rate; // 3 s never rerouted: the worker must cut at the gap
+    long resume2 = gapAt + third.sampleCount();
+    List<SpecificRecord> records = new ArrayList<>(h.chunks(session, first, e1, 20, 100));
+    records.add(BatchHarness.liveResumed(session, resume1, rate, false));
+    records.addAll(h.chunks(session, second, e2, 500, 100));
+    records.addAll(h.chunks(session, third, gapAt, 800, 100));
+    records.add(BatchHarness.liveResumed(session, resume2, rate, false));
+    h.sendAll(session, records);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> h.statusesOf(session, "stt_recovered").size() == 2);
+    List<ToneScript.ExpectedWord> expected = new ArrayList<>();
+    first.words().forEach(w -> expected.add(w.shifted(e1)));
+    second.words().forEach(w -> expected.add(w.shifted(e2)));
+    third.words().forEach(w -> expected.add(w.shifted(gapAt)));
+    BatchHarness.assertWordsExactlyOnce(h.wordsOf(session), expected);
+
+    List<StatusChanged> recovered = h.statusesOf(session, "stt_recovered");
+    assertThat(recovered.get(0).getDegradedDurationS()).isCloseTo((double) first.sampleCount() / rate,
+        org.assertj.core.data.Offset.offset(0.001));
+    assertThat(recovered.get(1).getDegradedDurationS()).isCloseTo((double) (resume2 - e2) / rate,
+        org.assertj.core.data.Offset.offset(0.001));
+    assertThat(h.segmentsOf(session)).anyMatch(p -> p.getCoveredToSamples() == e2 + second.sampleCount())
+        .anyMatch(p -> p.getCoveredFromSamples() == gapAt)
+        .noneMatch(p -> p.getCoveredFromSamples() < gapAt && p.getCoveredToSamples() > e2 + second.sampleCount());
+    // each stt_recovered comes after every segment of its episode
+    List<SpecificRecord> all = h.eventsOf(session);
+    int firstRecovered = indexOf(all, "stt_recovered");
+    int lastRecovered = all.lastIndexOf(recovered.get(1));
+    for (int i = 0; i < all.size(); i++) {
+      if (all.get(i) instanceof SegmentsProduced p) {
+        assertThat(i).as("segment before the second stt_recovered").isLessThan(lastRecovered);
+        if (p.getCoveredToSamples() <= resume1) {
+          assertThat(i).as("episode 1 segment before the first stt_recovered").isLessThan(firstRecovered);
+        }
+      }
+    }
+  }
+
   private static int indexOf(List<SpecificRecord> all, String status) {
     for (int i = 0; i < all.size(); i++) {
       if (all.get(i) instanceof StatusChanged s && status.equals(s.getStatus())) {

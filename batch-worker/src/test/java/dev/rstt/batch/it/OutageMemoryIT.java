@@ -110,4 +110,39 @@ class OutageMemoryIT {
     assertThat(maxBuffered.get()).as("buffered bytes under the cap throughout").isLessThanOrEqualTo(CAP);
     await().atMost(Duration.ofSeconds(15)).until(() -> h.committedTotal() == total);
   }
+
+  @Test
+  void shouldForceACutWhenEverySessionWaitsForAudioAtTheCap() throws Exception {
+    // chunks are long and idle flush is far away: at the cap, every buffered session waits for more audio that
+    // cannot come while consumption is paused; the worker must cut the oldest buffer to make progress
+    Map<String, String> props = h.workerProperties(emulator.httpUrl());
+    props.put("rstt.batch.max-buffered", "1MB");
+    props.put("rstt.batch.min-chunk", "60s");
+    props.put("rstt.batch.max-chunk", "90s");
+    props.put("rstt.batch.idle-flush", "10m");
+    worker = h.startWorker(props);
+    int rate = 16000;
+    List<String> sessions = List.of("01SESSIONFORCED000000000001", "01SESSIONFORCED000000000002");
+    List<ToneScript> scripts = new ArrayList<>();
+    for (int i = 0; i < sessions.size(); i++) {
+      ToneScript script = ToneScript.random(new Random(77 + i), rate, 60, 600);
+      scripts.add(script);
+      List<SpecificRecord> records = new ArrayList<>(h.chunks(sessions.get(i), script, 0, 0, 100));
+      records.add(BatchHarness.sessionEnded(sessions.get(i), records.size() - 1, script.sampleCount(), rate));
+      h.sendAll(sessions.get(i), records);
+    }
+    await().atMost(Duration.ofSeconds(90)).until(() ->
+        sessions.stream().allMatch(s -> !h.statusesOf(s, "batch_finished").isEmpty()));
+    for (int i = 0; i < sessions.size(); i++) {
+      BatchHarness.assertWordsExactlyOnce(h.wordsOf(sessions.get(i)), scripts.get(i).words());
+      for (var p : h.segmentsOf(sessions.get(i))) {
+        for (ToneScript.ExpectedWord w : scripts.get(i).words()) {
+          assertThat(p.getCoveredToSamples() <= w.startSample() || p.getCoveredToSamples() >= w.endSample())
+              .as("forced cut inside %s", w.text()).isTrue();
+        }
+      }
+    }
+    assertThat(BatchHarness.counter(worker, "rstt.batch.cuts", "reason", "forced")).isPositive();
+    assertThat(BatchHarness.gauge(worker, "rstt.batch.buffered.bytes")).isZero();
+  }
 }
