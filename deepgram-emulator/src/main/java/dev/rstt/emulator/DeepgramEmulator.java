@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 
 /**
  * A Deepgram {@code /v1/listen} stand-in (live WebSocket and pre-recorded POST) that transcribes tone-word audio
@@ -22,10 +23,12 @@ public final class DeepgramEmulator implements AutoCloseable {
 
   private final DisposableServer server;
   private final EmulatorState state;
+  private final LoopResources loops;
 
-  private DeepgramEmulator(DisposableServer server, EmulatorState state) {
+  private DeepgramEmulator(DisposableServer server, EmulatorState state, LoopResources loops) {
     this.server = server;
     this.state = state;
+    this.loops = loops;
   }
 
   /** Binds and starts; {@code settings.port() == 0} picks an ephemeral port. */
@@ -34,7 +37,26 @@ public final class DeepgramEmulator implements AutoCloseable {
     LiveEndpoint live = new LiveEndpoint(state);
     PrerecordedEndpoint prerecorded = new PrerecordedEndpoint(state);
     AdminEndpoint admin = new AdminEndpoint(state);
-    DisposableServer server = HttpServer.create()
+    // Own event loops (not Reactor Netty's global ones): a Spring context closing in the same JVM disposes those.
+    LoopResources loops = LoopResources.create("deepgram-emulator", 1,
+        Math.max(2, Runtime.getRuntime().availableProcessors()), true);
+    DisposableServer server;
+    try {
+      server = bind(settings, loops, live, prerecorded, admin);
+    } catch (RuntimeException e) {
+      loops.disposeLater().block(Duration.ofSeconds(5));
+      throw e;
+    }
+    DeepgramEmulator emulator = new DeepgramEmulator(server, state, loops);
+    log.info("deepgram-emulator listening on {} (idle timeout {}, max live connections {})", emulator.httpUrl(),
+        settings.idleTimeout(), settings.maxLiveConnections());
+    return emulator;
+  }
+
+  private static DisposableServer bind(EmulatorSettings settings, LoopResources loops, LiveEndpoint live,
+      PrerecordedEndpoint prerecorded, AdminEndpoint admin) {
+    return HttpServer.create()
+        .runOn(loops)
         .host(settings.bindAddress())
         .port(settings.port())
         .route(routes -> routes
@@ -46,10 +68,6 @@ public final class DeepgramEmulator implements AutoCloseable {
             .get("/__emulator/stats", admin::stats)
             .get("/health", admin::health))
         .bindNow(Duration.ofSeconds(10));
-    DeepgramEmulator emulator = new DeepgramEmulator(server, state);
-    log.info("deepgram-emulator listening on {} (idle timeout {}, max live connections {})", emulator.httpUrl(),
-        settings.idleTimeout(), settings.maxLiveConnections());
-    return emulator;
   }
 
   public int port() {
@@ -77,6 +95,12 @@ public final class DeepgramEmulator implements AutoCloseable {
 
   @Override
   public void close() {
-    server.disposeNow(Duration.ofSeconds(5));
+    try {
+      server.disposeNow(Duration.ofSeconds(5));
+    } catch (RuntimeException e) {
+      log.warn("deepgram-emulator did not stop cleanly: {}", e.toString());
+    } finally {
+      loops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).block(Duration.ofSeconds(5));
+    }
   }
 }

@@ -63,7 +63,7 @@ class ConcurrencyIT {
       int threadsWhileOpen = threads.getThreadCount();
       // the server's event loops are a fixed handful; the JVM (client included) grows nowhere near a thread per socket
       long serverThreads = Thread.getAllStackTraces().keySet().stream()
-          .filter(t -> t.getName().startsWith("reactor-http")).count();
+          .filter(t -> t.getName().startsWith("deepgram-emulator")).count();
       assertThat(serverThreads).isLessThanOrEqualTo(Math.max(4, Runtime.getRuntime().availableProcessors()) + 1);
       assertThat(threadsWhileOpen - threadsBefore).isLessThan(30);
 
