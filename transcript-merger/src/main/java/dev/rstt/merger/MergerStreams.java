@@ -66,8 +66,10 @@ public class MergerStreams implements SmartLifecycle {
     client.start();
     try {
       if (!running.await(config.startupTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        KafkaStreams.State state = client.state();
+        stop();
         throw new IllegalStateException("Kafka Streams did not reach RUNNING within rstt.merger.startup-timeout="
-            + config.startupTimeout() + " (state " + client.state() + ")");
+            + config.startupTimeout() + " (state " + state + ")");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
