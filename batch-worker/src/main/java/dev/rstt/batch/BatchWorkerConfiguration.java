@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -82,6 +83,16 @@ public class BatchWorkerConfiguration {
   @Bean
   KafkaTemplate<String, SpecificRecord> transcriptEventsTemplate(KafkaProperties kafka, Topics topics) {
     return KafkaFactories.template(kafka, topics.transcriptEvents(), Map.of());
+  }
+
+  /** Closes the transcript producer at shutdown, after the poll loop stopped (lifecycle stops come first). */
+  @Bean
+  DisposableBean transcriptEventsProducerCloser(KafkaTemplate<String, SpecificRecord> transcriptEventsTemplate) {
+    return () -> {
+      if (transcriptEventsTemplate.getProducerFactory() instanceof DisposableBean factory) {
+        factory.destroy();
+      }
+    };
   }
 
   @Bean

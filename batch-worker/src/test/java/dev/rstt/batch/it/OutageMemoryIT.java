@@ -54,7 +54,8 @@ class OutageMemoryIT {
   @Test
   void shouldKeepMemoryFlatThroughALongOutageAndDrainTheBacklogAfter() throws Exception {
     String url = emulator.httpUrl();
-    BatchHarness.putFaults(url, "{\"prerecorded\":{\"status\":503}}");
+    // Deepgram down as a whole: live handshakes refused and pre-recorded failing
+    BatchHarness.putFaults(url, "{\"live\":{\"handshake_status\":503},\"prerecorded\":{\"status\":503}}");
     Map<String, String> props = h.workerProperties(url);
     props.put("rstt.batch.max-buffered", "1MB");
     props.put("rstt.batch.min-chunk", "20s");
@@ -97,13 +98,21 @@ class OutageMemoryIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> BatchHarness.statsField(url, "prerecorded_failed") >= 10);
     assertThat(h.committedTotal()).as("the backlog stays in Kafka").isLessThan(total / 4);
     assertThat(maxBuffered.get()).as("buffered bytes under the cap during the outage").isLessThanOrEqualTo(CAP);
+    assertThat(BatchHarness.gauge(worker, "rstt.batch.buffered.audio.seconds")).as("held audio").isPositive()
+        .isLessThanOrEqualTo(CAP / (2.0 * rate));
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> BatchHarness.gauge(worker, "rstt.batch.backlog.age.seconds") >= 1.0);
     for (String s : sessions) {
       assertThat(h.statusesOf(s, "batch_finished")).isEmpty();
     }
 
     BatchHarness.clearFaults(url);
+    long cleared = System.nanoTime();
     await().atMost(Duration.ofSeconds(180)).until(() ->
         sessions.stream().allMatch(s -> !h.statusesOf(s, "batch_finished").isEmpty()));
+    System.out.printf("Backlog of %.0f s of audio drained in %.1f s after the outage; max buffered %d bytes%n",
+        scripts.stream().mapToDouble(ToneScript::durationSeconds).sum(), (System.nanoTime() - cleared) / 1e9,
+        maxBuffered.get());
     for (int i = 0; i < sessions.size(); i++) {
       BatchHarness.assertWordsExactlyOnce(h.wordsOf(sessions.get(i)), scripts.get(i).words());
     }
