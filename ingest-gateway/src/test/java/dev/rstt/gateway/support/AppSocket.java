@@ -61,7 +61,9 @@ public final class AppSocket implements WebSocket.Listener {
 
   @Override
   public void onOpen(WebSocket webSocket) {
-    webSocket.request(manualDemand ? 0 : 1);
+    if (!manualDemand) { // request(0) is illegal: a slow reader asks later through read(n)
+      webSocket.request(1);
+    }
   }
 
   @Override

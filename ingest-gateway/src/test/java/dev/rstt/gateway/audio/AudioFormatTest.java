@@ -1,0 +1,44 @@
+package dev.rstt.gateway.audio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AudioFormatTest {
+
+  @Test
+  void shouldDefaultLikeOmi() throws Exception {
+    AudioFormat f = AudioFormat.parse(Map.of());
+    assertThat(f).isEqualTo(new AudioFormat("en", 8000, AudioFormat.Codec.PCM8, 1));
+    assertThat(f.frameBytes()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldAcceptOpusAtEveryOpusRateAndRewriteAuto() throws Exception {
+    for (int rate : new int[] {8000, 12000, 16000, 24000, 48000}) {
+      AudioFormat f = AudioFormat.parse(Map.of("codec", "opus", "sample_rate", "" + rate, "channels", "2",
+          "language", "auto"));
+      assertThat(f.sampleRate()).isEqualTo(rate);
+      assertThat(f.language()).isEqualTo("multi");
+      assertThat(f.bytesPerSecond()).isEqualTo(rate * 4L);
+    }
+  }
+
+  @Test
+  void shouldRejectEachBadParameterWithItsCode() {
+    assertCode(Map.of("codec", "aac"), "unsupported_codec");
+    assertCode(Map.of("codec", "opus", "sample_rate", "44100"), "unsupported_sample_rate");
+    assertCode(Map.of("codec", "pcm16", "sample_rate", "7999"), "unsupported_sample_rate");
+    assertCode(Map.of("sample_rate", "16k"), "unsupported_sample_rate");
+    assertCode(Map.of("channels", "3"), "unsupported_channels");
+    assertCode(Map.of("channels", "x"), "unsupported_channels");
+    assertCode(Map.of("language", "en US"), "unsupported_language");
+  }
+
+  private static void assertCode(Map<String, String> query, String code) {
+    assertThatThrownBy(() -> AudioFormat.parse(query)).isInstanceOfSatisfying(
+        AudioFormat.InvalidFormatException.class, e -> assertThat(e.code()).isEqualTo(code));
+  }
+}

@@ -1,0 +1,99 @@
+package dev.rstt.gateway.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.rstt.gateway.config.GatewayProperties;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TokenVerifierTest {
+
+  static RSAKey rsa;
+  static ECKey ec;
+  static RSAKey stranger;
+  static TokenVerifier firebaseLike;
+
+  @BeforeAll
+  static void keys() throws Exception {
+    rsa = new RSAKeyGenerator(2048).keyID("k1").generate();
+    ec = new ECKeyGenerator(Curve.P_256).keyID("k2").generate();
+    stranger = new RSAKeyGenerator(2048).keyID("k1").generate(); // same kid, different key
+    firebaseLike = TokenVerifier.jwks(new ImmutableJWKSet<SecurityContext>(
+        new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK()))),
+        "https://securetoken.google.com/proj", "proj", 30);
+  }
+
+  private static JWTClaimsSet claims(String iss, String aud, Instant exp) {
+    return new JWTClaimsSet.Builder().subject("alice").issuer(iss).audience(aud)
+        .issueTime(Date.from(Instant.now().minusSeconds(10))).expirationTime(Date.from(exp)).build();
+  }
+
+  private static String rs256(RSAKey key, JWTClaimsSet claims) throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+    jwt.sign(new RSASSASigner(key));
+    return jwt.serialize();
+  }
+
+  @Test
+  void shouldAcceptRs256AndEs256FromTheJwksWithIssuerAndAudience() throws Exception {
+    Instant exp = Instant.now().plusSeconds(600);
+    JWTClaimsSet good = claims("https://securetoken.google.com/proj", "proj", exp);
+    assertThat(firebaseLike.verify("Bearer " + rs256(rsa, good))).isEqualTo("alice");
+    SignedJWT es = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k2").build(), good);
+    es.sign(new ECDSASigner(ec));
+    assertThat(firebaseLike.verify("Bearer " + es.serialize())).isEqualTo("alice");
+  }
+
+  @Test
+  void shouldRejectWrongAudienceIssuerKeyOrExpiry() throws Exception {
+    Instant exp = Instant.now().plusSeconds(600);
+    assertCode(rs256(rsa, claims("https://securetoken.google.com/proj", "other", exp)), "invalid_token");
+    assertCode(rs256(rsa, claims("https://evil.example", "proj", exp)), "invalid_token");
+    assertCode(rs256(stranger, claims("https://securetoken.google.com/proj", "proj", exp)), "invalid_token");
+    assertCode(rs256(rsa, claims("https://securetoken.google.com/proj", "proj", Instant.now().minusSeconds(120))),
+        "expired_token");
+    // an HS256 token must not pass a JWKS verifier (algorithm confusion)
+    assertCode(DevTokenCli.token("alice", GatewayProperties.Auth.DEV_SECRET, Duration.ofHours(1), Clock.systemUTC()),
+        "invalid_token");
+  }
+
+  @Test
+  void shouldAcceptTheDevCliTokenWithTheDevSecretOnly() throws Exception {
+    TokenVerifier dev = TokenVerifier.hs256(GatewayProperties.Auth.DEV_SECRET, 30);
+    String token = DevTokenCli.token("bob", GatewayProperties.Auth.DEV_SECRET, Duration.ofHours(1), Clock.systemUTC());
+    assertThat(dev.verify("Bearer " + token)).isEqualTo("bob");
+    assertThat(dev.verify("bearer " + token)).isEqualTo("bob");
+    TokenVerifier other = TokenVerifier.hs256("another-secret-that-is-long-enough-for-hs256", 30);
+    assertThatThrownBy(() -> other.verify("Bearer " + token)).isInstanceOfSatisfying(AuthException.class,
+        e -> assertThat(e.code()).isEqualTo("invalid_token"));
+    assertThatThrownBy(() -> dev.verify(null)).isInstanceOfSatisfying(AuthException.class,
+        e -> assertThat(e.code()).isEqualTo("missing_token"));
+    assertThatThrownBy(() -> dev.verify(token)).isInstanceOfSatisfying(AuthException.class,
+        e -> assertThat(e.code()).isEqualTo("missing_token"));
+  }
+
+  private static void assertCode(String token, String code) {
+    assertThatThrownBy(() -> firebaseLike.verify("Bearer " + token)).isInstanceOfSatisfying(AuthException.class,
+        e -> assertThat(e.code()).isEqualTo(code));
+  }
+}

@@ -1,0 +1,149 @@
+package dev.rstt.gateway.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rstt.avro.AudioChunk;
+import dev.rstt.avro.SessionEnded;
+import dev.rstt.avro.SessionStarted;
+import dev.rstt.avro.SessionUpdate;
+import dev.rstt.avro.StatusEvent;
+import dev.rstt.gateway.GatewayMetrics;
+import dev.rstt.gateway.audio.AudioFormat;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.reactive.socket.CloseStatus;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/** The session's own rules with a sink whose acknowledgements the test controls (no Kafka involved). */
+class GatewaySessionTest {
+
+  /** Records what was handed over; the test acknowledges each record when it wants. */
+  static final class ManualSink implements AudioSink {
+    final List<SpecificRecord> records = new CopyOnWriteArrayList<>();
+    final List<CompletableFuture<Void>> acks = new CopyOnWriteArrayList<>();
+    final UnackedBudget global = new UnackedBudget(1 << 20);
+
+    @Override
+    public CompletableFuture<Void> publish(String sessionId, SpecificRecord value, long bytes) {
+      records.add(value);
+      global.acquire(bytes);
+      CompletableFuture<Void> ack = new CompletableFuture<>();
+      acks.add(ack);
+      return ack.whenComplete((v, e) -> global.release(bytes));
+    }
+
+    @Override
+    public UnackedBudget global() {
+      return global;
+    }
+
+    void ackAll() {
+      acks.forEach(a -> a.complete(null));
+    }
+  }
+
+  private final Scheduler timers = Schedulers.newSingle("test-timers");
+  private final ManualSink sink = new ManualSink();
+  private final Outbound outbound = new Outbound(100);
+  private final List<String> sent = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void dispose() {
+    timers.dispose();
+  }
+
+  private GatewaySession session(Duration maxDelay) {
+    outbound.flux().subscribe(sent::add);
+    GatewaySession.Settings settings = new GatewaySession.Settings(Duration.ofMillis(100), maxDelay, 4096,
+        Duration.ofSeconds(90), Duration.ofSeconds(10), Duration.ofSeconds(60));
+    return new GatewaySession("01SESSION", "alice", new AudioFormat("en", 16000, AudioFormat.Codec.PCM16, 1),
+        "gw-1", settings, sink, new GatewayMetrics(new SimpleMeterRegistry(), () -> 0), outbound,
+        Clock.systemUTC(), timers);
+  }
+
+  @Test
+  void shouldStopReadingAtTheSessionCapUntilKafkaAcknowledges() {
+    GatewaySession s = session(Duration.ofSeconds(30));
+    s.start();
+    CompletableFuture<Void> first = s.onAudio(new byte[3200]).toFuture();
+    assertThat(first).isDone(); // 3200 unacked < 4096
+    CompletableFuture<Void> second = s.onAudio(new byte[3200]).toFuture();
+    assertThat(second).as("6400 unacked >= 4096: the socket is not read").isNotDone();
+    sink.acks.get(1).complete(null); // the first chunk
+    assertThat(second).isDone();
+  }
+
+  @Test
+  void shouldPublishSessionEndedOnlyAfterEveryEarlierRecordIsAcknowledgedThenWaitForComplete() {
+    GatewaySession s = session(Duration.ofSeconds(30));
+    s.start();
+    s.onAudio(new byte[3200]).subscribe();
+    s.onAudio(new byte[3200]).subscribe();
+    s.onAudio(new byte[1000]).subscribe(); // held: below 100 ms
+    s.onText("{\"type\":\"stop\"}");
+    assertThat(sink.records).hasSize(4); // started + 3 chunks, the held audio flushed by stop
+    assertThat(sink.records).noneMatch(r -> r instanceof SessionEnded);
+    sink.acks.get(0).complete(null);
+    sink.acks.get(1).complete(null);
+    sink.acks.get(2).complete(null);
+    assertThat(sink.records).noneMatch(r -> r instanceof SessionEnded);
+    sink.acks.get(3).complete(null);
+    assertThat(sink.records).hasSize(5);
+    SessionEnded ended = (SessionEnded) sink.records.get(4);
+    assertThat(ended.getLastSeq()).isEqualTo(2);
+    assertThat(ended.getEndOffsetSamples()).isEqualTo((3200 + 3200 + 1000) / 2);
+    assertThat(ended.getReason()).isEqualTo("stop");
+    assertThat(((SessionStarted) sink.records.get(0)).getGatewayId()).isEqualTo("gw-1");
+    List<Long> offsets = new ArrayList<>();
+    sink.records.stream().filter(r -> r instanceof AudioChunk).forEach(r -> offsets.add(((AudioChunk) r).getOffsetSamples()));
+    assertThat(offsets).containsExactly(0L, 1600L, 3200L);
+    sink.acks.get(4).complete(null);
+    assertThat(outbound.finished()).as("waits for the complete transcript").isFalse();
+    s.deliver(update(1, true));
+    assertThat(outbound.finished()).isTrue();
+    assertThat(outbound.closeStatus()).isEqualTo(CloseStatus.NORMAL);
+  }
+
+  @Test
+  void shouldIgnoreAudioAfterStopAndRevisionsAlreadyDelivered() {
+    GatewaySession s = session(Duration.ofSeconds(30));
+    s.start();
+    s.deliver(update(5, false));
+    s.deliver(update(5, false));
+    s.deliver(update(4, false));
+    s.deliver(update(6, false));
+    assertThat(sent).hasSize(2);
+    s.stop();
+    s.onAudio(new byte[6400]).subscribe();
+    assertThat(sink.records).noneMatch(r -> r instanceof AudioChunk);
+  }
+
+  @Test
+  void shouldPublishHeldAudioAfterTheMaxDelay() {
+    GatewaySession s = session(Duration.ofMillis(20));
+    s.start();
+    s.onAudio(new byte[320]).subscribe();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        .until(() -> sink.records.stream().anyMatch(r -> r instanceof AudioChunk));
+    AudioChunk chunk = (AudioChunk) sink.records.get(1);
+    assertThat(chunk.getPcm().remaining()).isEqualTo(320);
+    assertThat(chunk.getSeq()).isZero();
+  }
+
+  private static SessionUpdate update(long revision, boolean complete) {
+    return SessionUpdate.newBuilder().setSessionId("01SESSION").setRevision(revision).setSegments(List.of())
+        .setRemovedSegmentIds(List.of())
+        .setStatus(StatusEvent.newBuilder().setStatus("ready").setStatusText(null).setMetadata(Map.of()).build())
+        .setComplete(complete).build();
+  }
+}
