@@ -54,6 +54,9 @@ public final class SessionTranscript {
   private boolean liveFinished;
   private boolean batchFinished;
   private long lastActivityMs;
+  // Counters of what this instance's apply calls dropped (not persisted; for metrics).
+  private long droppedWords;
+  private long ignoredRedeliveries;
 
   public SessionTranscript(String sessionId) {
     this.sessionId = sessionId;
@@ -69,6 +72,7 @@ public final class SessionTranscript {
     String stt = blankToNull(produced.getSttSession());
     if (stt != null && !applied.add(stt, produced.getSeq())) {
       log.debug("Ignoring redelivered result {}#{}", stt, produced.getSeq());
+      ignoredRedeliveries++;
       return Optional.empty();
     }
     Map<String, Segment> upserts = new LinkedHashMap<>();
@@ -88,6 +92,7 @@ public final class SessionTranscript {
       }
       flush(run, in, stt, produced.getSttProvider(), upserts);
     }
+    droppedWords += dropped;
     if (dropped > 0) {
       log.debug("Dropped {} words of {}#{} already transcribed by another stt_session", dropped, stt,
           produced.getSeq());
@@ -359,6 +364,16 @@ public final class SessionTranscript {
 
   public long lastActivityMs() {
     return lastActivityMs;
+  }
+
+  /** Words dropped as second copies by this instance's {@code apply} calls. */
+  public long droppedWords() {
+    return droppedWords;
+  }
+
+  /** Records ignored as redeliveries by this instance's {@code apply} calls. */
+  public long ignoredRedeliveries() {
+    return ignoredRedeliveries;
   }
 
   // ---------------------------------------------------------------------------------------------- restore

@@ -41,6 +41,8 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
   private static final Logger log = LoggerFactory.getLogger(SessionMergeProcessor.class);
   static final String METRIC_UPDATES = "rstt.merger.updates";
   static final String METRIC_EXPIRED = "rstt.merger.sessions.expired";
+  static final String METRIC_DUPLICATE_WORDS = "rstt.merger.words.deduplicated";
+  static final String METRIC_REDELIVERED = "rstt.merger.records.redelivered";
 
   private final MergerConfig config;
   private final MeterRegistry meters;
@@ -94,6 +96,14 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
       }
       if (stored == null) {
         log.info("Session opened (first event applied)");
+      }
+      if (transcript.droppedWords() > 0) {
+        Counter.builder(METRIC_DUPLICATE_WORDS).description("Words dropped because their audio was already transcribed")
+            .register(meters).increment(transcript.droppedWords());
+      }
+      if (transcript.ignoredRedeliveries() > 0) {
+        Counter.builder(METRIC_REDELIVERED).description("Results ignored because (stt_session, seq) was applied")
+            .register(meters).increment(transcript.ignoredRedeliveries());
       }
       transcripts.put(sessionId, transcript);
       Long deadline = now + (transcript.complete() ? config.retention() : config.abandonedRetention()).toMillis();

@@ -61,6 +61,7 @@ class DedupTopologyTest {
     assertThat(h.drain()).hasSize(2);
     assertThat(allWords()).containsExactly("w001", "w002", "w003", "w004", "w005");
     assertThat(h.transcript(S).revision()).isEqualTo(2);
+    assertThat(h.meters.counter("rstt.merger.records.redelivered").count()).isEqualTo(2.0);
   }
 
   @Test
@@ -77,6 +78,7 @@ class DedupTopologyTest {
         .satisfies(s -> assertThat(s.getText()).isEqualTo("w006 w007 w008"))
         .satisfies(s -> assertThat(s.getSttSession()).isEqualTo(LIVE_AFTER_CRASH));
     assertThat(allWords()).containsExactly("w001", "w002", "w003", "w004", "w005", "w006", "w007", "w008");
+    assertThat(h.meters.counter("rstt.merger.words.deduplicated").count()).isEqualTo(4.0);
   }
 
   @Test

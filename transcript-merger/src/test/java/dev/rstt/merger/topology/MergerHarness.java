@@ -4,6 +4,7 @@ import dev.rstt.avro.SessionUpdate;
 import dev.rstt.merger.MergerConfig;
 import dev.rstt.merger.merge.SessionTranscript;
 import dev.rstt.schemas.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ final class MergerHarness implements AutoCloseable {
   static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
   final Topics topics = Topics.defaults();
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   final TopologyTestDriver driver;
   final TestInputTopic<String, SpecificRecord> events;
   final TestInputTopic<String, byte[]> rawEvents;
@@ -44,7 +46,7 @@ final class MergerHarness implements AutoCloseable {
     Path stateDir = freshStateDir();
     MergerConfig local = config.withApplicationId("merger-test", stateDir.toString());
     Properties props = MergerStreamsProperties.build(local, Map.of("bootstrap.servers", "unused:9092"), (short) 1);
-    driver = new TopologyTestDriver(MergerTopology.buildTopology(local, topics), props, START);
+    driver = new TopologyTestDriver(MergerTopology.buildTopology(local, topics, meters), props, START);
     var in = topics.transcriptEvents();
     events = driver.createInputTopic(in.name(), new StringSerializer(), in.valueSerde().serializer());
     rawEvents = driver.createInputTopic(in.name(), new StringSerializer(), new ByteArraySerializer());
