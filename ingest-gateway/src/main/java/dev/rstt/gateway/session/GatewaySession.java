@@ -66,6 +66,8 @@ public final class GatewaySession {
   private long lastInboundMs;
   private long lastPingMs;
   private volatile Consumer<CloseStatus> forceClose = s -> { };
+  /** SessionStarted was acknowledged; before that, the handler answers a Kafka failure itself. */
+  private volatile boolean live;
 
   private final AtomicLong unacked = new AtomicLong();
   private final AtomicLong outstanding = new AtomicLong();
@@ -119,7 +121,7 @@ public final class GatewaySession {
         .setLanguage(format.language()).setSampleRate(format.sampleRate()).setChannels(format.channels())
         .setCodec(format.codec().wireName()).setStartedAtMs(clock.millis()).setGatewayId(gatewayId).build();
     synchronized (this) {
-      return track(publisher.publish(id, started, 0), 0);
+      return track(publisher.publish(id, started, 0), 0).thenRun(() -> live = true);
     }
   }
 
@@ -435,6 +437,9 @@ public final class GatewaySession {
   }
 
   private void onPublishFailed(Throwable error) {
+    if (!live) {
+      return;
+    }
     boolean first;
     synchronized (this) {
       first = state != State.CLOSED;
