@@ -7,6 +7,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -32,40 +34,25 @@ import org.springframework.validation.annotation.Validated;
 public record GatewayProperties(
     @DefaultValue("") String instanceId,
     @DefaultValue("http://localhost:8083") @NotBlank String mergerUrl,
-    @DefaultValue("60s") @NotNull Duration stopTimeout,
-    @DefaultValue("90s") @NotNull Duration idleTimeout,
-    @DefaultValue("10s") @NotNull Duration pingInterval,
+    @DefaultValue("60s") @NotNull @DurationMin(millis = 1) Duration stopTimeout,
+    @DefaultValue("90s") @NotNull @DurationMin(millis = 100) Duration idleTimeout,
+    @DefaultValue("10s") @NotNull @DurationMin(millis = 10) Duration pingInterval,
     @DefaultValue("65536") @Min(1024) @Max(16777216) int maxFrameBytes,
-    @DefaultValue("5s") @NotNull Duration kafkaConnectTimeout,
+    @DefaultValue("5s") @NotNull @DurationMin(millis = 100) Duration kafkaConnectTimeout,
     @DefaultValue("2048") @Min(16) @Max(1000000) int outboundQueue,
     @DefaultValue @Valid Chunk chunk,
     @DefaultValue @Valid Backpressure backpressure,
     @DefaultValue @Valid Limits limits,
     @DefaultValue @Valid Auth auth) {
 
-  @AssertTrue(message = "rstt.gateway.stop-timeout, idle-timeout, ping-interval and kafka-connect-timeout must be positive")
-  public boolean isTimesPositive() {
-    return positive(stopTimeout) && positive(idleTimeout) && positive(pingInterval) && positive(kafkaConnectTimeout);
-  }
-
-  static boolean positive(Duration d) {
-    return d != null && !d.isNegative() && !d.isZero();
-  }
 
   /**
    * @param maxDuration audio per AudioChunk (an app frame at least this long may be one chunk by itself)
    * @param maxDelay longest time audio is held before it is published
    */
   public record Chunk(
-      @DefaultValue("100ms") @NotNull Duration maxDuration,
-      @DefaultValue("40ms") @NotNull Duration maxDelay) {
-
-    @AssertTrue(message = "rstt.gateway.chunk.max-duration must be 10ms..10s and max-delay 1ms..10s")
-    public boolean isValidRange() {
-      return maxDuration != null && maxDelay != null
-          && maxDuration.toMillis() >= 10 && maxDuration.toMillis() <= 10_000
-          && maxDelay.toMillis() >= 1 && maxDelay.toMillis() <= 10_000;
-    }
+      @DefaultValue("100ms") @NotNull @DurationMin(millis = 10) @DurationMax(seconds = 10) Duration maxDuration,
+      @DefaultValue("40ms") @NotNull @DurationMin(millis = 1) @DurationMax(seconds = 10) Duration maxDelay) {
   }
 
   /**
@@ -86,12 +73,7 @@ public record GatewayProperties(
   public record Limits(
       @DefaultValue("5") @Min(1) @Max(10000) int maxSessionsPerUser,
       @DefaultValue("10") @Min(1) @Max(10000) int connectBurst,
-      @DefaultValue("6s") @NotNull Duration connectRefill) {
-
-    @AssertTrue(message = "rstt.gateway.limits.connect-refill must be positive")
-    public boolean isRefillPositive() {
-      return positive(connectRefill);
-    }
+      @DefaultValue("6s") @NotNull @DurationMin(millis = 1) Duration connectRefill) {
   }
 
   /**
@@ -109,7 +91,7 @@ public record GatewayProperties(
       @DefaultValue("") String issuer,
       @DefaultValue("") String audience,
       @DefaultValue(DEV_SECRET) String hs256Secret,
-      @DefaultValue("30s") @NotNull Duration clockSkew) {
+      @DefaultValue("30s") @NotNull @DurationMin(millis = 0) @DurationMax(minutes = 10) Duration clockSkew) {
 
     /** The documented development secret; never use it in production. */
     public static final String DEV_SECRET = "rstt-dev-secret-change-me-0123456789abcdef";

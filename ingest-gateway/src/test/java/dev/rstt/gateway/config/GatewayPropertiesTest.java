@@ -1,0 +1,66 @@
+package dev.rstt.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+
+class GatewayPropertiesTest {
+
+  @Configuration
+  @EnableConfigurationProperties(GatewayProperties.class)
+  static class Props {
+  }
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner().withUserConfiguration(Props.class);
+
+  @Test
+  void shouldDefaultEverySetting() {
+    runner.run(ctx -> {
+      GatewayProperties p = ctx.getBean(GatewayProperties.class);
+      assertThat(p.chunk().maxDuration()).isEqualTo(Duration.ofMillis(100));
+      assertThat(p.chunk().maxDelay()).isEqualTo(Duration.ofMillis(40));
+      assertThat(p.stopTimeout()).isEqualTo(Duration.ofSeconds(60));
+      assertThat(p.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+      assertThat(p.pingInterval()).isEqualTo(Duration.ofSeconds(10));
+      assertThat(p.maxFrameBytes()).isEqualTo(65536);
+      assertThat(p.mergerUrl()).isEqualTo("http://localhost:8083");
+      assertThat(p.auth().usesJwks()).isFalse();
+      assertThat(p.auth().hs256Secret()).isEqualTo(GatewayProperties.Auth.DEV_SECRET);
+    });
+  }
+
+  @Test
+  void shouldFailStartupNamingTheKeyAndTheValue() {
+    runner.withPropertyValues("rstt.gateway.chunk.max-duration=5ms").run(ctx -> {
+      assertThat(ctx).hasFailed();
+      String message = failureText(ctx.getStartupFailure());
+      // names the property and the rejected value (at real startup Boot's failure analyzer also prints the
+      // kebab-case key and where the value came from)
+      assertThat(message).contains("rstt.gateway").contains("chunk.maxDuration").contains("PT0.005S")
+          .contains("DurationMin");
+    });
+    runner.withPropertyValues("rstt.gateway.idle-timeout=banana").run(ctx -> {
+      assertThat(ctx).hasFailed();
+      assertThat(failureText(ctx.getStartupFailure())).contains("rstt.gateway.idle-timeout").contains("banana");
+    });
+    runner.withPropertyValues("rstt.gateway.auth.jwks-url=https://example/keys").run(ctx -> {
+      assertThat(ctx).hasFailed(); // issuer and audience are required with a JWKS URL
+      assertThat(failureText(ctx.getStartupFailure())).contains("issuer and audience are required");
+    });
+  }
+
+  private static String failureText(Throwable t) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      sb.append(c.getMessage()).append('\n');
+      if (c instanceof org.springframework.boot.context.properties.bind.validation.BindValidationException b) {
+        b.getValidationErrors().forEach(e -> sb.append(e).append('\n'));
+      }
+    }
+    return sb.toString();
+  }
+}
