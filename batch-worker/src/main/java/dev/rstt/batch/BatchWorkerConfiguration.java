@@ -106,6 +106,9 @@ public class BatchWorkerConfiguration {
     consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     consumer.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, props.maxPollRecords());
+    // Bounded prefetch: what the consumer holds before we read it counts against memory too.
+    consumer.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
+    consumer.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1024 * 1024);
     consumer.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
     consumer.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
     return new BatchWorker(props, topics.audioDegraded(), topics.transcriptEvents().name(), consumer,
