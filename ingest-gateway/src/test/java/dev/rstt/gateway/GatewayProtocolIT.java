@@ -20,7 +20,6 @@ import dev.rstt.testsupport.KafkaBroker;
 import dev.rstt.testsupport.ToneScript;
 import io.github.jaredmdobson.concentus.OpusApplication;
 import io.github.jaredmdobson.concentus.OpusEncoder;
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +29,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -529,19 +527,5 @@ class GatewayProtocolIT {
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(json(health.body()).path("status").asString()).isEqualTo("UP");
     app.closeNormally();
-  }
-
-  static byte[] concat(List<byte[]> parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    parts.forEach(out::writeBytes);
-    return out.toByteArray();
-  }
-
-  static List<byte[]> split(byte[] data, int size) {
-    List<byte[]> out = new ArrayList<>();
-    for (int at = 0; at < data.length; at += size) {
-      out.add(java.util.Arrays.copyOfRange(data, at, Math.min(data.length, at + size)));
-    }
-    return out;
   }
 }

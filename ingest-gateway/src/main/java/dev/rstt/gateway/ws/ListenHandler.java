@@ -104,6 +104,14 @@ public final class ListenHandler implements WebSocketHandler {
           log.info("Refused a connection: {} ({}), closing {}", r.code, r.getMessage(), r.status.getCode());
           out.finish(r.status, AppMessages.error(r.code, r.getMessage(), r.retryAfter));
           return Mono.empty();
+        })
+        .onErrorResume(e -> {
+          // a bug here must not look like an STT outage to the app: it may retry, never 1011
+          log.error("Unexpected failure in the socket handler", e);
+          metrics.rejected("internal_error");
+          out.finish(CloseStatus.SERVICE_OVERLOAD.withReason("internal error"),
+              AppMessages.error("internal_error", "unexpected server error; retry later", Duration.ofSeconds(5)));
+          return Mono.empty();
         });
     return Mono.when(outbound, control).doFinally(s -> metrics.socketClosed());
   }

@@ -4,7 +4,6 @@ import dev.rstt.schemas.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -57,10 +56,6 @@ public final class AudioFramesReader implements AutoCloseable {
   public synchronized List<ConsumerRecord<String, SpecificRecord>> drain() {
     poll(Duration.ofMillis(300));
     return List.copyOf(records);
-  }
-
-  public static Map<String, Object> none() {
-    return Map.of();
   }
 
   @Override
