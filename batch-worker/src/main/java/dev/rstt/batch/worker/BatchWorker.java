@@ -25,14 +25,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.avro.specific.SpecificRecord;
@@ -84,8 +82,7 @@ public final class BatchWorker implements SmartLifecycle {
   private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
   private final Map<TopicPartition, PartitionLedger> ledgers = new HashMap<>();
   private final Map<String, SessionState> sessions = new HashMap<>();
-  private final PriorityQueue<BatchChunk> backlog = new PriorityQueue<>(
-      Comparator.comparingLong((BatchChunk c) -> c.oldestAudioReceivedAtMs).thenComparingLong(c -> c.backlogOrder));
+  private final Backlog backlog = new Backlog();
   private final Set<BatchChunk> unfinished = new LinkedHashSet<>();
   private final Deserializer<SpecificRecord> valueDeserializer;
   private Consumer<String, byte[]> consumer;
@@ -377,15 +374,10 @@ public final class BatchWorker implements SmartLifecycle {
   }
 
   private void dispatch() {
+    // While the breaker is not closed only the oldest chunk probes Deepgram.
     int limit = breaker.getState() == CircuitBreaker.State.CLOSED ? props.concurrency() : 1;
-    long now = now();
-    while (inFlight < limit && !backlog.isEmpty()) {
-      BatchChunk head = backlog.peek();
-      if (head.notBeforeMs > now) {
-        return; // strictly oldest first: the oldest chunk goes before any younger one
-      }
-      backlog.poll();
-      start(head);
+    for (BatchChunk chunk : backlog.takeDue(now(), inFlight, limit)) {
+      start(chunk);
     }
   }
 
