@@ -90,6 +90,8 @@ final class Session {
   PartitionProgress.Tracked endTracked;
   SessionEnded ended;
   boolean endHandled;
+  /** SessionEnded waits to be forwarded until stt_degraded is acknowledged (status order for the merger). */
+  boolean endForwardPending;
 
   Session(String id, TopicPartition partition) {
     this.id = id;

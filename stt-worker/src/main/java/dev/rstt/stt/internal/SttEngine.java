@@ -965,6 +965,9 @@ public final class SttEngine implements Runnable {
         s.degradedAcked = true;
         tryCompleteResume(s);
       }
+      if (s.endForwardPending) {
+        forwardEnd(s);
+      }
     });
   }
 
@@ -975,13 +978,22 @@ public final class SttEngine implements Runnable {
     s.endHandled = true;
     s.recoverAtNanos = -1;
     if (s.episodeRerouted || !s.allDone()) {
-      try (SessionMdc mdc = SessionMdc.of(s.id)) {
-        log.info("Session ended while degraded: forwarding SessionEnded");
+      if (s.episodeRerouted && !s.degradedAcked && !s.resumeSent) {
+        s.endForwardPending = true; // after stt_degraded, so batch_finished cannot overtake it
+      } else {
+        forwardEnd(s);
       }
-      sendDegraded(s, s.ended, () -> finishSession(s));
     } else {
       publishStatus(s, "live_finished", null, Map.of(), s.ended.getEndOffsetSamples(), () -> finishSession(s));
     }
+  }
+
+  private void forwardEnd(Session s) {
+    s.endForwardPending = false;
+    try (SessionMdc mdc = SessionMdc.of(s.id)) {
+      log.info("Session ended while degraded: forwarding SessionEnded");
+    }
+    sendDegraded(s, s.ended, () -> finishSession(s));
   }
 
   private void scheduleRecovery(Session s, DeepgramFailure failure) {
