@@ -27,7 +27,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * The value serde of the {@code session-transcripts} store: a {@link SessionTranscript} as the module-internal
  * Avro record {@code SessionState} in single-object encoding (so a later schema version can still read an old
- * changelog).
+ * changelog). Words keep only what deduplication needs (microsecond times and stt_session); their text lives in
+ * the segment text.
  */
 public final class SessionStateSerde implements Serde<SessionTranscript> {
 
@@ -94,7 +95,8 @@ public final class SessionStateSerde implements Serde<SessionTranscript> {
     for (Segment s : t.segments()) {
       List<StoredWord> words = new ArrayList<>(s.words().size());
       for (Word w : s.words()) {
-        words.add(new StoredWord(w.text(), w.start(), w.end(), compact(w.sttSession(), s.sttSession())));
+        long startUs = Math.round(w.start() * 1e6);
+        words.add(new StoredWord(startUs, Math.round(w.end() * 1e6) - startUs, compact(w.sttSession(), s.sttSession())));
       }
       segments.add(new StoredSegment(s.id(), s.sttSession(), s.sttProvider(), s.speaker(), s.speakerId(),
           s.isUser(), s.personId(), s.start(), s.end(), s.text(), words));
@@ -127,7 +129,8 @@ public final class SessionStateSerde implements Serde<SessionTranscript> {
     for (StoredSegment g : s.getSegments()) {
       List<Word> words = new ArrayList<>(g.getWords().size());
       for (StoredWord w : g.getWords()) {
-        words.add(new Word(w.getText(), w.getStart(), w.getEnd(), expand(w.getSttSession(), g.getSttSession())));
+        words.add(new Word("", w.getStartUs() / 1e6, (w.getStartUs() + w.getDurationUs()) / 1e6,
+            expand(w.getSttSession(), g.getSttSession())));
       }
       segments.add(new Segment(g.getId(), g.getSttSession(), g.getSttProvider(), g.getSpeaker(), g.getSpeakerId(),
           g.getIsUser(), g.getPersonId(), g.getStart(), g.getEnd(), g.getText(), words));
