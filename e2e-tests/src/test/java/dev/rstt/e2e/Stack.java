@@ -78,6 +78,7 @@ final class Stack implements AutoCloseable {
   ServiceProcess startMerger() {
     merger = start("transcript-merger", mergerPort, List.of("--rstt.merger.state-dir=" + mergerStateDir,
         "--rstt.merger.application-server=127.0.0.1:" + mergerPort,
+        "--rstt.merger.instance-id=e2e-merger",
         "--rstt.merger.application-id=" + prefix.replace('.', '-') + "merger"));
     return merger;
   }

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
@@ -83,6 +84,11 @@ public final class KafkaBroker {
   }
 
   private static KafkaBroker startInProcess() {
+    // The broker is stopped by a shutdown hook while clients may still be closing; a broker thread that then
+    // fails to write a checkpoint marks its log dir offline and asks Kafka's Exit to halt the JVM, which would
+    // fail a test fork after every test passed. Inside a test JVM, Kafka may not end the JVM.
+    Exit.setHaltProcedure((status, message) -> { });
+    Exit.setExitProcedure((status, message) -> { });
     try {
       KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(
           new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
