@@ -191,4 +191,48 @@ class ToneWordRecognizerTest {
     assertThat(marks).hasSize(1);
     assertThat(marks.get(0)[1]).isEqualTo(w.endSample() + rate / 10);
   }
+
+  /** Encodes to Opus and back the way an app and the gateway would (20 ms frames). */
+  static byte[] opusRoundTrip(short[] samples, int rate, int bitrate,
+      io.github.jaredmdobson.concentus.OpusApplication application) throws Exception {
+    io.github.jaredmdobson.concentus.OpusEncoder enc =
+        new io.github.jaredmdobson.concentus.OpusEncoder(rate, 1, application);
+    enc.setBitrate(bitrate);
+    io.github.jaredmdobson.concentus.OpusDecoder dec = new io.github.jaredmdobson.concentus.OpusDecoder(rate, 1);
+    int frame = rate / 50;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    byte[] packet = new byte[4000];
+    short[] decoded = new short[frame];
+    for (int i = 0; i + frame <= samples.length; i += frame) {
+      int len = enc.encode(samples, i, frame, packet, 0, packet.length);
+      int n = dec.decode(packet, 0, len, decoded, 0, frame, false);
+      for (int k = 0; k < n; k++) {
+        out.write(decoded[k] & 0xFF);
+        out.write((decoded[k] >> 8) & 0xFF);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {16000, 48000})
+  void shouldHearWordsThatWentThroughOpus(int rate) throws Exception {
+    Random random = new Random(rate + 9);
+    for (io.github.jaredmdobson.concentus.OpusApplication app : new io.github.jaredmdobson.concentus.OpusApplication[] {
+        io.github.jaredmdobson.concentus.OpusApplication.OPUS_APPLICATION_VOIP,
+        io.github.jaredmdobson.concentus.OpusApplication.OPUS_APPLICATION_AUDIO}) {
+      for (int bitrate : new int[] {24000, 64000}) {
+        ToneScript script = ToneScript.random(random, rate, 5, 500);
+        byte[] pcm = opusRoundTrip(script.samples(), rate, bitrate, app);
+        List<RecognizedWord> words = recognize(rate, pcm, random);
+        assertThat(words).as(app + " " + bitrate).extracting(RecognizedWord::text)
+            .containsExactlyElementsOf(script.words().stream().map(ExpectedWord::text).toList());
+        for (int k = 0; k < words.size(); k++) {
+          // the codec's algorithmic delay (6.5 ms) shifts everything a little; the contract is 15 ms
+          assertThat(words.get(k).start()).isCloseTo(script.words().get(k).start(), org.assertj.core.data.Offset.offset(0.015));
+          assertThat(words.get(k).end()).isCloseTo(script.words().get(k).end(), org.assertj.core.data.Offset.offset(0.015));
+        }
+      }
+    }
+  }
 }

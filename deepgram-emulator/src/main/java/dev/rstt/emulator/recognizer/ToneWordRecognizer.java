@@ -7,12 +7,14 @@ import java.util.List;
  * Streaming recognizer for the tone words of DESIGN.md section 8. It works sample by sample, so the result does not
  * depend on how the audio is split into frames, and keeps O(one tone) of audio in memory.
  *
- * <p>How it hears: a <em>run</em> is a stretch of samples whose magnitude exceeds a small threshold, ended by
- * {@value #QUIET_END_MS} ms of quiet. A run of 50 ms (−3/+2 ms) whose energy is explained by one DTMF row and one
- * column frequency (Goertzel over the run) is a symbol; anything else (hum, noise, a cut tone) is not, and breaks a
- * word in progress. A word is a speaker symbol A-D followed by three digits, each separated by about 20 ms of
- * silence. A run that touches the start of the stream (its first sample is already loud; a real tone starts with a
- * zero sample) or the end of the stream is cut and never counts.
+ * <p>How it hears: a <em>run</em> is a stretch of samples whose magnitude exceeds {@value #THRESHOLD} (about a
+ * fifth of a tone's peak), ended by {@value #QUIET_END_MS} ms below it; its edges are then refined down to
+ * {@value #EDGE_THRESHOLD}, so clean audio gives sample-exact times. A run loud for 50 ms (−4/+8 ms, so tones that
+ * went through a lossy codec such as Opus still count) whose energy is explained by one DTMF row and one column
+ * frequency (Goertzel over the run) is a symbol; anything else (hum, noise, a cut tone) is not, and breaks a word in
+ * progress. A word is a speaker symbol A-D followed by three digits, each 5-30 ms after the previous tone (20 ms
+ * nominal). A run that touches the first or the last sample of the stream is cut and never counts (a real tone
+ * starts with a zero sample, and every symbol is followed by silence).
  */
 public final class ToneWordRecognizer {
 
@@ -34,7 +36,11 @@ public final class ToneWordRecognizer {
     }
   }
 
-  static final int THRESHOLD = 64;
+  /** A sample above this is sound (tones peak near 19660; lossy codecs leave up to ~2600 of noise in gaps). */
+  static final int THRESHOLD = 4000;
+  /** Edges are refined down to this level, so clean audio gives sample-exact times. */
+  static final int EDGE_THRESHOLD = 64;
+  static final int EDGE_MAX_MS = 2;
   static final int QUIET_END_MS = 8;
   static final int[] ROWS = {697, 770, 852, 941};
   static final int[] COLUMNS = {1209, 1336, 1477, 1633};
@@ -51,11 +57,15 @@ public final class ToneWordRecognizer {
   private final int gapMax;
   private final double[] coefficients = new double[8];
   private final short[] run;
+  private final short[] history;
+  private final int edgeMax;
 
   private long position;
   private boolean inRun;
   private long runStart;
+  private long runFirstLoud;
   private int runLength;
+  private int runPrefix;
   private boolean runOverflow;
   private boolean runCut;
   private long lastActiveEnd;
@@ -75,11 +85,13 @@ public final class ToneWordRecognizer {
     java.util.Arrays.fill(markFired, true); // nothing to mark before the first sound
     this.quietEnd = samples(QUIET_END_MS);
     int tone = samples(50);
-    this.toneMin = tone - samples(3);
-    this.toneMax = tone + samples(2);
-    this.gapMin = samples(15);
+    this.toneMin = tone - samples(4);
+    this.toneMax = tone + samples(8); // lossy codecs smear a tone's edges by a few ms
+    this.gapMin = samples(5); // 20 ms nominal; a codec's smeared edges eat into it
     this.gapMax = samples(30);
-    this.run = new short[toneMax + quietEnd + 2];
+    this.edgeMax = Math.max(1, samples(EDGE_MAX_MS));
+    this.history = new short[edgeMax];
+    this.run = new short[edgeMax + toneMax + quietEnd + 2];
     for (int i = 0; i < 4; i++) {
       coefficients[i] = 2 * Math.cos(2 * Math.PI * ROWS[i] / sampleRate);
       coefficients[4 + i] = 2 * Math.cos(2 * Math.PI * COLUMNS[i] / sampleRate);
@@ -102,7 +114,7 @@ public final class ToneWordRecognizer {
     if (!pending.isEmpty()) {
       return pending.get(0)[1];
     }
-    return inRun ? Math.max(0, runStart - 1) : -1;
+    return inRun ? runStart : -1;
   }
 
   /** Sample just after the last loud sample, or -1 if nothing was heard yet. */
@@ -153,11 +165,12 @@ public final class ToneWordRecognizer {
    */
   public void finish() {
     if (inRun) {
-      if (position > lastActiveEnd) {
-        endRun();
-      } else {
-        inRun = false;
+      long last = position - 1;
+      if (Math.abs(history[(int) (last % edgeMax)]) > EDGE_THRESHOLD) {
+        inRun = false; // still sounding at the last sample: cut by the stream end
         pending.clear();
+      } else {
+        endRun();
       }
     }
     pending.clear();
@@ -165,17 +178,10 @@ public final class ToneWordRecognizer {
 
   private void step(int s) {
     boolean loud = s > THRESHOLD || s < -THRESHOLD;
+    if (loud && !inRun) {
+      startRun();
+    }
     if (loud) {
-      if (!inRun) {
-        inRun = true;
-        runStart = position;
-        runLength = 0;
-        runOverflow = false;
-        runCut = position == 0;
-        if (pending.isEmpty()) {
-          listener.onSoundStart(position);
-        }
-      }
       lastActiveEnd = position + 1;
       heardAnything = true;
       java.util.Arrays.fill(markFired, false);
@@ -187,6 +193,7 @@ public final class ToneWordRecognizer {
         runOverflow = true;
       }
     }
+    history[(int) (position % edgeMax)] = (short) s;
     position++;
     if (inRun && position - lastActiveEnd >= quietEnd) {
       endRun();
@@ -205,10 +212,49 @@ public final class ToneWordRecognizer {
     }
   }
 
+  /**
+   * A run starts at the first loud sample; its true start is found by walking back (at most {@value #EDGE_MAX_MS}
+   * ms) over samples above the edge level. Sample 0 of every tone is sin(0) + sin(0) = 0, so when the walk stops
+   * at a quiet sample, that sample is where the tone began. A walk that reaches a loud first sample of the stream
+   * means the tone was cut by the stream start.
+   */
+  private void startRun() {
+    inRun = true;
+    runFirstLoud = position;
+    runOverflow = false;
+    long first = position;
+    long floor = Math.max(0, position - edgeMax);
+    while (first > floor && Math.abs(history[(int) ((first - 1) % edgeMax)]) > EDGE_THRESHOLD) {
+      first--;
+    }
+    // first == 0: sound from the stream's first sample on, so the tone was cut by the stream start
+    runCut = first == 0;
+    boolean stoppedAtQuiet = first > floor;
+    runStart = stoppedAtQuiet ? first - 1 : first;
+    runPrefix = (int) (position - first);
+    runLength = 0;
+    for (long k = first; k < position; k++) {
+      run[runLength++] = history[(int) (k % edgeMax)];
+    }
+    if (pending.isEmpty()) {
+      listener.onSoundStart(runStart);
+    }
+  }
+
   private void endRun() {
     inRun = false;
-    int length = (int) (lastActiveEnd - runStart);
-    char symbol = runOverflow || runCut || length < toneMin || length > toneMax ? 0 : classify(length);
+    int loudLength = (int) (lastActiveEnd - runFirstLoud);
+    // refine the end: extend over samples above the edge level (at most EDGE_MAX_MS), already in the buffer
+    long end = lastActiveEnd;
+    long endLimit = Math.min(position, lastActiveEnd + edgeMax);
+    long bufferStart = runFirstLoud - runPrefix;
+    while (end < endLimit && end - bufferStart < runLength
+        && Math.abs(run[(int) (end - bufferStart)]) > EDGE_THRESHOLD) {
+      end++;
+    }
+    lastActiveEnd = end;
+    int analysed = (int) Math.min(runLength, end - bufferStart);
+    char symbol = runOverflow || runCut || loudLength < toneMin || loudLength > toneMax ? 0 : classify(analysed);
     if (symbol == 0) {
       pending.clear();
       return;
@@ -228,8 +274,7 @@ public final class ToneWordRecognizer {
       pending.clear();
       return;
     }
-    // Sample 0 of every tone is sin(0) + sin(0) = 0, so the tone began one sample before its first loud one.
-    pending.add(new long[] {symbol, Math.max(0, runStart - 1), lastActiveEnd});
+    pending.add(new long[] {symbol, runStart, lastActiveEnd});
     if (pending.size() == 4) {
       StringBuilder text = new StringBuilder("w");
       for (int i = 1; i < 4; i++) {
@@ -249,7 +294,7 @@ public final class ToneWordRecognizer {
       energy += (double) run[i] * run[i];
     }
     double meanSquare = energy / n;
-    if (meanSquare < (double) THRESHOLD * THRESHOLD) {
+    if (meanSquare < (double) EDGE_THRESHOLD * EDGE_THRESHOLD) {
       return 0;
     }
     double[] amplitude = new double[8];
