@@ -89,6 +89,7 @@ public final class BatchWorker implements SmartLifecycle {
   private long backlogCounter;
   private int inFlight;
   private boolean memoryPaused;
+  private boolean failing;
   private long lastPauseLogMs = Long.MIN_VALUE / 2;
   private static final long PAUSE_LOG_INTERVAL_MS = 30_000;
 
@@ -113,8 +114,18 @@ public final class BatchWorker implements SmartLifecycle {
     this.policy = new CutPolicy(props.minChunk(), props.maxChunk(), props.vadWindow(), props.minSilence(),
         props.silenceRms(), props.quietSearch());
     this.backlogBackoff = ResilientTranscriber.backoff(props.retry());
-    breaker.getEventPublisher().onStateTransition(e ->
-        log.info("Circuit breaker {}: {}", e.getCircuitBreakerName(), e.getStateTransition()));
+    breaker.getEventPublisher().onStateTransition(e -> {
+      CircuitBreaker.State to = e.getStateTransition().getToState();
+      CircuitBreaker.State from = e.getStateTransition().getFromState();
+      if (from == CircuitBreaker.State.CLOSED && to == CircuitBreaker.State.OPEN) {
+        log.warn("Circuit breaker {} opened: pre-recorded calls fail; the backlog waits, oldest first",
+            e.getCircuitBreakerName());
+      } else if (to == CircuitBreaker.State.CLOSED) {
+        log.info("Circuit breaker {} closed: pre-recorded calls pass again", e.getCircuitBreakerName());
+      } else {
+        log.debug("Circuit breaker {}: {}", e.getCircuitBreakerName(), e.getStateTransition()); // probes
+      }
+    });
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -410,8 +421,10 @@ public final class BatchWorker implements SmartLifecycle {
         if (!chunk.silent) {
           metrics.latency(Duration.ofNanos(nanos));
         }
-        if (chunk.failedRounds > 0) {
-          log.info("{} transcribed after {} failed round(s)", chunk, chunk.failedRounds);
+        if (failing && !chunk.silent) {
+          failing = false;
+          log.info("{} transcribed after {} failed round(s): pre-recorded calls pass again", chunk,
+              chunk.failedRounds);
         }
         SegmentsProduced result = SegmentsBuilder.build(s.sessionId, s.userId, chunk.sttSession, chunk.startSample,
             chunk.endSample, s.sampleRate, transcript, clock.millis());
@@ -437,7 +450,8 @@ public final class BatchWorker implements SmartLifecycle {
         backlog.add(chunk);
         metrics.chunk("retried");
         Throwable cause = rootCause(failure);
-        if (chunk.failedRounds == 1) {
+        if (!failing) {
+          failing = true; // one line per outage, not per chunk
           log.warn("{} failed ({}: {}); back in the backlog, oldest first", chunk, cause.getClass().getSimpleName(),
               cause.getMessage());
         } else {
