@@ -71,7 +71,7 @@ class GatewayFuzzIT {
     AppSocket fuzz = AppSocket.connect(gw.listenUri(query), GatewayInstance.token("fuzzer"));
     String fuzzSession = sessionId(fuzz);
     int goodAt = 0;
-    for (int i = 0; i < 400; i++) {
+    for (int i = 0; i < 300; i++) {
       int kind = random.nextInt(10);
       if (kind < 6) {
         byte[] junk = new byte[random.nextInt(random.nextBoolean() ? 8 : 4000)];
@@ -83,7 +83,7 @@ class GatewayFuzzIT {
         fuzz.sendText("{\"type\":" + (random.nextBoolean() ? "42" : "\"" + randomText(random) + "\"")
             + ",\"x\":[" + random.nextInt() + "]}");
       }
-      if (i % 4 == 0 && goodAt < goodFrames.size()) {
+      if (i % 3 == 0 && goodAt < goodFrames.size()) {
         good.sendBinary(goodFrames.get(goodAt++));
       }
     }

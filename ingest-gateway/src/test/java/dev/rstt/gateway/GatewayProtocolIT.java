@@ -86,6 +86,7 @@ class GatewayProtocolIT {
     props.put("rstt.gateway.ping-interval", "300ms");
     props.put("rstt.gateway.stop-timeout", "2s");
     props.put("rstt.gateway.outbound-queue", "64");
+    props.put("rstt.gateway.outbound-max-pending-bytes", "262144");
     props.put("rstt.gateway.limits.max-sessions-per-user", "2");
     props.put("rstt.gateway.limits.connect-burst", "4");
     props.put("rstt.gateway.limits.connect-refill", "60s");
@@ -472,6 +473,42 @@ class GatewayProtocolIT {
       merger.send(segments(fineSession, 2, true));
       assertThat(fine.awaitClose()).isEqualTo(1000);
     }
+  }
+
+  @Test
+  void shouldDeadLetterAnUndecodableUpdateAndKeepDelivering() {
+    AppSocket app = connect(user(), "sample_rate=16000&codec=pcm16");
+    String session = awaitStarted(app);
+    java.util.Properties props = new java.util.Properties();
+    props.put("bootstrap.servers", bootstrap);
+    try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> raw =
+        new org.apache.kafka.clients.producer.KafkaProducer<>(props,
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.sessionUpdates().name(), session,
+          new byte[] {1, 2, 3, 4, 5})).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    merger.send(segments(session, 1, false, segment("after-poison", "w001", 0.1, 0.4)));
+    app.awaitMessage(m -> m.contains("after-poison"));
+    java.util.Properties c = new java.util.Properties();
+    c.put("bootstrap.servers", bootstrap);
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> dlt =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<>(c,
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      org.apache.kafka.common.TopicPartition tp =
+          new org.apache.kafka.common.TopicPartition(topics.sessionUpdates().deadLetterName(), 0);
+      dlt.assign(List.of(tp));
+      dlt.seekToBeginning(List.of(tp));
+      List<byte[]> values = new java.util.ArrayList<>();
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+        dlt.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+        return values.stream().anyMatch(v -> java.util.Arrays.equals(v, new byte[] {1, 2, 3, 4, 5}));
+      });
+    }
+    app.closeNormally();
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.rstt.gateway.session.GatewaySession;
 import dev.rstt.gateway.session.SessionRegistry;
 import dev.rstt.gateway.session.UnackedBudget;
 import dev.rstt.gateway.updates.UpdatesListener;
+import dev.rstt.gateway.ws.ChannelCapturingUpgradeStrategy;
 import dev.rstt.gateway.ws.ListenHandler;
 import dev.rstt.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -135,7 +136,7 @@ public class GatewayConfiguration {
         // Netty refuses (1009) frames over twice the limit before buffering them; between the limit and that,
         // the handler closes 1009 itself with an error message and a clean SessionEnded
         () -> WebsocketServerSpec.builder().maxFramePayloadLength(2 * props.maxFrameBytes()));
-    return new WebSocketHandlerAdapter(new HandshakeWebSocketService(strategy));
+    return new WebSocketHandlerAdapter(new HandshakeWebSocketService(new ChannelCapturingUpgradeStrategy(strategy)));
   }
 
   @Bean

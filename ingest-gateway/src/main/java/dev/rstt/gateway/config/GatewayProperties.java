@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxFrameBytes largest inbound frame; bigger closes 1009
  * @param kafkaConnectTimeout how long {@code SessionStarted} may wait for Kafka's ack before 1013
  * @param outboundQueue messages waiting for a slow-reading client before it is closed 1013
+ * @param outboundMaxPendingBytes bytes written to a socket and not yet taken by TCP before it is closed 1013
  * @param chunk audio aggregation
  * @param backpressure caps on bytes not yet acknowledged by Kafka
  * @param limits reconnect-storm guard
@@ -40,6 +41,7 @@ public record GatewayProperties(
     @DefaultValue("65536") @Min(1024) @Max(16777216) int maxFrameBytes,
     @DefaultValue("5s") @NotNull @DurationMin(millis = 100) Duration kafkaConnectTimeout,
     @DefaultValue("2048") @Min(16) @Max(1000000) int outboundQueue,
+    @DefaultValue("1048576") @Min(65536) long outboundMaxPendingBytes,
     @DefaultValue @Valid Chunk chunk,
     @DefaultValue @Valid Backpressure backpressure,
     @DefaultValue @Valid Limits limits,

@@ -1,5 +1,6 @@
 package dev.rstt.gateway.session;
 
+import java.util.function.LongSupplier;
 import org.springframework.web.reactive.socket.CloseStatus;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
@@ -15,9 +16,26 @@ public final class Outbound {
   private final Sinks.Many<String> sink;
   private volatile CloseStatus closeStatus = CloseStatus.NORMAL;
   private boolean finished;
+  private final long maxPendingBytes;
+  private volatile LongSupplier pendingBytes = () -> 0;
 
   public Outbound(int capacity) {
+    this(capacity, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param capacity frames queued here at most
+   * @param maxPendingBytes bytes the transport may hold unsent (Netty's outbound buffer) before the client
+   *     counts as too slow; the transport may pull from the queue regardless of TCP, so both are bounded
+   */
+  public Outbound(int capacity, long maxPendingBytes) {
     this.sink = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>get(capacity).get());
+    this.maxPendingBytes = maxPendingBytes;
+  }
+
+  /** How many bytes the transport holds that the client has not taken yet. */
+  public void pendingBytes(LongSupplier pending) {
+    this.pendingBytes = pending;
   }
 
   public Flux<String> flux() {
@@ -26,7 +44,7 @@ public final class Outbound {
 
   /** Queues a frame; false when the socket is finished or the queue is full. */
   public synchronized boolean emit(String text) {
-    if (finished) {
+    if (finished || pendingBytes.getAsLong() > maxPendingBytes) {
       return false;
     }
     return sink.tryEmitNext(text).isSuccess();

@@ -28,6 +28,8 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -91,7 +93,14 @@ public final class ListenHandler implements WebSocketHandler {
 
   @Override
   public Mono<Void> handle(WebSocketSession ws) {
-    Outbound out = new Outbound(props.outboundQueue());
+    Outbound out = new Outbound(props.outboundQueue(), props.outboundMaxPendingBytes());
+    if (ws.getAttributes().get(ChannelCapturingUpgradeStrategy.CHANNEL) instanceof Channel channel) {
+      // Reactor Netty may keep pulling frames into its own buffer while TCP is full: bound that too
+      out.pendingBytes(() -> {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+      });
+    }
     metrics.socketOpened();
     Mono<Void> outbound = ws.send(out.flux().map(ws::textMessage))
         .onErrorResume(e -> Mono.empty())

@@ -92,6 +92,29 @@ class TokenVerifierTest {
         e -> assertThat(e.code()).isEqualTo("missing_token"));
   }
 
+  @Test
+  void shouldFetchKeysFromAJwksUrl() throws Exception {
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    byte[] jwks = new JWKSet(rsa.toPublicJWK()).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    server.createContext("/keys", exchange -> {
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, jwks.length);
+      exchange.getResponseBody().write(jwks);
+      exchange.close();
+    });
+    server.start();
+    try {
+      TokenVerifier verifier = TokenVerifier.from(new GatewayProperties.Auth(
+          "http://127.0.0.1:" + server.getAddress().getPort() + "/keys", "https://issuer.example", "aud-1", "",
+          Duration.ofSeconds(30)));
+      String token = rs256(rsa, claims("https://issuer.example", "aud-1", Instant.now().plusSeconds(60)));
+      assertThat(verifier.verify("Bearer " + token)).isEqualTo("alice");
+    } finally {
+      server.stop(0);
+    }
+  }
+
   private static void assertCode(String token, String code) {
     assertThatThrownBy(() -> firebaseLike.verify("Bearer " + token)).isInstanceOfSatisfying(AuthException.class,
         e -> assertThat(e.code()).isEqualTo(code));
