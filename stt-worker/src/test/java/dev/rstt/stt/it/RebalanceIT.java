@@ -37,21 +37,30 @@ class RebalanceIT {
   void shouldContinueMovedSessionsOnTheNewOwnerWithoutLosingAWord() throws Exception {
     try (Harness h = new Harness("rebalance", emulator, 4)) {
       ConfigurableApplicationContext first = h.startWorker(Map.of());
-      List<GatewaySession> sessions = new ArrayList<>();
-      for (int i = 0; i < 6; i++) {
-        sessions.add(h.session(Scripts.words(100 * i + 50, 14, 300)));
+      // one session per partition (default partitioner: murmur2 of the key), so whichever partitions move,
+      // sessions move with them
+      GatewaySession[] byPartition = new GatewaySession[h.partitions];
+      int made = 0;
+      while (java.util.Arrays.stream(byPartition).anyMatch(java.util.Objects::isNull)) {
+        GatewaySession s = h.session(Scripts.words(100 * (made++ % 9) + 50, 14, 300));
+        int p = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+            s.id.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % h.partitions;
+        if (byPartition[p] == null) {
+          byPartition[p] = s;
+        }
       }
+      List<GatewaySession> sessions = new ArrayList<>(List.of(byPartition));
       for (GatewaySession s : sessions) {
         s.start();
         s.sendUntil(s.chunks.size() / 2);
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> sessions.stream()
           .allMatch(s -> h.statusNames(s.id).contains("ready")));
-      assertThat(gauge(first, "rstt.stt.sessions.active")).isEqualTo(6);
+      assertThat(gauge(first, "rstt.stt.sessions.active")).isEqualTo(sessions.size());
 
       ConfigurableApplicationContext second = h.startWorker(Map.of());
       // the first worker gives up the partitions that move (and their sessions)
-      await().atMost(Duration.ofSeconds(30)).until(() -> gauge(first, "rstt.stt.sessions.active") < 6);
+      await().atMost(Duration.ofSeconds(30)).until(() -> gauge(first, "rstt.stt.sessions.active") < sessions.size());
       for (GatewaySession s : sessions) {
         s.end();
       }
