@@ -49,8 +49,8 @@ public final class UpdatesListener implements MessageListener<String, SessionUpd
 
   @Override
   public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-    // New sessions only: start at the end, and resolve the positions now so nothing after this is skipped.
-    consumer.seekToEnd(partitions);
+    // Resolve positions now (committed offset, else the end: sessions are new, no history is needed), so an
+    // update produced after this point is never skipped by a lazy reset to the end.
     partitions.forEach(consumer::position);
     assigned.set(!partitions.isEmpty());
     log.info("session.updates: {} partitions assigned", partitions.size());

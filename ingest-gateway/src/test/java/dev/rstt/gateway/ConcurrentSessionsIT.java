@@ -1,0 +1,78 @@
+package dev.rstt.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rstt.gateway.support.AppSocket;
+import dev.rstt.gateway.support.AudioFramesReader;
+import dev.rstt.gateway.support.GatewayInstance;
+import dev.rstt.gateway.support.PublishedSession;
+import dev.rstt.schemas.Topics;
+import dev.rstt.schemas.ValueSerdeProvider;
+import dev.rstt.testsupport.KafkaBroker;
+import dev.rstt.testsupport.ToneScript;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Many sockets at once on one gateway: every session's audio is published exactly, interleaving notwithstanding. */
+class ConcurrentSessionsIT {
+
+  private static final Logger log = LoggerFactory.getLogger(ConcurrentSessionsIT.class);
+  private static final int SESSIONS = 100;
+
+  @Test
+  void shouldPublishEverySessionExactlyWhileManySocketsStreamAtOnce() {
+    String bootstrap = KafkaBroker.shared().bootstrapServers();
+    String prefix = KafkaBroker.uniquePrefix("ConcurrentSessionsIT");
+    Topics topics = Topics.of(Map.of(Topics.AUDIO_FRAMES, prefix + "audio.frames", Topics.SESSION_UPDATES,
+        prefix + "session.updates"), ValueSerdeProvider.avroSingleObject());
+    try (GatewayInstance gw = GatewayInstance.start(bootstrap, prefix, "many",
+            Map.of("rstt.gateway.stop-timeout", "1s", "rstt.topics.partitions", "6"), false);
+        AudioFramesReader frames = new AudioFramesReader(bootstrap, topics.audioFrames())) {
+      List<AppSocket> apps = new ArrayList<>();
+      List<String> sessions = new ArrayList<>();
+      for (int i = 0; i < SESSIONS; i++) {
+        AppSocket app = AppSocket.connect(gw.listenUri("codec=pcm16&sample_rate=16000"),
+            GatewayInstance.token("many-" + i));
+        apps.add(app);
+      }
+      JsonMapper json = JsonMapper.builder().build();
+      for (AppSocket app : apps) {
+        sessions.add(json.readTree(app.awaitMessage(m -> m.contains("session_started"))).path("session_id").asString());
+      }
+      assertThat(gw.metrics().openSockets()).isEqualTo(SESSIONS);
+      List<List<byte[]>> audio = new ArrayList<>();
+      for (int i = 0; i < SESSIONS; i++) {
+        audio.add(ToneScript.numbered(16000, i, 2, i % 4, 150).frames(20));
+      }
+      long start = System.nanoTime();
+      int maxFrames = audio.stream().mapToInt(List::size).max().orElse(0);
+      for (int f = 0; f < maxFrames; f++) { // interleaved, as concurrent apps would
+        for (int i = 0; i < SESSIONS; i++) {
+          if (f < audio.get(i).size()) {
+            apps.get(i).sendBinary(audio.get(i).get(f));
+          }
+        }
+      }
+      apps.forEach(AppSocket::stop);
+      for (int i = 0; i < SESSIONS; i++) {
+        PublishedSession published = PublishedSession.verify(frames.awaitSession(sessions.get(i),
+            PublishedSession::isEnded));
+        assertThat(published.pcm()).isEqualTo(ToneScript.numbered(16000, i, 2, i % 4, 150).pcm());
+      }
+      long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      Timer latency = gw.context().getBean(MeterRegistry.class).find("rstt.gateway.publish.latency").timer();
+      log.info("{} sessions, {} frames each: all published in {} ms; publish latency mean {} ms, max {} ms over {} records",
+          SESSIONS, maxFrames, elapsedMs, String.format("%.1f", latency.mean(TimeUnit.MILLISECONDS)),
+          String.format("%.1f", latency.max(TimeUnit.MILLISECONDS)), latency.count());
+      apps.forEach(AppSocket::awaitClose);
+    }
+  }
+}
