@@ -34,9 +34,19 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class SttWorkerConfiguration {
 
+  /**
+   * One client for every live socket; its callbacks only hand events to the engine, so two threads serve any
+   * number of sockets (plus the client's own selector thread).
+   */
   @Bean(destroyMethod = "")
   HttpClient deepgramHttpClient(SttProperties props) {
-    return HttpClient.newBuilder().connectTimeout(props.deepgram().connectTimeout()).build();
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService io = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "deepgram-io-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    return HttpClient.newBuilder().connectTimeout(props.deepgram().connectTimeout()).executor(io).build();
   }
 
   @Bean
