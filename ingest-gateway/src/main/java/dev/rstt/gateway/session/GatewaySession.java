@@ -475,8 +475,4 @@ public final class GatewaySession {
     return t;
   }
 
-  // test hooks
-  synchronized long nextSeq() {
-    return nextSeq;
-  }
 }
