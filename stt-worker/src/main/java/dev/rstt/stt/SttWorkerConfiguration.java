@@ -38,15 +38,20 @@ public class SttWorkerConfiguration {
    * One client for every live socket; its callbacks only hand events to the engine, so two threads serve any
    * number of sockets (plus the client's own selector thread).
    */
-  @Bean(destroyMethod = "")
-  HttpClient deepgramHttpClient(SttProperties props) {
+  @Bean(destroyMethod = "shutdownNow")
+  java.util.concurrent.ExecutorService deepgramIoExecutor() {
     java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.ExecutorService io = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+    return java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "deepgram-io-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
-    return HttpClient.newBuilder().connectTimeout(props.deepgram().connectTimeout()).executor(io).build();
+  }
+
+  @Bean(destroyMethod = "")
+  HttpClient deepgramHttpClient(SttProperties props, java.util.concurrent.ExecutorService deepgramIoExecutor) {
+    return HttpClient.newBuilder().connectTimeout(props.deepgram().connectTimeout()).executor(deepgramIoExecutor)
+        .build();
   }
 
   @Bean
