@@ -95,6 +95,19 @@ final class AppSession {
     }
   }
 
+  /** Words in the app's transcript so far (segments grow as words are combined into them). */
+  int wordsHeard() {
+    int words = 0;
+    for (JsonNode segment : segments()) {
+      for (String token : segment.path("text").asString().split("\\s+")) {
+        if (!token.isBlank()) {
+          words++;
+        }
+      }
+    }
+    return words;
+  }
+
   List<JsonNode> segments() {
     synchronized (segments) {
       return List.copyOf(segments.values());

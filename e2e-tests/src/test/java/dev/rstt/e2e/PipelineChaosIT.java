@@ -108,7 +108,7 @@ class PipelineChaosIT {
     ToneScript script = script(40, 300);
     AppSession app = AppSession.open(gatewayA.httpUrl(), Stack.token("outage"), 16000);
     CompletableFuture<Void> streaming = app.stream(script, 1.0, 100);
-    await().atMost(Duration.ofSeconds(30)).until(() -> app.segments().size() >= 3);
+    await().atMost(Duration.ofSeconds(30)).until(() -> app.wordsHeard() >= 3);
 
     stack.faults("{\"live\":{\"close_after_ms\":100,\"close_code\":1011,\"handshake_status\":503}}");
     Stack.awaitStatus(app, "stt_degraded", Duration.ofSeconds(10));
@@ -169,7 +169,7 @@ class PipelineChaosIT {
     ToneScript script = script(30, 300);
     AppSession app = AppSession.open(gatewayA.httpUrl(), Stack.token("kill-stt"), 16000);
     CompletableFuture<Void> streaming = app.stream(script, 1.0, 100);
-    await().atMost(Duration.ofSeconds(30)).until(() -> app.segments().size() >= 5);
+    await().atMost(Duration.ofSeconds(30)).until(() -> app.wordsHeard() >= 5);
 
     ServiceProcess holder = Stack.metric(sttWorker, Settings.LIVE_SOCKETS_METRIC) > 0 ? sttWorker : second;
     holder.kill();
@@ -203,7 +203,7 @@ class PipelineChaosIT {
     ToneScript script = script(30, 300);
     AppSession app = AppSession.open(gatewayB.httpUrl(), Stack.token("kill-merger"), 16000);
     CompletableFuture<Void> streaming = app.stream(script, 1.0, 100);
-    await().atMost(Duration.ofSeconds(30)).until(() -> app.segments().size() >= 5);
+    await().atMost(Duration.ofSeconds(30)).until(() -> app.wordsHeard() >= 5);
 
     stack.merger.kill();
     stack.startMerger();
