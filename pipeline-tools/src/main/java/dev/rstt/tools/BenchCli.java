@@ -212,9 +212,10 @@ public final class BenchCli {
     String gateway = opts.getOrDefault("gateway", "http://127.0.0.1:8080");
     String emulator = opts.getOrDefault("emulator", "http://127.0.0.1:8090");
     String token = opts.getOrDefault("token", System.getenv("RSTT_TOKEN"));
+    String secret = opts.get("secret");
     boolean failover = opts.containsKey("failover");
-    if (token == null) {
-      throw new IllegalArgumentException("--token or RSTT_TOKEN is required");
+    if (token == null && secret == null) {
+      throw new IllegalArgumentException("--secret (to mint a token per session) or --token/RSTT_TOKEN is required");
     }
     int words = Math.max(4, seconds * 1000 / 680);
     List<Client> clients = new ArrayList<>();
@@ -234,7 +235,9 @@ public final class BenchCli {
       } else {
         String ws = gateway.replaceFirst("^http", "ws") + "/v4/listen?language=en&sample_rate=" + RATE
             + "&codec=pcm16&channels=1";
-        connects.add(c.connect(ws, Map.of("Authorization", "Bearer " + token)));
+        // Each app session is its own user, as in production (the gateway caps sessions per user).
+        String bearer = secret != null ? devToken(secret, "bench-" + clients.indexOf(c)) : token;
+        connects.add(c.connect(ws, Map.of("Authorization", "Bearer " + bearer)));
       }
     }
     int connected = 0;
@@ -355,6 +358,19 @@ public final class BenchCli {
 
   private void delete(String emulator) {
     send(HttpRequest.newBuilder(URI.create(emulator + "/__emulator/faults")).DELETE().build());
+  }
+
+  static String devToken(String secret, String uid) {
+    try {
+      com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+          new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256),
+          new com.nimbusds.jwt.JWTClaimsSet.Builder().subject(uid).issueTime(new java.util.Date())
+              .expirationTime(new java.util.Date(System.currentTimeMillis() + 3_600_000L)).build());
+      jwt.sign(new com.nimbusds.jose.crypto.MACSigner(secret));
+      return jwt.serialize();
+    } catch (com.nimbusds.jose.JOSEException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static Map<String, Object> summarize(List<Client> clients) {
