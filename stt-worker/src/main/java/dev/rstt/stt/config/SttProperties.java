@@ -52,6 +52,7 @@ public record SttProperties(
     @DefaultValue("2s") @NotNull @DurationRange(min = "10ms", max = "1h") Duration reconnectDelay,
     @DefaultValue("30s") @NotNull @DurationRange(min = "1s", max = "1h") Duration batchInterval,
     @DefaultValue("268435456") @Min(1048576) long maxBufferedBytes,
+    @DefaultValue("32") @Min(1) @Max(10000) int maxConcurrentHandshakes,
     @DefaultValue("5m") @NotNull @DurationRange(min = "1s", max = "1d") Duration sessionIdleTimeout,
     @DefaultValue @NotNull @Valid Deepgram deepgram,
     @DefaultValue @NotNull @Valid Breaker breaker) {

@@ -18,7 +18,8 @@ final class Connection {
 
   final String sttSession;
   final boolean recovery;
-  final long attemptNanos;
+  /** When the handshake started (a queued attempt restarts the clock when it leaves the queue). */
+  long attemptNanos;
   LiveConnection socket;
   boolean open;
   /** Session-timeline sample of the first sample sent on this connection. */

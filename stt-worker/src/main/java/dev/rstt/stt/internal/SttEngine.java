@@ -87,6 +87,9 @@ public final class SttEngine implements Runnable {
   private long bufferedBytes;
   private boolean paused;
   private long lastTick;
+  /** Handshakes under way, and attempts waiting for one of the {@code max-concurrent-handshakes} slots. */
+  private int handshakesInFlight;
+  private final java.util.ArrayDeque<Object[]> queuedHandshakes = new java.util.ArrayDeque<>();
   private long lastCommit;
 
   private final AtomicInteger liveSockets = new AtomicInteger();
@@ -549,11 +552,39 @@ public final class SttEngine implements Runnable {
 
   private void connect(Session s, Connection c) {
     s.connection = c;
+    if (handshakesInFlight >= props.maxConcurrentHandshakes()) {
+      // Many sessions arriving at once (a start-up, a rebalance, a recovery) would otherwise open all their
+      // sockets together; on a busy host the handshakes then time out and the breaker blames Deepgram.
+      queuedHandshakes.add(new Object[] {s, c});
+      return;
+    }
+    startHandshake(s, c);
+  }
+
+  private void startHandshake(Session s, Connection c) {
+    handshakesInFlight++;
+    c.attemptNanos = now();
     try (SessionMdc mdc = SessionMdc.of(s.id, c.sttSession)) {
       log.info("Opening live connection ({})", c.recovery ? "recovery" : s.coldTakeover ? "take-over" : "new");
     }
     client.connect(params(s), new SocketEvents(s, c))
-        .whenComplete((socket, error) -> post(() -> onConnectResult(s, c, socket, error)));
+        .whenComplete((socket, error) -> post(() -> {
+          handshakesInFlight--;
+          startQueuedHandshakes();
+          onConnectResult(s, c, socket, error);
+        }));
+  }
+
+  /** Starts queued attempts whose session still wants them, while slots are free. */
+  private void startQueuedHandshakes() {
+    while (handshakesInFlight < props.maxConcurrentHandshakes() && !queuedHandshakes.isEmpty()) {
+      Object[] next = queuedHandshakes.poll();
+      Session s = (Session) next[0];
+      Connection c = (Connection) next[1];
+      if (!s.dropped && s.connection == c) {
+        startHandshake(s, c);
+      }
+    }
   }
 
   private void onConnectResult(Session s, Connection c, LiveConnection socket, Throwable error) {
