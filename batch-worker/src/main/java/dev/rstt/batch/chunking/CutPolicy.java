@@ -61,7 +61,7 @@ public final class CutPolicy {
     }
     int w = windowFrames(rate);
     double[] rms = windows(pcm, Math.min(frameCount, max), rate, channels);
-    int minRun = (int) Math.max(1, (frames(minSilence, rate) + w - 1) / w);
+    int minRun = minRunWindows(rate, w);
     int i = 0;
     while (i < rms.length) {
       if (rms[i] >= silenceRms) {
@@ -114,21 +114,9 @@ public final class CutPolicy {
     if (rms.length < 2) {
       return frameCount;
     }
-    int minRun = (int) Math.max(1, (frames(minSilence, rate) + w - 1) / w);
-    int i = rms.length - 1;
-    while (i >= 0) {
-      if (rms[i] >= silenceRms) {
-        i--;
-        continue;
-      }
-      int end = i + 1;
-      while (i >= 0 && rms[i] < silenceRms) {
-        i--;
-      }
-      int start = i + 1;
-      if (end - start >= minRun && start > 0) {
-        return ((long) start * w + (long) end * w) / 2;
-      }
+    long silence = lastSilenceMidpoint(rms, w, minRunWindows(rate, w), 1);
+    if (silence >= 0) {
+      return silence;
     }
     int best = 1;
     for (int j = 1; j < rms.length; j++) {
@@ -155,7 +143,20 @@ public final class CutPolicy {
     if (lastRms < silenceRms && rms[rms.length - 1] < silenceRms) {
       return frameCount;
     }
-    int minRun = (int) Math.max(1, (frames(minSilence, rate) + w - 1) / w);
+    long silence = lastSilenceMidpoint(rms, w, minRunWindows(rate, w), 0);
+    return silence >= 0 ? Math.max(1, silence) : frameCount;
+  }
+
+  /** Windows a silence run needs to count as a pause: {@code min-silence}, rounded up. */
+  private int minRunWindows(int rate, int w) {
+    return (int) Math.max(1, (frames(minSilence, rate) + w - 1) / w);
+  }
+
+  /**
+   * The middle (in frames) of the last run of at least {@code minRun} silent windows that starts at window
+   * {@code minStart} or later; -1 when there is none.
+   */
+  private long lastSilenceMidpoint(double[] rms, int w, int minRun, int minStart) {
     int i = rms.length - 1;
     while (i >= 0) {
       if (rms[i] >= silenceRms) {
@@ -167,11 +168,11 @@ public final class CutPolicy {
         i--;
       }
       int start = i + 1;
-      if (end - start >= minRun) {
-        return Math.max(1, ((long) start * w + (long) end * w) / 2);
+      if (end - start >= minRun && start >= minStart) {
+        return ((long) start * w + (long) end * w) / 2;
       }
     }
-    return frameCount;
+    return -1;
   }
 
   /** Whether every full window of the audio is below the silence threshold (nothing to transcribe). */
