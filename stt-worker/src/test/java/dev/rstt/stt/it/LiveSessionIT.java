@@ -25,8 +25,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /** One worker in this JVM against the emulator: healthy, socket closed mid-session, stalled socket. */
 class LiveSessionIT {
 
-  // One emulator per test: closing a worker's Spring context disposes Reactor Netty's global event loops,
-  // which an emulator in the same JVM shares.
+  // One emulator per test, so each test starts with fresh emulator stats and no faults left over.
   private DeepgramEmulator emulator;
 
   @BeforeEach
