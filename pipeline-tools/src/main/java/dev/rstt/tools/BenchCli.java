@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -44,8 +46,13 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <pre>
  * bench --sessions N [--direct M] [--seconds S] [--gateway http://127.0.0.1:8080] [--emulator http://127.0.0.1:8090]
- *       [--token T] [--kafka 127.0.0.1:9092] [--pids name=pid,...] [--failover] [--out results.json]
+ *       [--token T] [--kafka 127.0.0.1:9092] [--pids name=pid,...] [--failover] [--heap] [--out results.json]
  * </pre>
+ *
+ * <p>{@code --heap} measures live heap per session: it takes a class histogram of every component (through
+ * {@code jcmd <pid> GC.class_histogram}, which runs a full collection first) before the sessions connect and
+ * again halfway through the run, and divides the growth of the live heap by the number of sessions. The forced collections pause the components, so a heap run's latencies
+ * are not comparable with a plain run's.
  */
 public final class BenchCli {
 
@@ -54,6 +61,8 @@ public final class BenchCli {
   private static final int FRAME_MS = 100;
   /** A session counts as held only if no word is lost and its p99 word latency stays under this. */
   private static final long HELD_P99_BOUND_MS = 2000;
+  /** The last line of {@code jcmd <pid> GC.class_histogram}: "Total <instances> <bytes>". */
+  private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2, r -> {
@@ -174,6 +183,8 @@ public final class BenchCli {
       task[0] = pacer.scheduleAtFixedRate(() -> {
         int i = next.getAndIncrement();
         if (i > frames.size() || closed.isDone()) {
+          // a socket the other side closed (a direct client in a failover run) has nothing more to send
+          done.complete(null);
           task[0].cancel(false);
           return;
         }
@@ -193,8 +204,8 @@ public final class BenchCli {
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--failover")) {
-        opts.put("failover", "true");
+      if (args[i].equals("--failover") || args[i].equals("--heap")) {
+        opts.put(args[i].substring(2), "true");
       } else if (args[i].startsWith("--") && i + 1 < args.length) {
         opts.put(args[i].substring(2), args[++i]);
       } else {
@@ -224,6 +235,8 @@ public final class BenchCli {
       clients.add(new Client(isDirect, ToneScript.numbered(RATE, (i * 37) % 1000, words, i % 4, 400)));
     }
     Map<String, CpuSample> cpuBefore = cpu(opts.get("pids"));
+    boolean heap = opts.containsKey("heap");
+    Map<String, Long> heapBefore = heap ? liveHeapByProcess(opts.get("pids")) : Map.of();
     System.out.printf("bench: %d pipeline sessions + %d direct, %d words (%.0f s) each%n", sessions, direct, words,
         clients.get(0).script.durationSeconds());
     List<CompletableFuture<Void>> connects = new ArrayList<>();
@@ -272,6 +285,9 @@ public final class BenchCli {
         delete(emulator);
       }, third, TimeUnit.SECONDS).get();
     }
+    Map<String, Long> heapDuring = heap
+        ? pacer.schedule(() -> liveHeapByProcess(opts.get("pids")), seconds / 2, TimeUnit.SECONDS).get()
+        : Map.of();
     for (CompletableFuture<Void> s : streams) {
       s.get(seconds + 120L, TimeUnit.SECONDS);
     }
@@ -296,6 +312,7 @@ public final class BenchCli {
     Map<String, Object> directSummary = summarize(clients.stream().filter(c -> c.direct).toList());
     report.put("pipeline", pipeline);
     report.put("direct", directSummary);
+    report.put("timeline", timeline(clients, startNanos));
     if (directSummary.get("p99_ms") instanceof Double d && pipeline.get("p99_ms") instanceof Double p && d > 0) {
       report.put("p99_ratio", p / d);
       report.put("p99_added_ms", p - d);
@@ -306,6 +323,16 @@ public final class BenchCli {
     report.put("components", components(cpuBefore, cpuAfter));
     if (opts.containsKey("kafka")) {
       report.put("consumer_lag", lag(opts.get("kafka")));
+    }
+    if (heap) {
+      Map<String, Object> perSession = new LinkedHashMap<>();
+      heapDuring.forEach((name, kib) -> {
+        if (heapBefore.containsKey(name)) {
+          perSession.put(name, Map.of("live_heap_before_kib", heapBefore.get(name), "live_heap_during_kib", kib,
+              "kib_per_session", (kib - heapBefore.get(name)) / (double) Math.max(1, sessions)));
+        }
+      });
+      report.put("heap", perSession);
     }
     if (failover) {
       report.put("failover", failover(clients.stream().filter(c -> !c.direct).toList(), faultWindow[0],
@@ -398,6 +425,38 @@ public final class BenchCli {
     return r;
   }
 
+  /**
+   * Per second of the run (by when the word was heard): words heard and the worst latency, for the pipeline and
+   * for direct. Stalls that hit every session at once (a collection pause, a busy broker) show as a second whose
+   * worst latency jumps in many sessions; noise in one session does not.
+   */
+  private static List<Map<String, Object>> timeline(List<Client> clients, long startNanos) {
+    Map<Long, long[]> seconds = new java.util.TreeMap<>(); // second -> pipeline count, max, direct count, max
+    for (Client c : clients) {
+      for (int i = 0; i < c.latencyNanos.length; i++) {
+        if (c.latencyNanos[i] < 0) {
+          continue;
+        }
+        long[] row = seconds.computeIfAbsent(Math.max(0, (c.receivedNanos[i] - startNanos) / 1_000_000_000L),
+            k -> new long[4]);
+        int at = c.direct ? 2 : 0;
+        row[at]++;
+        row[at + 1] = Math.max(row[at + 1], c.latencyNanos[i] / 1_000_000);
+      }
+    }
+    List<Map<String, Object>> r = new ArrayList<>();
+    seconds.forEach((second, row) -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("second", second);
+      m.put("pipeline_words", row[0]);
+      m.put("pipeline_max_ms", row[1]);
+      m.put("direct_words", row[2]);
+      m.put("direct_max_ms", row[3]);
+      r.add(m);
+    });
+    return r;
+  }
+
   private static Map<String, Object> percentiles(long[] nanos) {
     Map<String, Object> r = new LinkedHashMap<>();
     long[] sorted = nanos.clone();
@@ -408,6 +467,46 @@ public final class BenchCli {
       r.put(key, sorted.length == 0 ? null : sorted[(int) Math.ceil(q * sorted.length) - 1] / 1e6);
     }
     return r;
+  }
+
+  /** Live heap of every named process in KiB, from its class histogram (see {@link #liveHeapKib(String)}). */
+  private static Map<String, Long> liveHeapByProcess(String pids) {
+    Map<String, Long> r = new LinkedHashMap<>();
+    if (pids == null || pids.isBlank()) {
+      return r;
+    }
+    Path jcmd = ProcessHandle.current().info().command().map(Path::of).map(java -> java.resolveSibling("jcmd"))
+        .orElse(Path.of("jcmd"));
+    for (String entry : pids.split(",")) {
+      String[] kv = entry.split("=");
+      try {
+        r.put(kv[0], liveHeapKib(jcmd(jcmd, kv[1], "GC.class_histogram")));
+      } catch (Exception e) {
+        System.err.println("bench: no heap reading for " + kv[0] + ": " + e.getMessage());
+      }
+    }
+    return r;
+  }
+
+  /**
+   * The live heap in KiB from {@code jcmd GC.class_histogram}, whose last line totals the objects that survived
+   * the full collection it runs first (taken at one safepoint, so allocation in between cannot inflate it).
+   */
+  static long liveHeapKib(String histogram) {
+    Matcher m = HISTOGRAM_TOTAL.matcher(histogram);
+    if (!m.find()) {
+      throw new IllegalArgumentException("no Total line in: " + histogram.strip().lines().findFirst().orElse(""));
+    }
+    return Long.parseLong(m.group(1)) / 1024;
+  }
+
+  private static String jcmd(Path jcmd, String pid, String command) throws Exception {
+    Process p = new ProcessBuilder(jcmd.toString(), pid, command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + out.strip());
+    }
+    return out;
   }
 
   private record CpuSample(long ticks, long rssKb, long atNanos) {

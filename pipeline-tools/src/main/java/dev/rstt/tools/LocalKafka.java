@@ -18,7 +18,8 @@ import org.apache.kafka.common.Uuid;
  * first start only.
  *
  * <p>Environment: {@code KAFKA_PORT} (9092; the controller listens on the next port),
- * {@code KAFKA_DATA_DIR} ({@code .pipeline/kafka}).
+ * {@code KAFKA_DATA_DIR} ({@code .pipeline/kafka}), and {@code KAFKA_CFG_<NAME>} for any broker setting
+ * ({@code KAFKA_CFG_NUM_IO_THREADS=4} sets {@code num.io.threads=4}).
  */
 public final class LocalKafka {
 
@@ -34,7 +35,9 @@ public final class LocalKafka {
     Path logs = dir.resolve("logs");
     Files.createDirectories(logs);
     Path config = dir.resolve("server.properties");
-    Files.writeString(config, render(serverProperties(port, logs)));
+    Map<String, String> settings = serverProperties(port, logs);
+    settings.putAll(overrides(System.getenv()));
+    Files.writeString(config, render(settings));
 
     if (!Files.exists(logs.resolve("meta.properties"))) {
       String clusterId = Uuid.randomUuid().toString();
@@ -73,6 +76,17 @@ public final class LocalKafka {
     p.put("auto.create.topics.enable", "false");
     p.put("log.retention.hours", "24");
     return p;
+  }
+
+  /** Broker settings from {@code KAFKA_CFG_*} variables: the rest of the name, lower case, '_' read as '.'. */
+  static Map<String, String> overrides(Map<String, String> env) {
+    Map<String, String> r = new LinkedHashMap<>();
+    env.forEach((name, value) -> {
+      if (name.startsWith("KAFKA_CFG_") && name.length() > "KAFKA_CFG_".length()) {
+        r.put(name.substring("KAFKA_CFG_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), value);
+      }
+    });
+    return r;
   }
 
   static String render(Map<String, String> props) {

@@ -9,8 +9,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -92,7 +94,15 @@ public class SttWorkerConfiguration {
     KafkaProducer<String, byte[]> deadLetters = producer(kafka, new ByteArraySerializer(), "dlt");
     SttEngine engine = new SttEngine(props, topics, consumer, degraded, events, deadLetters, client,
         deepgramLiveBreaker, meters, Clock.systemUTC());
-    return new EngineLifecycle(engine, degraded, events, deadLetters);
+    // the clients' own metrics (kafka_consumer_*, kafka_producer_*) on /actuator/prometheus
+    KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
+    KafkaClientMetrics degradedMetrics = new KafkaClientMetrics(degraded);
+    KafkaClientMetrics eventsMetrics = new KafkaClientMetrics(events);
+    for (KafkaClientMetrics m : List.of(consumerMetrics, degradedMetrics, eventsMetrics)) {
+      m.bindTo(meters);
+    }
+    return new EngineLifecycle(engine, degraded, events, deadLetters, consumerMetrics, degradedMetrics,
+        eventsMetrics);
   }
 
   private static <V> KafkaProducer<String, V> producer(KafkaProperties kafka, Serializer<V> values, String name) {
@@ -116,12 +126,13 @@ public class SttWorkerConfiguration {
   /** Runs the engine on its own thread from start to stop. */
   public static final class EngineLifecycle implements SmartLifecycle {
     private final SttEngine engine;
-    private final AutoCloseable[] producers;
+    private final AutoCloseable[] closeables;
     private Thread thread;
 
-    EngineLifecycle(SttEngine engine, AutoCloseable... producers) {
+    /** @param closeables closed in order after the engine stopped (its producers, then metrics binders) */
+    EngineLifecycle(SttEngine engine, AutoCloseable... closeables) {
       this.engine = engine;
-      this.producers = producers;
+      this.closeables = closeables;
     }
 
     @Override
@@ -143,7 +154,7 @@ public class SttWorkerConfiguration {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      for (AutoCloseable p : producers) {
+      for (AutoCloseable p : closeables) {
         try {
           p.close();
         } catch (Exception ignored) {

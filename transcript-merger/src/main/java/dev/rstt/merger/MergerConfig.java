@@ -21,7 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param retention a complete session's state is deleted after this much inactivity
  * @param abandonedRetention a session that never completes is deleted after this much inactivity
  * @param expiryInterval how often (wall clock) expired sessions are looked for
- * @param commitInterval Kafka Streams commit.interval.ms: with exactly-once, how long output waits for its transaction
+ * @param commitInterval Kafka Streams commit.interval.ms: with exactly-once, how long output waits for its transaction;
+ *     the largest fixed cost in word latency (20 ms measured against 100 ms in BENCHMARKS.md)
  * @param streamThreads stream threads of this instance
  * @param maxThreadReplacements how many crashed stream threads are replaced within {@code replacementWindow}
  *     before the client shuts down
@@ -41,7 +42,7 @@ public record MergerConfig(
     @DefaultValue("1h") @NotNull @DurationMin(seconds = 1) Duration retention,
     @DefaultValue("24h") @NotNull @DurationMin(seconds = 1) Duration abandonedRetention,
     @DefaultValue("1m") @NotNull @DurationMin(millis = 100) @DurationMax(hours = 24) Duration expiryInterval,
-    @DefaultValue("100ms") @NotNull @DurationMin(millis = 10) @DurationMax(minutes = 5) Duration commitInterval,
+    @DefaultValue("20ms") @NotNull @DurationMin(millis = 10) @DurationMax(minutes = 5) Duration commitInterval,
     @DefaultValue("1") @Min(1) @Max(64) int streamThreads,
     @DefaultValue("3") @Min(0) @Max(1000) int maxThreadReplacements,
     @DefaultValue("10m") @NotNull @DurationMin(seconds = 1) Duration replacementWindow,
@@ -52,7 +53,7 @@ public record MergerConfig(
   /** Every default, for tests and tools that build a topology without Spring. */
   public static MergerConfig defaults() {
     return new MergerConfig("transcript-merger", "/tmp/rstt-merger", "localhost:8083", Duration.ofHours(1),
-        Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofMillis(100), 1, 3, Duration.ofMinutes(10),
+        Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofMillis(20), 1, 3, Duration.ofMinutes(10),
         Duration.ofSeconds(60), Duration.ofSeconds(30), "");
   }
 

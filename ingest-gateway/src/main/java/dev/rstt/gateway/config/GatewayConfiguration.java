@@ -14,6 +14,7 @@ import dev.rstt.gateway.ws.ChannelCapturingUpgradeStrategy;
 import dev.rstt.gateway.ws.ListenHandler;
 import dev.rstt.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.util.HashMap;
@@ -34,6 +35,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.MicrometerConsumerListener;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.web.reactive.HandlerMapping;
@@ -98,7 +100,7 @@ public class GatewayConfiguration {
 
   @Bean(destroyMethod = "close")
   public AudioPublisher audioPublisher(KafkaProperties kafka, Topics topics, GatewayMetrics metrics,
-      UnackedBudget global, GatewayProperties props, @Qualifier("gatewayId") String gatewayId) {
+      UnackedBudget global, GatewayProperties props, @Qualifier("gatewayId") String gatewayId, MeterRegistry meters) {
     Map<String, Object> config = kafka.buildProducerProperties();
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -109,7 +111,10 @@ public class GatewayConfiguration {
     config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
     KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config,
         topics.audioFrames().keySerde().serializer(), topics.audioFrames().valueSerde().serializer());
-    return new AudioPublisher(producer, topics.audioFrames(), metrics, global);
+    // the producer's own metrics (kafka_producer_*: queue time, request latency, batch sizes) on /actuator/prometheus
+    KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(meters);
+    return new AudioPublisher(producer, topics.audioFrames(), metrics, global, producerMetrics);
   }
 
   @Bean(destroyMethod = "dispose")
@@ -148,7 +153,7 @@ public class GatewayConfiguration {
   @Bean
   public ConcurrentMessageListenerContainer<String, SessionUpdate> sessionUpdatesContainer(KafkaProperties kafka,
       Topics topics, CommonErrorHandler errorHandler, UpdatesListener listener,
-      @Qualifier("gatewayId") String gatewayId) {
+      @Qualifier("gatewayId") String gatewayId, MeterRegistry meters) {
     Map<String, Object> overrides = new HashMap<>();
     overrides.put(ConsumerConfig.GROUP_ID_CONFIG, "rstt-gateway-" + gatewayId);
     overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -156,6 +161,7 @@ public class GatewayConfiguration {
     overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     ConcurrentKafkaListenerContainerFactory<String, SessionUpdate> factory =
         KafkaFactories.listenerFactory(kafka, topics.sessionUpdates(), errorHandler, overrides);
+    factory.getConsumerFactory().addListener(new MicrometerConsumerListener<>(meters));
     ConcurrentMessageListenerContainer<String, SessionUpdate> container =
         factory.createContainer(topics.sessionUpdates().name());
     container.getContainerProperties().setGroupId("rstt-gateway-" + gatewayId);

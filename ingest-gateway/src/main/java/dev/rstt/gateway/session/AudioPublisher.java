@@ -24,6 +24,7 @@ public final class AudioPublisher implements AudioSink, AutoCloseable {
   private final Topic<String, SpecificRecord> topic;
   private final GatewayMetrics metrics;
   private final UnackedBudget global;
+  private final AutoCloseable producerMetrics;
   private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "gateway-kafka-send");
     t.setDaemon(true);
@@ -32,6 +33,13 @@ public final class AudioPublisher implements AudioSink, AutoCloseable {
 
   public AudioPublisher(Producer<String, SpecificRecord> producer, Topic<String, SpecificRecord> topic,
       GatewayMetrics metrics, UnackedBudget global) {
+    this(producer, topic, metrics, global, () -> { });
+  }
+
+  /** @param producerMetrics closed with the publisher (the producer's metrics binder) */
+  public AudioPublisher(Producer<String, SpecificRecord> producer, Topic<String, SpecificRecord> topic,
+      GatewayMetrics metrics, UnackedBudget global, AutoCloseable producerMetrics) {
+    this.producerMetrics = producerMetrics;
     this.producer = producer;
     this.topic = topic;
     this.metrics = metrics;
@@ -88,5 +96,10 @@ public final class AudioPublisher implements AudioSink, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     producer.close(Duration.ofSeconds(10));
+    try {
+      producerMetrics.close();
+    } catch (Exception e) {
+      // shutting down; the metrics binder holds nothing that outlives the process
+    }
   }
 }

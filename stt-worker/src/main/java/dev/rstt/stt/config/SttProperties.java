@@ -39,7 +39,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("rstt.stt")
 public record SttProperties(
     @DefaultValue("stt-worker") @NotBlank String groupId,
-    @DefaultValue("20ms") @NotNull @DurationRange(min = "1ms", max = "5s") Duration pollTimeout,
+    @DefaultValue("10ms") @NotNull @DurationRange(min = "1ms", max = "5s") Duration pollTimeout,
     @DefaultValue("100ms") @NotNull @DurationRange(min = "10ms", max = "5s") Duration tickInterval,
     @DefaultValue("200ms") @NotNull @DurationRange(min = "10ms", max = "60s") Duration commitInterval,
     @DefaultValue("5s") @NotNull @DurationRange(min = "200ms", max = "10m") Duration stallTimeout,

@@ -26,8 +26,9 @@ public final class LiveConnection {
     this.tail = CompletableFuture.completedFuture(socket);
   }
 
-  public void sendAudio(byte[] pcm) {
-    chain(ws -> ws.sendBinary(ByteBuffer.wrap(pcm), true));
+  /** Sends {@code pcm}'s remaining bytes; the caller hands the buffer over and does not touch it again. */
+  public void sendAudio(ByteBuffer pcm) {
+    chain(ws -> ws.sendBinary(pcm, true));
   }
 
   public void keepAlive() {

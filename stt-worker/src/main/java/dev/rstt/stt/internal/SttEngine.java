@@ -739,11 +739,12 @@ public final class SttEngine implements Runnable {
     framesSent.increment();
   }
 
-  private static byte[] bytes(AudioChunk record) {
-    ByteBuffer b = record.getPcm().duplicate();
-    byte[] out = new byte[b.remaining()];
-    b.get(out);
-    return out;
+  /**
+   * The chunk's audio without a copy: a view of the decoded record's own array (nothing writes to it; the record
+   * is kept unchanged for a possible reroute), with its own position for the socket to consume.
+   */
+  private static ByteBuffer bytes(AudioChunk record) {
+    return record.getPcm().asReadOnlyBuffer();
   }
 
   private void beginClose(Session s) {

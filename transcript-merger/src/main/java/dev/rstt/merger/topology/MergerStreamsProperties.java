@@ -26,6 +26,10 @@ public final class MergerStreamsProperties {
     p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+    // With exactly-once, output becomes visible at the commit. The commit is checked once per loop, after a poll
+    // that may block for poll.ms (100 ms by default) when no input is waiting; bounding the poll by the commit
+    // interval keeps the commit of the last records processed from waiting for the next input.
+    p.put(StreamsConfig.POLL_MS_CONFIG, Math.min(100, config.commitInterval().toMillis()));
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
     // Works on one broker (factor 1) and on three (factor 3, two in sync to acknowledge).
