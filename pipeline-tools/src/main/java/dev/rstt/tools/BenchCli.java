@@ -274,16 +274,17 @@ public final class BenchCli {
     }
     long[] faultWindow = new long[2];
     if (failover) {
-      // the bench's own schedule: fault after a third of the run, cleared after another third
-      long third = Math.max(5, seconds / 3);
+      // the bench's own schedule: fault after a quarter of the run, cleared after another quarter, so that the
+      // second half leaves time for the breaker's open wait (30 s by default) and the recovery spread
+      long quarter = Math.max(5, seconds / 4);
       pacer.schedule(() -> {
         faultWindow[0] = System.nanoTime();
         put(emulator, "{\"live\":{\"close_after_ms\":0,\"close_code\":1011,\"handshake_status\":503}}");
-      }, third, TimeUnit.SECONDS).get();
+      }, quarter, TimeUnit.SECONDS).get();
       pacer.schedule(() -> {
         faultWindow[1] = System.nanoTime();
         delete(emulator);
-      }, third, TimeUnit.SECONDS).get();
+      }, quarter, TimeUnit.SECONDS).get();
     }
     Map<String, Long> heapDuring = heap
         ? pacer.schedule(() -> liveHeapByProcess(opts.get("pids")), seconds / 2, TimeUnit.SECONDS).get()

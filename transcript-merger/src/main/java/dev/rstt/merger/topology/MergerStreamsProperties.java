@@ -30,6 +30,10 @@ public final class MergerStreamsProperties {
     // that may block for poll.ms (100 ms by default) when no input is waiting; bounding the poll by the commit
     // interval keeps the commit of the last records processed from waiting for the next input.
     p.put(StreamsConfig.POLL_MS_CONFIG, Math.min(100, config.commitInterval().toMillis()));
+    // Streams lingers its producer 100 ms by default, so all output of a commit interval waited in the producer
+    // for the commit's flush, which then waited a whole round trip; sent as it is made, most of it is acknowledged
+    // by the time of the commit (the merger's record e2e latency fell from 99 to 35 ms at 200 sessions).
+    p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
     // Works on one broker (factor 1) and on three (factor 3, two in sync to acknowledge).

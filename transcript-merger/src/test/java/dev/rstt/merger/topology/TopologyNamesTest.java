@@ -50,4 +50,15 @@ class TopologyNamesTest {
         .containsEntry("topic.min.insync.replicas", "2");
     new StreamsConfig(one); // every value is valid
   }
+
+  @Test
+  void outputBecomesVisibleWithinTheCommitInterval() {
+    Properties p = MergerStreamsProperties.build(MergerConfig.defaults(), Map.of(), (short) 1);
+    assertThat(p).containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 20L)
+        .containsEntry(StreamsConfig.POLL_MS_CONFIG, 20L)
+        .containsEntry("producer.linger.ms", 5);
+    Properties tuned = MergerStreamsProperties.build(MergerConfig.defaults(), Map.of("producer.linger.ms", "50"),
+        (short) 1);
+    assertThat(tuned).containsEntry("producer.linger.ms", "50"); // spring.kafka.streams.properties wins
+  }
 }
