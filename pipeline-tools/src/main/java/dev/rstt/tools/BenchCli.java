@@ -234,7 +234,10 @@ public final class BenchCli {
       boolean isDirect = i >= sessions;
       clients.add(new Client(isDirect, ToneScript.numbered(RATE, (i * 37) % 1000, words, i % 4, 400)));
     }
-    Map<String, CpuSample> cpuBefore = cpu(opts.get("pids"));
+    // the generator's own share of the machine is reported beside the components it loads
+    String measured = (opts.containsKey("pids") ? opts.get("pids") + "," : "") + "generator="
+        + ProcessHandle.current().pid();
+    Map<String, CpuSample> cpuBefore = cpu(measured);
     boolean heap = opts.containsKey("heap");
     Map<String, Long> heapBefore = heap ? liveHeapByProcess(opts.get("pids")) : Map.of();
     System.out.printf("bench: %d pipeline sessions + %d direct, %d words (%.0f s) each%n", sessions, direct, words,
@@ -302,7 +305,7 @@ public final class BenchCli {
       }
     }
     double elapsed = (System.nanoTime() - startNanos) / 1e9;
-    Map<String, CpuSample> cpuAfter = cpu(opts.get("pids"));
+    Map<String, CpuSample> cpuAfter = cpu(measured);
 
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("sessions", sessions);
