@@ -87,8 +87,11 @@ public class SttWorkerConfiguration {
     consumerProps.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
         new ByteArrayDeserializer());
+    // When live sockets die, every session's unfinished audio is rerouted at once: a burst of thousands of 3 KB
+    // chunks. With 16 KiB batches, five requests in flight carried too little of it at a time and records
+    // queued in the producer for up to 0.9 s, delaying the acknowledgement that stt_degraded waits for.
     KafkaProducer<String, SpecificRecord> degraded = producer(kafka, topics.audioDegraded().valueSerde().serializer(),
-        "degraded");
+        "degraded", Map.of(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024));
     KafkaProducer<String, SpecificRecord> events = producer(kafka,
         topics.transcriptEvents().valueSerde().serializer(), "events");
     KafkaProducer<String, byte[]> deadLetters = producer(kafka, new ByteArraySerializer(), "dlt");
@@ -106,7 +109,13 @@ public class SttWorkerConfiguration {
   }
 
   private static <V> KafkaProducer<String, V> producer(KafkaProperties kafka, Serializer<V> values, String name) {
+    return producer(kafka, values, name, Map.of());
+  }
+
+  private static <V> KafkaProducer<String, V> producer(KafkaProperties kafka, Serializer<V> values, String name,
+      Map<String, Object> defaults) {
     Map<String, Object> p = kafka.buildProducerProperties();
+    defaults.forEach(p::putIfAbsent);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
