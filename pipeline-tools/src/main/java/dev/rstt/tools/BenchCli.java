@@ -369,8 +369,8 @@ public final class BenchCli {
   }
 
   private void put(String emulator, String body) {
-    send(HttpRequest.newBuilder(URI.create(emulator + "/__emulator/faults")).header("Content-Type",
-        "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    send(HttpRequest.newBuilder(URI.create(emulator + "/__emulator/faults")).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
   private void send(HttpRequest request) {
@@ -388,7 +388,8 @@ public final class BenchCli {
   }
 
   private void delete(String emulator) {
-    send(HttpRequest.newBuilder(URI.create(emulator + "/__emulator/faults")).DELETE().build());
+    send(HttpRequest.newBuilder(URI.create(emulator + "/__emulator/faults")).timeout(Duration.ofSeconds(10))
+        .DELETE().build());
   }
 
   static String devToken(String secret, String uid) {
