@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
@@ -140,9 +141,21 @@ final class Stack implements AutoCloseable {
     return sum;
   }
 
+  /**
+   * Sends a GET, PUT or DELETE (all idempotent here). Java 17's HttpClient was seen to wait forever for an answer
+   * on a pooled keep-alive connection whose request never reached the server; so a call times out after 15 s and
+   * is tried once more, on a fresh connection.
+   */
   static String send(HttpRequest request) {
+    HttpRequest timed = HttpRequest.newBuilder(request, (name, value) -> true).timeout(Duration.ofSeconds(15))
+        .build();
     try {
-      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response;
+      try {
+        response = HTTP.send(timed, HttpResponse.BodyHandlers.ofString());
+      } catch (HttpTimeoutException first) {
+        response = HTTP.send(timed, HttpResponse.BodyHandlers.ofString());
+      }
       if (response.statusCode() >= 300) {
         throw new IllegalStateException(request.uri() + " answered " + response.statusCode() + ": " + response.body());
       }

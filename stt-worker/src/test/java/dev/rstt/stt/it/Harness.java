@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -225,9 +226,14 @@ final class Harness implements AutoCloseable {
     }
   }
 
+  /** A GET that times out after 15 s and is tried once more (Java 17's client can hang on a pooled connection). */
   String httpGet(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString())
-        .body();
+    HttpRequest get = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).GET().build();
+    try {
+      return http.send(get, HttpResponse.BodyHandlers.ofString()).body();
+    } catch (HttpTimeoutException first) {
+      return http.send(get, HttpResponse.BodyHandlers.ofString()).body();
+    }
   }
 
   // ------------------------------------------------------------------------------------------------------------
