@@ -57,7 +57,10 @@ class ShutdownIT {
       } catch (RuntimeException ignored) {
         // the server may already have closed
       }
-      assertThat(app.awaitClose()).isEqualTo(1009);
+      // Netty answers 1009 and closes while the client is still writing the megabyte; the unread rest makes the
+      // server's TCP stack reset the connection, and the reset can reach the client before the close frame (seen
+      // once in CI as -1). Either way the socket is refused, and the session below ends with "error".
+      assertThat(app.awaitClose()).isIn(1009, -1);
       PublishedSession published = PublishedSession.verify(frames.awaitSession(session, PublishedSession::isEnded));
       assertThat(published.chunks()).isEmpty();
       assertThat(published.ended().getReason()).isEqualTo("error");
