@@ -7,7 +7,6 @@ import dev.rstt.gateway.support.AudioFramesReader;
 import dev.rstt.gateway.support.GatewayInstance;
 import dev.rstt.gateway.support.PublishedSession;
 import dev.rstt.schemas.Topics;
-import dev.rstt.schemas.ValueSerdeProvider;
 import dev.rstt.testsupport.KafkaBroker;
 import dev.rstt.testsupport.ToneScript;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,8 +30,7 @@ class ConcurrentSessionsIT {
   void shouldPublishEverySessionExactlyWhileManySocketsStreamAtOnce() {
     String bootstrap = KafkaBroker.shared().bootstrapServers();
     String prefix = KafkaBroker.uniquePrefix("ConcurrentSessionsIT");
-    Topics topics = Topics.of(Map.of(Topics.AUDIO_FRAMES, prefix + "audio.frames", Topics.SESSION_UPDATES,
-        prefix + "session.updates"), ValueSerdeProvider.avroSingleObject());
+    Topics topics = GatewayInstance.topics(prefix);
     try (GatewayInstance gw = GatewayInstance.start(bootstrap, prefix, "many",
             Map.of("rstt.gateway.stop-timeout", "1s", "rstt.topics.partitions", "6"), false);
         AudioFramesReader frames = new AudioFramesReader(bootstrap, topics.audioFrames())) {

@@ -8,7 +8,6 @@ import dev.rstt.gateway.support.AudioFramesReader;
 import dev.rstt.gateway.support.GatewayInstance;
 import dev.rstt.gateway.support.PublishedSession;
 import dev.rstt.schemas.Topics;
-import dev.rstt.schemas.ValueSerdeProvider;
 import dev.rstt.testsupport.KafkaBroker;
 import dev.rstt.testsupport.ToneScript;
 import java.net.http.HttpClient;
@@ -40,8 +39,7 @@ class GatewayFuzzIT {
   static void start() {
     String bootstrap = KafkaBroker.shared().bootstrapServers();
     String prefix = KafkaBroker.uniquePrefix("GatewayFuzzIT");
-    Topics topics = Topics.of(Map.of(Topics.AUDIO_FRAMES, prefix + "audio.frames", Topics.SESSION_UPDATES,
-        prefix + "session.updates"), ValueSerdeProvider.avroSingleObject());
+    Topics topics = GatewayInstance.topics(prefix);
     gw = GatewayInstance.start(bootstrap, prefix, "fuzz", Map.of("rstt.gateway.stop-timeout", "1s"), false);
     frames = new AudioFramesReader(bootstrap, topics.audioFrames());
   }

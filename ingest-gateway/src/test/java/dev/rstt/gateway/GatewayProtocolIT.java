@@ -15,7 +15,6 @@ import dev.rstt.gateway.support.PublishedSession;
 import dev.rstt.gateway.support.StalledClient;
 import dev.rstt.gateway.support.UpdatesProducer;
 import dev.rstt.schemas.Topics;
-import dev.rstt.schemas.ValueSerdeProvider;
 import dev.rstt.testsupport.KafkaBroker;
 import dev.rstt.testsupport.ToneScript;
 import io.github.jaredmdobson.concentus.OpusApplication;
@@ -66,8 +65,7 @@ class GatewayProtocolIT {
     KafkaBroker broker = KafkaBroker.shared();
     bootstrap = broker.bootstrapServers();
     String prefix = KafkaBroker.uniquePrefix("GatewayProtocolIT");
-    topics = Topics.of(Map.of(Topics.AUDIO_FRAMES, prefix + "audio.frames", Topics.SESSION_UPDATES,
-        prefix + "session.updates"), ValueSerdeProvider.avroSingleObject());
+    topics = GatewayInstance.topics(prefix);
     mergerHttp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     mergerHttp.createContext("/internal/sessions/", exchange -> {
       String[] parts = exchange.getRequestURI().getPath().split("/");

@@ -7,7 +7,6 @@ import dev.rstt.gateway.support.AudioFramesReader;
 import dev.rstt.gateway.support.GatewayInstance;
 import dev.rstt.gateway.support.PublishedSession;
 import dev.rstt.schemas.Topics;
-import dev.rstt.schemas.ValueSerdeProvider;
 import dev.rstt.testsupport.KafkaBroker;
 import dev.rstt.testsupport.ToneScript;
 import java.util.Map;
@@ -21,8 +20,7 @@ class ShutdownIT {
   void shouldEndOpenSessionsWith1001AndPublishEverythingOnShutdown() {
     String bootstrap = KafkaBroker.shared().bootstrapServers();
     String prefix = KafkaBroker.uniquePrefix("ShutdownIT");
-    Topics topics = Topics.of(Map.of(Topics.AUDIO_FRAMES, prefix + "audio.frames", Topics.SESSION_UPDATES,
-        prefix + "session.updates"), ValueSerdeProvider.avroSingleObject());
+    Topics topics = GatewayInstance.topics(prefix);
     GatewayInstance gw = GatewayInstance.start(bootstrap, prefix, "shutdown", Map.of(), false);
     try (AudioFramesReader frames = new AudioFramesReader(bootstrap, topics.audioFrames())) {
       AppSocket app = AppSocket.connect(gw.listenUri("codec=pcm16&sample_rate=24000"), GatewayInstance.token("s"));
@@ -45,8 +43,7 @@ class ShutdownIT {
   void shouldClose1009OnAFrameFarOverTheLimit() {
     String bootstrap = KafkaBroker.shared().bootstrapServers();
     String prefix = KafkaBroker.uniquePrefix("ShutdownIT");
-    Topics topics = Topics.of(Map.of(Topics.AUDIO_FRAMES, prefix + "audio.frames", Topics.SESSION_UPDATES,
-        prefix + "session.updates"), ValueSerdeProvider.avroSingleObject());
+    Topics topics = GatewayInstance.topics(prefix);
     try (GatewayInstance gw = GatewayInstance.start(bootstrap, prefix, "bigframe", Map.of(), false);
         AudioFramesReader frames = new AudioFramesReader(bootstrap, topics.audioFrames())) {
       AppSocket app = AppSocket.connect(gw.listenUri("codec=pcm16&sample_rate=16000"), GatewayInstance.token("b"));

@@ -10,7 +10,6 @@ import dev.rstt.gateway.support.GatewayInstance;
 import dev.rstt.gateway.support.PublishedSession;
 import dev.rstt.gateway.support.UpdatesProducer;
 import dev.rstt.schemas.Topics;
-import dev.rstt.schemas.ValueSerdeProvider;
 import dev.rstt.testsupport.KafkaBroker;
 import dev.rstt.testsupport.ToneScript;
 import java.time.Duration;
@@ -36,8 +35,7 @@ class TwoInstancesIT {
   static void start() {
     bootstrap = KafkaBroker.shared().bootstrapServers();
     String prefix = KafkaBroker.uniquePrefix("TwoInstancesIT");
-    topics = Topics.of(Map.of(Topics.AUDIO_FRAMES, prefix + "audio.frames", Topics.SESSION_UPDATES,
-        prefix + "session.updates"), ValueSerdeProvider.avroSingleObject());
+    topics = GatewayInstance.topics(prefix);
     east = GatewayInstance.start(bootstrap, prefix, "east", Map.of(), false);
     west = GatewayInstance.start(bootstrap, prefix, "west", Map.of(), true);
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->

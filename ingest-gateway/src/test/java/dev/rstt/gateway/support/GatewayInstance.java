@@ -5,6 +5,8 @@ import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.auth.DevTokenCli;
 import dev.rstt.gateway.config.GatewayProperties;
 import dev.rstt.gateway.updates.UpdatesListener;
+import dev.rstt.schemas.Topics;
+import dev.rstt.schemas.ValueSerdeProvider;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +25,12 @@ public final class GatewayInstance implements AutoCloseable {
   private GatewayInstance(ConfigurableApplicationContext context) {
     this.context = context;
     this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+  }
+
+  /** The catalogue of the topics a gateway started with {@code prefix} publishes to and reads from. */
+  public static Topics topics(String prefix) {
+    return Topics.of(Map.of(Topics.AUDIO_FRAMES, prefix + "audio.frames", Topics.SESSION_UPDATES,
+        prefix + "session.updates"), ValueSerdeProvider.avroSingleObject());
   }
 
   /** Starts a gateway on {@code bootstrap} with topic names under {@code prefix}, plus {@code extra} properties. */

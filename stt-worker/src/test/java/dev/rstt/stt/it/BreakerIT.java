@@ -7,37 +7,22 @@ import static org.awaitility.Awaitility.await;
 
 import dev.rstt.avro.LiveResumed;
 import dev.rstt.avro.StatusChanged;
-import dev.rstt.emulator.DeepgramEmulator;
-import dev.rstt.emulator.EmulatorSettings;
 import dev.rstt.stt.it.Harness.GatewaySession;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Handshake refusals open the deepgram-live breaker; sessions go degraded at once and come back after recovery. */
 class BreakerIT {
 
-  private DeepgramEmulator emulator;
-
-  @BeforeEach
-  void startEmulator() {
-    emulator = DeepgramEmulator.start(EmulatorSettings.defaults().withPort(0));
-  }
-
-  @AfterEach
-  void stopEmulator() {
-    emulator.close();
-  }
 
   @Test
   void shouldOpenAfterThreeRefusalsDegradeSessionsAtOnceAndRecoverThemAllLive() throws Exception {
-    try (Harness h = new Harness("breaker", emulator, 2)) {
+    try (Harness h = new Harness("breaker", 2)) {
       ConfigurableApplicationContext worker = h.startWorker(Map.of(
           "rstt.stt.breaker.wait-duration-in-open-state", "3s",
           "rstt.stt.reconnect-delay", "3s"));
@@ -97,7 +82,7 @@ class BreakerIT {
 
   @Test
   void shouldNotHammerDeepgramAfterAPermanentRefusal() throws Exception {
-    try (Harness h = new Harness("permanent", emulator, 2)) {
+    try (Harness h = new Harness("permanent", 2)) {
       ConfigurableApplicationContext worker = h.startWorker(Map.of(
           "rstt.stt.breaker.wait-duration-in-open-state", "30s", "rstt.stt.reconnect-delay", "100ms"));
       CircuitBreaker breaker = worker.getBean(CircuitBreaker.class);

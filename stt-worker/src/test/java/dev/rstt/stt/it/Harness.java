@@ -9,6 +9,7 @@ import dev.rstt.avro.SessionStarted;
 import dev.rstt.avro.StatusChanged;
 import dev.rstt.common.audio.Pcm;
 import dev.rstt.emulator.DeepgramEmulator;
+import dev.rstt.emulator.EmulatorSettings;
 import dev.rstt.schemas.Topics;
 import dev.rstt.schemas.ValueSerdeProvider;
 import dev.rstt.stt.SttWorkerApplication;
@@ -74,9 +75,13 @@ final class Harness implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
 
-  Harness(String testName, DeepgramEmulator emulator, int partitions) {
+  /**
+   * Topics under a fresh prefix and a Deepgram emulator of the test's own, so each test starts with fresh
+   * emulator stats and no faults left over; {@link #close()} stops both.
+   */
+  Harness(String testName, int partitions) {
     this.prefix = KafkaBroker.uniquePrefix(testName);
-    this.emulator = emulator;
+    this.emulator = DeepgramEmulator.start(EmulatorSettings.defaults().withPort(0));
     this.partitions = partitions;
     for (String t : List.of(Topics.AUDIO_FRAMES, Topics.AUDIO_DEGRADED, Topics.TRANSCRIPT_EVENTS,
         Topics.SESSION_UPDATES)) {
@@ -441,11 +446,7 @@ final class Harness implements AutoCloseable {
     gateway.close(Duration.ofSeconds(2));
     events.close();
     degraded.close();
-    try {
-      clearFaults();
-    } catch (Exception ignored) {
-      // emulator may be gone
-    }
+    emulator.close();
   }
 
   /** Reads a whole topic from the beginning, accumulating records by session. */

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.rstt.avro.AudioChunk;
 import dev.rstt.avro.LiveResumed;
 import dev.rstt.avro.StatusChanged;
-import dev.rstt.emulator.DeepgramEmulator;
-import dev.rstt.emulator.EmulatorSettings;
 import dev.rstt.stt.it.Harness.GatewaySession;
 import dev.rstt.stt.it.Harness.Heard;
 import dev.rstt.testsupport.ToneScript;
@@ -17,30 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** One worker in this JVM against the emulator: healthy, socket closed mid-session, stalled socket. */
 class LiveSessionIT {
 
-  // One emulator per test, so each test starts with fresh emulator stats and no faults left over.
-  private DeepgramEmulator emulator;
-
-  @BeforeEach
-  void startEmulator() {
-    emulator = DeepgramEmulator.start(EmulatorSettings.defaults().withPort(0));
-  }
-
-  @AfterEach
-  void stopEmulator() {
-    emulator.close();
-  }
 
   @Test
   void shouldTranscribeAHealthySessionWordForWordAndCommitEverything() throws Exception {
-    try (Harness h = new Harness("healthy", emulator, 2)) {
+    try (Harness h = new Harness("healthy", 2)) {
       ConfigurableApplicationContext worker = h.startWorker(Map.of());
       ToneScript script = Scripts.words(100, 15, 300);
       GatewaySession s = h.session(script);
@@ -79,7 +63,7 @@ class LiveSessionIT {
 
   @Test
   void shouldRerouteUnfinalisedAudioWhenTheSocketClosesAndResumeLiveWithoutLosingAWord() throws Exception {
-    try (Harness h = new Harness("closed", emulator, 2)) {
+    try (Harness h = new Harness("closed", 2)) {
       ConfigurableApplicationContext worker = h.startWorker(Map.of());
       ToneScript script = Scripts.words(200, 30, 300);
       GatewaySession s = h.session(script);
@@ -143,7 +127,7 @@ class LiveSessionIT {
 
   @Test
   void shouldDetectAStalledSocketAndGoDegraded() throws Exception {
-    try (Harness h = new Harness("stalled", emulator, 2)) {
+    try (Harness h = new Harness("stalled", 2)) {
       ConfigurableApplicationContext worker = h.startWorker(Map.of());
       ToneScript script = Scripts.words(300, 24, 300);
       GatewaySession s = h.session(script);
@@ -175,7 +159,7 @@ class LiveSessionIT {
 
   @Test
   void shouldCloseAnIdleSessionAndTakeItOverColdWhenAudioReturns() throws Exception {
-    try (Harness h = new Harness("idle", emulator, 2)) {
+    try (Harness h = new Harness("idle", 2)) {
       ConfigurableApplicationContext worker = h.startWorker(Map.of("rstt.stt.session-idle-timeout", "2s"));
       ToneScript script = Scripts.words(400, 16, 300);
       GatewaySession s = h.session(script);

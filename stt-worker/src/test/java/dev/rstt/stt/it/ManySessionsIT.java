@@ -4,8 +4,6 @@ import static dev.rstt.stt.it.LiveSessionIT.gauge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.rstt.emulator.DeepgramEmulator;
-import dev.rstt.emulator.EmulatorSettings;
 import dev.rstt.stt.it.Harness.GatewaySession;
 import dev.rstt.stt.it.Harness.Heard;
 import dev.rstt.testsupport.ToneScript;
@@ -13,8 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -23,21 +19,10 @@ class ManySessionsIT {
 
   private static final int SESSIONS = 150;
 
-  private DeepgramEmulator emulator;
-
-  @BeforeEach
-  void startEmulator() {
-    emulator = DeepgramEmulator.start(EmulatorSettings.defaults().withPort(0));
-  }
-
-  @AfterEach
-  void stopEmulator() {
-    emulator.close();
-  }
 
   @Test
   void shouldHoldManyLiveSocketsOnAFewThreads() throws Exception {
-    try (Harness h = new Harness("many", emulator, 4)) {
+    try (Harness h = new Harness("many", 4)) {
       int threadsBefore = Thread.activeCount();
       java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
       ConfigurableApplicationContext worker = h.startWorker(Map.of("rstt.stt.stall-timeout", "10s",

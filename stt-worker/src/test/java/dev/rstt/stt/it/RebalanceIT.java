@@ -5,37 +5,22 @@ import static dev.rstt.stt.it.LiveSessionIT.gauge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.rstt.emulator.DeepgramEmulator;
-import dev.rstt.emulator.EmulatorSettings;
 import dev.rstt.stt.it.Harness.GatewaySession;
 import dev.rstt.stt.it.Harness.Heard;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** A second worker joins mid-session: cooperative rebalancing moves sessions, which continue on new connections. */
 class RebalanceIT {
 
-  private DeepgramEmulator emulator;
-
-  @BeforeEach
-  void startEmulator() {
-    emulator = DeepgramEmulator.start(EmulatorSettings.defaults().withPort(0));
-  }
-
-  @AfterEach
-  void stopEmulator() {
-    emulator.close();
-  }
 
   @Test
   void shouldContinueMovedSessionsOnTheNewOwnerWithoutLosingAWord() throws Exception {
-    try (Harness h = new Harness("rebalance", emulator, 4)) {
+    try (Harness h = new Harness("rebalance", 4)) {
       ConfigurableApplicationContext first = h.startWorker(Map.of());
       // one session per partition (default partitioner: murmur2 of the key), so whichever partitions move,
       // sessions move with them

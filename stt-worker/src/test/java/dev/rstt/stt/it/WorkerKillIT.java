@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rstt.avro.LiveResumed;
-import dev.rstt.emulator.DeepgramEmulator;
-import dev.rstt.emulator.EmulatorSettings;
 import dev.rstt.stt.it.Harness.GatewaySession;
 import dev.rstt.stt.it.Harness.Heard;
 import dev.rstt.testsupport.ToneScript;
@@ -15,28 +13,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A worker JVM killed with SIGKILL mid-session; a second worker finishes the session with no word lost. */
 class WorkerKillIT {
 
-  private DeepgramEmulator emulator;
-
-  @BeforeEach
-  void startEmulator() {
-    emulator = DeepgramEmulator.start(EmulatorSettings.defaults().withPort(0));
-  }
-
-  @AfterEach
-  void stopEmulator() {
-    emulator.close();
-  }
 
   @Test
   void shouldLoseNoWordWhenAWorkerIsKilledMidSession() throws Exception {
-    try (Harness h = new Harness("kill", emulator, 1)) {
+    try (Harness h = new Harness("kill", 1)) {
       Process first = h.startWorkerProcess(Map.of(), new File("target/kill-it-worker-a.log"));
       await().atMost(Duration.ofSeconds(90)).until(h::groupHasAssignment);
 
