@@ -33,8 +33,8 @@ public final class GatewayMetrics {
   /** Every reason the gateway refuses or closes a socket for, registered at zero so dashboards see them all. */
   public static final java.util.List<String> REJECTION_REASONS = java.util.List.of("missing_token", "expired_token",
       "invalid_token", "unsupported_codec", "unsupported_sample_rate", "unsupported_channels",
-      "unsupported_language", "too_many_sessions", "connect_rate", "kafka_unavailable", "frame_too_large",
-      "idle_timeout", "client_too_slow", "internal_error");
+      "unsupported_language", "codec_unavailable", "too_many_sessions", "connect_rate", "kafka_unavailable",
+      "frame_too_large", "idle_timeout", "client_too_slow", "internal_error");
 
   public void socketOpened() {
     openSockets.incrementAndGet();

@@ -60,7 +60,8 @@ class GatewayFuzzIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"codec=pcm16&sample_rate=16000", "codec=pcm8&sample_rate=8000",
-      "codec=opus&sample_rate=16000", "codec=opus&sample_rate=48000&channels=2", "codec=pcm16&sample_rate=44100&channels=2"})
+      "codec=opus&sample_rate=16000", "codec=opus&sample_rate=48000&channels=2",
+      "codec=pcm16&sample_rate=44100&channels=2", "codec=lc3_fs1030&sample_rate=16000", "codec=aac&sample_rate=16000"})
   void shouldSurviveRandomInputWithoutHarmingAnotherSession(String query) throws Exception {
     Random random = new Random(query.hashCode());
     AppSocket good = AppSocket.connect(gw.listenUri("codec=pcm16&sample_rate=16000"), GatewayInstance.token("good"));

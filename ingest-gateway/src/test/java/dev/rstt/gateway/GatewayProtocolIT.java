@@ -357,15 +357,24 @@ class GatewayProtocolIT {
   }
 
   @Test
-  void shouldPassPcm8AtItsRateKeepingOddSizedFramesAligned() {
+  void shouldReadPcm8AsUnsigned8BitAudioAtItsRate() {
     AppSocket app = connect(user(), ""); // omi defaults: pcm8, 8000 Hz, mono, en
     String session = awaitStarted(app);
-    byte[] audio = ToneScript.numbered(8000, 20, 2, 0, 200).pcm();
+    ToneScript script = ToneScript.numbered(8000, 20, 2, 0, 200);
+    short[] samples = script.samples();
+    byte[] u8 = new byte[samples.length];
+    byte[] expected = new byte[2 * samples.length];
+    for (int i = 0; i < samples.length; i++) {
+      u8[i] = (byte) ((samples[i] >> 8) + 128);
+      int widened = ((u8[i] & 0xFF) - 128) << 8;
+      expected[2 * i] = (byte) widened;
+      expected[2 * i + 1] = (byte) (widened >> 8);
+    }
     Random random = new Random(7);
     int at = 0;
-    while (at < audio.length) {
-      int size = Math.min(audio.length - at, 3 + random.nextInt(300)); // odd sizes split samples
-      app.sendBinary(java.util.Arrays.copyOfRange(audio, at, at + size));
+    while (at < u8.length) {
+      int size = Math.min(u8.length - at, 3 + random.nextInt(300));
+      app.sendBinary(java.util.Arrays.copyOfRange(u8, at, at + size));
       at += size;
     }
     app.stop();
@@ -373,7 +382,8 @@ class GatewayProtocolIT {
     assertThat(published.started().getSampleRate()).isEqualTo(8000);
     assertThat(published.started().getCodec()).isEqualTo("pcm8");
     assertThat(published.started().getLanguage()).isEqualTo("en");
-    assertThat(published.pcm()).isEqualTo(audio);
+    assertThat(published.ended().getEndOffsetSamples()).as("one sample per byte").isEqualTo(samples.length);
+    assertThat(published.pcm()).isEqualTo(expected);
   }
 
   @Test

@@ -13,10 +13,8 @@ public interface AudioDecoder {
   /** PCM16LE, a whole number of sample frames (possibly empty). */
   byte[] decode(byte[] frame) throws UndecodableFrameException;
 
+  /** A decoder of a pure-Java codec (PCM, Opus); native codecs come from {@link AudioCodecs#decoder}. */
   static AudioDecoder forFormat(AudioFormat format) {
-    return switch (format.codec()) {
-      case PCM8, PCM16 -> new PcmDecoder(format.frameBytes());
-      case OPUS -> new OpusFrameDecoder(format.sampleRate(), format.channels());
-    };
+    return AudioCodecs.javaOnly().decoder(format);
   }
 }

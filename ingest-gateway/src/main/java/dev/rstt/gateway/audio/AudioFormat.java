@@ -7,20 +7,59 @@ import java.util.regex.Pattern;
 
 /**
  * What the app declared on the upgrade ({@code language}, {@code sample_rate}, {@code codec},
- * {@code channels}), validated. Defaults follow omi: {@code en}, 8000, {@code pcm8}, 1.
+ * {@code channels}), validated. Defaults follow omi: {@code en}, 8000, {@code pcm8}, 1. The codec names and their
+ * meaning follow omi's receiver; see docs/omi-compatibility.md.
  */
 public record AudioFormat(String language, int sampleRate, Codec codec, int channels) {
 
+  /** A codec the gateway decodes to PCM16LE. {@link #wireName()} goes into {@code SessionStarted.codec}. */
   public enum Codec {
-    PCM8, PCM16, OPUS;
+    /** Unsigned 8-bit PCM, one byte per sample (omi: {@code audioop.bias(-128)} then {@code lin2lin(1, 2)}). */
+    PCM8("pcm8", Rates.PCM),
+    /** Signed 16-bit little-endian PCM ({@code pcm16}, and {@code pcm} for phone calls). */
+    PCM16("pcm16", Rates.PCM),
+    /** One Opus packet per binary frame ({@code opus}, {@code opus_fs320}). */
+    OPUS("opus", Set.of(8000, 12000, 16000, 24000, 48000)),
+    /** {@code lc3_fs1030}: LC3 frames of 10 ms and 30 bytes, one or more per binary frame. */
+    LC3("lc3", Set.of(8000, 16000, 24000, 32000, 48000)),
+    /** AAC in ADTS frames. */
+    AAC("aac", Set.of(8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000));
+
+    private final String wireName;
+    private final Set<Integer> rates;
+
+    Codec(String wireName, Set<Integer> rates) {
+      this.wireName = wireName;
+      this.rates = rates;
+    }
 
     public String wireName() {
-      return name().toLowerCase(Locale.ROOT);
+      return wireName;
+    }
+
+    public Set<Integer> rates() {
+      return rates;
+    }
+
+    /** Whether it needs a native library (which may be missing on a server). */
+    public boolean nativeLibrary() {
+      return this == LC3 || this == AAC;
+    }
+
+    /** The most channels this codec takes on one socket. */
+    public int maxChannels() {
+      return nativeLibrary() ? 1 : 2;
     }
   }
 
-  public static final Set<Integer> PCM_RATES = Set.of(8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000);
-  public static final Set<Integer> OPUS_RATES = Set.of(8000, 12000, 16000, 24000, 48000);
+  /** Rates for raw PCM (a holder class, so the enum does not depend on this record's initialisation). */
+  private static final class Rates {
+    static final Set<Integer> PCM = Set.of(8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000);
+  }
+
+  /** Codec names as the app sends them. */
+  public static final Map<String, Codec> CODEC_NAMES = Map.of("pcm8", Codec.PCM8, "pcm16", Codec.PCM16,
+      "pcm", Codec.PCM16, "opus", Codec.OPUS, "opus_fs320", Codec.OPUS, "lc3_fs1030", Codec.LC3, "aac", Codec.AAC);
   private static final Pattern LANGUAGE = Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}");
 
   /** A rejected parameter; {@code code} goes to the app in the error JSON. */
@@ -48,23 +87,21 @@ public record AudioFormat(String language, int sampleRate, Codec codec, int chan
 
   public static AudioFormat parse(Map<String, String> query) throws InvalidFormatException {
     String codecName = query.getOrDefault("codec", "pcm8").strip().toLowerCase(Locale.ROOT);
-    Codec codec;
-    switch (codecName) {
-      case "pcm8" -> codec = Codec.PCM8;
-      case "pcm16" -> codec = Codec.PCM16;
-      case "opus", "opus_fs320" -> codec = Codec.OPUS;
-      default -> throw new InvalidFormatException("unsupported_codec",
-          "codec '" + clip(codecName) + "' is not supported; use pcm8, pcm16 or opus");
+    Codec codec = CODEC_NAMES.get(codecName);
+    if (codec == null) {
+      String hint = codecName.equals("lc3") ? " (LC3 is lc3_fs1030: 10 ms frames of 30 bytes)" : "";
+      throw new InvalidFormatException("unsupported_codec", "codec '" + clip(codecName) + "' is not supported"
+          + hint + "; use " + sorted(CODEC_NAMES.keySet()));
     }
     int rate = integer(query.getOrDefault("sample_rate", "8000"), "unsupported_sample_rate", "sample_rate");
-    Set<Integer> rates = codec == Codec.OPUS ? OPUS_RATES : PCM_RATES;
-    if (!rates.contains(rate)) {
+    if (!codec.rates().contains(rate)) {
       throw new InvalidFormatException("unsupported_sample_rate",
-          "sample_rate " + rate + " is not supported for " + codec.wireName() + "; use one of " + sorted(rates));
+          "sample_rate " + rate + " is not supported for " + codecName + "; use one of " + sorted(codec.rates()));
     }
     int channels = integer(query.getOrDefault("channels", "1"), "unsupported_channels", "channels");
-    if (channels < 1 || channels > 2) {
-      throw new InvalidFormatException("unsupported_channels", "channels " + channels + " is not supported; use 1 or 2");
+    if (channels < 1 || channels > codec.maxChannels()) {
+      throw new InvalidFormatException("unsupported_channels", "channels " + channels + " is not supported for "
+          + codecName + "; use " + (codec.maxChannels() == 1 ? "1" : "1 or 2"));
     }
     String language = query.getOrDefault("language", "en").strip();
     if (language.equals("auto")) {
@@ -88,7 +125,10 @@ public record AudioFormat(String language, int sampleRate, Codec codec, int chan
     return s.length() > 40 ? s.substring(0, 40) + "..." : s;
   }
 
-  private static String sorted(Set<Integer> values) {
-    return values.stream().sorted().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("");
+  private static String sorted(Set<?> values) {
+    return values.stream().map(String::valueOf).sorted((a, b) -> {
+      boolean numeric = !a.isEmpty() && Character.isDigit(a.charAt(0)) && !b.isEmpty() && Character.isDigit(b.charAt(0));
+      return numeric ? Integer.compare(Integer.parseInt(a), Integer.parseInt(b)) : a.compareTo(b);
+    }).reduce((a, b) -> a + ", " + b).orElse("");
   }
 }

@@ -3,8 +3,8 @@ package dev.rstt.gateway.audio;
 import java.util.Arrays;
 
 /**
- * pcm8 and pcm16 are both 16-bit little-endian PCM (the digit is a rate hint). A frame that ends inside a
- * sample frame keeps its tail for the next frame, so the timeline never shifts by a byte.
+ * pcm16 (and pcm): signed 16-bit little-endian PCM, passed through. A frame that ends inside a sample frame
+ * keeps its tail for the next frame, so the timeline never shifts by a byte.
  */
 final class PcmDecoder implements AudioDecoder {
 

@@ -3,6 +3,8 @@ package dev.rstt.gateway.config;
 import dev.rstt.avro.SessionUpdate;
 import dev.rstt.common.kafka.KafkaFactories;
 import dev.rstt.gateway.GatewayMetrics;
+import dev.rstt.gateway.audio.AudioCodecs;
+import dev.rstt.gateway.audio.AudioFormat;
 import dev.rstt.gateway.auth.TokenVerifier;
 import dev.rstt.gateway.limits.ConnectionLimiter;
 import dev.rstt.gateway.session.AudioPublisher;
@@ -17,7 +19,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -65,6 +69,21 @@ public class GatewayConfiguration {
         : props.instanceId();
     log.info("Gateway instance {}", id);
     return id;
+  }
+
+  /** Loads the native codec libraries once and says at start which codecs this server decodes. */
+  @Bean
+  public AudioCodecs audioCodecs(GatewayProperties props) {
+    AudioCodecs codecs = AudioCodecs.load(props.codecs().lc3Library(), props.codecs().aacLibrary());
+    List<String> available = new ArrayList<>();
+    for (AudioFormat.Codec codec : AudioFormat.Codec.values()) {
+      codecs.unavailable(codec).ifPresentOrElse(
+          reason -> log.warn("Codec {} is UNAVAILABLE on this server (sockets asking for it are refused 1003): {}",
+              codec.wireName(), reason),
+          () -> available.add(codec.wireName()));
+    }
+    log.info("Codecs available: {}", String.join(", ", available));
+    return codecs;
   }
 
   @Bean
@@ -125,9 +144,9 @@ public class GatewayConfiguration {
   @Bean
   public ListenHandler listenHandler(GatewayProperties props, TokenVerifier verifier, ConnectionLimiter limiter,
       SessionRegistry registry, AudioPublisher publisher, GatewayMetrics metrics, Clock clock,
-      Scheduler gatewayTimers, @Qualifier("gatewayId") String gatewayId) {
+      Scheduler gatewayTimers, @Qualifier("gatewayId") String gatewayId, AudioCodecs codecs) {
     return new ListenHandler(props, verifier, limiter, registry, publisher, metrics, clock, gatewayTimers,
-        gatewayId);
+        gatewayId, codecs);
   }
 
   @Bean

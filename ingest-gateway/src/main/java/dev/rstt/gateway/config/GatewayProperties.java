@@ -29,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  * @param backpressure caps on bytes not yet acknowledged by Kafka
  * @param limits reconnect-storm guard
  * @param auth token verification
+ * @param codecs native libraries of the LC3 and AAC decoders
  */
 @Validated
 @ConfigurationProperties("rstt.gateway")
@@ -45,7 +46,8 @@ public record GatewayProperties(
     @DefaultValue @Valid Chunk chunk,
     @DefaultValue @Valid Backpressure backpressure,
     @DefaultValue @Valid Limits limits,
-    @DefaultValue @Valid Auth auth) {
+    @DefaultValue @Valid Auth auth,
+    @DefaultValue @Valid Codecs codecs) {
 
 
   /**
@@ -65,6 +67,19 @@ public record GatewayProperties(
   public record Backpressure(
       @DefaultValue("1048576") @Min(4096) long sessionMaxUnackedBytes,
       @DefaultValue("67108864") @Min(65536) long globalMaxUnackedBytes) {
+  }
+
+  /**
+   * Native decoder libraries, by name (JNA finds {@code lib<name>.so} or its highest {@code .so.N}) or by absolute
+   * path. A library that cannot be loaded makes only its codec unavailable (logged at start; sockets asking for it
+   * are refused with 1003 {@code codec_unavailable}).
+   *
+   * @param lc3Library Google's liblc3, for {@code lc3_fs1030}
+   * @param aacLibrary FAAD2's libfaad, for {@code aac}
+   */
+  public record Codecs(
+      @DefaultValue("lc3") @NotBlank String lc3Library,
+      @DefaultValue("faad") @NotBlank String aacLibrary) {
   }
 
   /**

@@ -78,6 +78,14 @@ public final class GatewaySession {
 
   public GatewaySession(String id, String userId, AudioFormat format, String gatewayId, Settings settings,
       AudioSink publisher, GatewayMetrics metrics, Outbound outbound, Clock clock, Scheduler timers) {
+    this(id, userId, format, gatewayId, settings, publisher, metrics, outbound, clock, timers,
+        AudioDecoder.forFormat(format));
+  }
+
+  /** With the session's {@code decoder} (from {@code AudioCodecs}, which knows the native codecs). */
+  public GatewaySession(String id, String userId, AudioFormat format, String gatewayId, Settings settings,
+      AudioSink publisher, GatewayMetrics metrics, Outbound outbound, Clock clock, Scheduler timers,
+      AudioDecoder decoder) {
     this.id = id;
     this.userId = userId;
     this.format = format;
@@ -88,7 +96,7 @@ public final class GatewaySession {
     this.outbound = outbound;
     this.clock = clock;
     this.timers = timers;
-    this.decoder = AudioDecoder.forFormat(format);
+    this.decoder = decoder;
     this.aggregator = new ChunkAggregator(ChunkAggregator.bytesFor(format, settings.chunkMaxDuration().toMillis()));
     this.lastInboundMs = clock.millis();
     this.lastPingMs = lastInboundMs;

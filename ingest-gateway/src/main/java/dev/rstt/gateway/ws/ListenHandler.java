@@ -3,6 +3,7 @@ package dev.rstt.gateway.ws;
 import com.github.f4b6a3.ulid.UlidCreator;
 import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.gateway.GatewayMetrics;
+import dev.rstt.gateway.audio.AudioCodecs;
 import dev.rstt.gateway.audio.AudioFormat;
 import dev.rstt.gateway.auth.AuthException;
 import dev.rstt.gateway.auth.TokenVerifier;
@@ -55,6 +56,7 @@ public final class ListenHandler implements WebSocketHandler {
   private final Clock clock;
   private final Scheduler timers;
   private final String gatewayId;
+  private final AudioCodecs codecs;
   private final GatewaySession.Settings settings;
 
   /** A connection refused before the session started: error JSON, then the close code. */
@@ -76,8 +78,9 @@ public final class ListenHandler implements WebSocketHandler {
 
   public ListenHandler(GatewayProperties props, TokenVerifier verifier, ConnectionLimiter limiter,
       SessionRegistry registry, AudioPublisher publisher, GatewayMetrics metrics, Clock clock, Scheduler timers,
-      String gatewayId) {
+      String gatewayId, AudioCodecs codecs) {
     this.props = props;
+    this.codecs = codecs;
     this.verifier = verifier;
     this.limiter = limiter;
     this.registry = registry;
@@ -139,6 +142,10 @@ public final class ListenHandler implements WebSocketHandler {
     } catch (AudioFormat.InvalidFormatException e) {
       throw new Rejection(CloseStatus.POLICY_VIOLATION, e.code(), e.getMessage(), null);
     }
+    codecs.unavailable(format.codec()).ifPresent(reason -> {
+      throw new Rejection(CloseStatus.NOT_ACCEPTABLE.withReason("codec " + format.codec().wireName() + " unavailable"),
+          "codec_unavailable", "codec " + format.codec().wireName() + " is not available on this server", null);
+    });
     return new Admission(userId, format);
   }
 
@@ -151,7 +158,7 @@ public final class ListenHandler implements WebSocketHandler {
     out.emit(AppMessages.serviceStatus("initiating", "Service Starting", null));
     String sessionId = UlidCreator.getMonotonicUlid().toString();
     GatewaySession session = new GatewaySession(sessionId, admission.userId(), admission.format(), gatewayId,
-        settings, publisher, metrics, out, clock, timers);
+        settings, publisher, metrics, out, clock, timers, codecs.decoder(admission.format()));
     session.onForceClose(status -> ws.close(status).subscribe(null, e -> { }));
     registry.add(session);
     return Mono.fromFuture(session::start)

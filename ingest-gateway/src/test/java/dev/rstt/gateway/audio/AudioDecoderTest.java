@@ -8,6 +8,7 @@ import io.github.jaredmdobson.concentus.OpusEncoder;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Random;
+import dev.rstt.testsupport.ToneScript;
 import org.junit.jupiter.api.Test;
 
 class AudioDecoderTest {
@@ -54,6 +55,42 @@ class AudioDecoderTest {
         }
       }
       assertThat(energyOut / energyIn).as("energy kept at %d Hz", rate).isBetween(0.3, 3.0);
+    }
+  }
+
+  @Test
+  void shouldReadPcm8AsUnsigned8BitAudioOneBytePerSample() throws Exception {
+    ToneScript script = ToneScript.random(new Random(3), 16000, 10, 500);
+    AudioDecoder pcm8 = AudioDecoder.forFormat(new AudioFormat("en", 16000, AudioFormat.Codec.PCM8, 1));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] frame : TestEncoders.pcm8(script.samples(), 16000)) {
+      out.writeBytes(pcm8.decode(frame));
+    }
+    byte[] pcm = out.toByteArray();
+    assertThat(pcm.length / 2).as("one sample per byte, not one per two").isEqualTo(script.sampleCount());
+    HeardWords.assertExact(pcm, script, 0);
+    assertThat(pcm8.decode(new byte[] {(byte) 128, 0, (byte) 255})).as("128 is zero, 0 the floor, 255 the top")
+        .containsExactly(0, 0, 0, (byte) 0x80, 0, 0x7F);
+  }
+
+  @Test
+  void shouldKeepPcm8StereoSampleFramesTogetherAcrossMessages() throws Exception {
+    AudioDecoder stereo = AudioDecoder.forFormat(new AudioFormat("en", 8000, AudioFormat.Codec.PCM8, 2));
+    assertThat(stereo.decode(new byte[] {(byte) 129})).isEmpty();
+    assertThat(stereo.decode(new byte[] {(byte) 127, (byte) 130})).containsExactly(0, 1, 0, (byte) 0xFF);
+    assertThat(stereo.decode(new byte[] {(byte) 126})).containsExactly(0, 2, 0, (byte) 0xFE);
+  }
+
+  @Test
+  void shouldDecodeOpusFs320WordExact() throws Exception {
+    for (int rate : new int[] {16000, 48000}) {
+      ToneScript script = ToneScript.random(new Random(rate), rate, 10, 500);
+      AudioDecoder opus = AudioDecoder.forFormat(new AudioFormat("en", rate, AudioFormat.Codec.OPUS, 1));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (byte[] packet : TestEncoders.opus(script.samples(), rate, rate / 50)) {
+        out.writeBytes(opus.decode(packet));
+      }
+      HeardWords.assertExact(out.toByteArray(), script, 0);
     }
   }
 

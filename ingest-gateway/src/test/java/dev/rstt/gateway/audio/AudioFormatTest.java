@@ -27,8 +27,29 @@ class AudioFormatTest {
   }
 
   @Test
+  void shouldKnowEveryCodecNameOmiSends() throws Exception {
+    Map<String, AudioFormat.Codec> names = Map.of("pcm8", AudioFormat.Codec.PCM8, "pcm16", AudioFormat.Codec.PCM16,
+        "pcm", AudioFormat.Codec.PCM16, "opus", AudioFormat.Codec.OPUS, "opus_fs320", AudioFormat.Codec.OPUS,
+        "lc3_fs1030", AudioFormat.Codec.LC3, "aac", AudioFormat.Codec.AAC, "AAC", AudioFormat.Codec.AAC);
+    for (Map.Entry<String, AudioFormat.Codec> e : names.entrySet()) {
+      AudioFormat f = AudioFormat.parse(Map.of("codec", e.getKey(), "sample_rate", "16000"));
+      assertThat(f.codec()).as(e.getKey()).isEqualTo(e.getValue());
+      assertThat(f.frameBytes()).as("decoded audio is PCM16").isEqualTo(2);
+    }
+    assertThat(AudioFormat.parse(Map.of("codec", "pcm", "sample_rate", "48000", "channels", "2")).sampleRate())
+        .isEqualTo(48000);
+    assertThat(AudioFormat.parse(Map.of("codec", "aac", "sample_rate", "44100")).sampleRate()).isEqualTo(44100);
+    assertThat(AudioFormat.parse(Map.of("codec", "lc3_fs1030", "sample_rate", "48000")).codec().wireName())
+        .isEqualTo("lc3");
+  }
+
+  @Test
   void shouldRejectEachBadParameterWithItsCode() {
-    assertCode(Map.of("codec", "aac"), "unsupported_codec");
+    assertCode(Map.of("codec", "mp3"), "unsupported_codec");
+    assertCode(Map.of("codec", "lc3"), "unsupported_codec");
+    assertCode(Map.of("codec", "lc3_fs1030", "sample_rate", "44100"), "unsupported_sample_rate");
+    assertCode(Map.of("codec", "aac", "sample_rate", "16000", "channels", "2"), "unsupported_channels");
+    assertCode(Map.of("codec", "lc3_fs1030", "sample_rate", "16000", "channels", "2"), "unsupported_channels");
     assertCode(Map.of("codec", "opus", "sample_rate", "44100"), "unsupported_sample_rate");
     assertCode(Map.of("codec", "pcm16", "sample_rate", "7999"), "unsupported_sample_rate");
     assertCode(Map.of("sample_rate", "16k"), "unsupported_sample_rate");

@@ -30,6 +30,8 @@ class GatewayPropertiesTest {
       assertThat(p.mergerUrl()).isEqualTo("http://localhost:8083");
       assertThat(p.auth().usesJwks()).isFalse();
       assertThat(p.auth().hs256Secret()).isEqualTo(GatewayProperties.Auth.DEV_SECRET);
+      assertThat(p.codecs().lc3Library()).isEqualTo("lc3");
+      assertThat(p.codecs().aacLibrary()).isEqualTo("faad");
     });
   }
 
@@ -50,6 +52,10 @@ class GatewayPropertiesTest {
     runner.withPropertyValues("rstt.gateway.auth.jwks-url=https://example/keys").run(ctx -> {
       assertThat(ctx).hasFailed(); // issuer and audience are required with a JWKS URL
       assertThat(failureText(ctx.getStartupFailure())).contains("issuer and audience are required");
+    });
+    runner.withPropertyValues("rstt.gateway.codecs.lc3-library= ").run(ctx -> {
+      assertThat(ctx).hasFailed();
+      assertThat(failureText(ctx.getStartupFailure())).contains("codecs.lc3Library");
     });
   }
 
