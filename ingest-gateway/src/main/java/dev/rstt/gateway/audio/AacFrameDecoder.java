@@ -7,6 +7,8 @@ import com.sun.jna.ptr.NativeLongByReference;
 import java.io.ByteArrayOutputStream;
 import java.lang.ref.Cleaner;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code aac}: AAC in ADTS frames (what omi's receiver hands to FFmpeg), decoded by FAAD2 to mono PCM16 at the
@@ -23,6 +25,7 @@ import java.util.List;
 final class AacFrameDecoder implements AudioDecoder {
 
   private static final Cleaner CLEANER = Cleaner.create();
+  private static final Logger log = LoggerFactory.getLogger(AacFrameDecoder.class);
 
   private final Faad2Library faad;
   private final int sampleRate;
@@ -30,6 +33,7 @@ final class AacFrameDecoder implements AudioDecoder {
   private final AdtsFramer framer = new AdtsFramer();
   private final Faad2Library.FrameInfo info = new Faad2Library.FrameInfo();
   private boolean initialised;
+  private boolean mismatchLogged;
 
   AacFrameDecoder(Faad2Library faad, int sampleRate) {
     this.faad = faad;
@@ -95,6 +99,11 @@ final class AacFrameDecoder implements AudioDecoder {
     }
     long rate = info.samplerate.longValue();
     if (rate != sampleRate) {
+      if (!mismatchLogged) {
+        mismatchLogged = true; // once per session: every later frame is dropped for the same reason
+        log.warn("AAC stream is {} Hz but the session declared sample_rate={}: its frames are dropped", rate,
+            sampleRate);
+      }
       throw new UndecodableFrameException("AAC stream is " + rate + " Hz but the session declared sample_rate="
           + sampleRate);
     }
