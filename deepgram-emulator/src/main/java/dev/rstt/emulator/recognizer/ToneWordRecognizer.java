@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Streaming recognizer for the tone words of DESIGN.md section 8. It works sample by sample, so the result does not
+ * Streaming recognizer for the tone words of test-support's {@code ToneWords} (DTMF pairs, 50 ms tones, 20 ms
+ * gaps, a speaker symbol and three digits per word). It works sample by sample, so the result does not
  * depend on how the audio is split into frames, and keeps O(one tone) of audio in memory.
  *
  * <p>How it hears: a <em>run</em> is a stretch of samples whose magnitude exceeds {@value #THRESHOLD} (about a
@@ -13,8 +14,11 @@ import java.util.List;
  * went through a lossy codec such as Opus still count) whose energy is explained by one DTMF row and one column
  * frequency (Goertzel over the run) is a symbol; anything else (hum, noise, a cut tone) is not, and breaks a word in
  * progress. A word is a speaker symbol A-D followed by three digits, each 5-30 ms after the previous tone (20 ms
- * nominal). A run that touches the first or the last sample of the stream is cut and never counts (a real tone
- * starts with a zero sample, and every symbol is followed by silence).
+ * nominal). A tone touched by the start or the end of the stream is cut and never counts: the stream's first run
+ * when sound (above {@value #EDGE_THRESHOLD}) began within 1 ms of the first sample, and a run still sounding within
+ * 1 ms of the last sample or not a whole symbol when the stream ends (a real tone starts with a zero sample and is
+ * followed by silence; a cut that meets a quiet sample of a tone, a zero crossing or the minimum of its beat, must
+ * not make its rest pass for a whole symbol).
  *
  * <p>With fragments on ({@link #ToneWordRecognizer(int, Listener, boolean, long...)}), a word cut by the start or
  * the end of the stream is reported to {@link Listener#onFragment} as the symbols heard in full ({@link Fragments});
