@@ -14,11 +14,11 @@ import java.util.List;
  * went through a lossy codec such as Opus still count) whose energy is explained by one DTMF row and one column
  * frequency (Goertzel over the run) is a symbol; anything else (hum, noise, a cut tone) is not, and breaks a word in
  * progress. A word is a speaker symbol A-D followed by three digits, each 5-30 ms after the previous tone (20 ms
- * nominal). A tone touched by the start or the end of the stream is cut and never counts: the stream's first run
- * when sound (above {@value #EDGE_THRESHOLD}) began within 1 ms of the first sample, and a run still sounding within
- * 1 ms of the last sample or not a whole symbol when the stream ends (a real tone starts with a zero sample and is
- * followed by silence; a cut that meets a quiet sample of a tone, a zero crossing or the minimum of its beat, must
- * not make its rest pass for a whole symbol).
+ * nominal). A tone touched by the start or the end of the stream is cut and never counts: unless 0.25 ms (and at
+ * least 4 samples) of quiet (at most {@value #EDGE_THRESHOLD}) and no sound separate it from the edge, and, at the
+ * end, unless it is a whole symbol (a real tone starts with a zero sample after silence and is
+ * followed by silence; a cut that meets a quiet sample of a tone, a zero crossing or the minimum of its beat, must not
+ * let its rest pass for a whole symbol).
  *
  * <p>With fragments on ({@link #ToneWordRecognizer(int, Listener, boolean, long...)}), a word cut by the start or
  * the end of the stream is reported to {@link Listener#onFragment} as the symbols heard in full ({@link Fragments});
@@ -69,6 +69,12 @@ public final class ToneWordRecognizer {
   private final short[] run;
   private final short[] history;
   private final int edgeMax;
+  /**
+   * Quiet samples (at most {@link #EDGE_THRESHOLD}) that must separate a tone from the stream's edge for it to be
+   * whole: 0.25 ms, at least 4. Inside a tone at most ~0.125 ms in a row are that quiet (3 samples at 48 kHz, 11 at
+   * 192 kHz: a zero crossing near the minimum of the beat of its two frequencies), while a whole tone starts with a
+   * zero sample after silence and is followed by silence.
+   */
   private final int edgeQuiet;
 
   private long position;
@@ -118,7 +124,7 @@ public final class ToneWordRecognizer {
     this.gapMin = samples(5); // 20 ms nominal; a codec's smeared edges eat into it
     this.gapMax = samples(30);
     this.edgeMax = Math.max(1, samples(EDGE_MAX_MS));
-    this.edgeQuiet = Math.max(1, samples(1));
+    this.edgeQuiet = Math.max(4, sampleRate / 4000);
     this.history = new short[edgeMax];
     this.run = new short[edgeMax + toneMax + quietEnd + 2];
     this.dtmf = new Dtmf(sampleRate, EDGE_THRESHOLD);
@@ -203,7 +209,7 @@ public final class ToneWordRecognizer {
         endRun();
         finishing = false;
       } else {
-        inRun = false; // still sounding within 1 ms of the last sample: cut by the stream end
+        inRun = false; // sounding within edgeQuiet of the last sample: cut by the stream end
       }
     }
     if (headOpen) {
@@ -313,12 +319,13 @@ public final class ToneWordRecognizer {
     while (first > floor && Math.abs(history[(int) ((first - 1) % edgeMax)]) > EDGE_THRESHOLD) {
       first--;
     }
-    // The stream's first run is cut by the stream start when sound began within 1 ms of the first sample and carried
-    // on into the run: the rest of a tone, even when the stream begins at (or just before) a quiet sample of it, a
-    // zero crossing or the minimum of the beat of its two frequencies, where the walk back above stops early.
-    runCut = first == 0 || (!heardAnything && firstAudible >= 0 && firstAudible < edgeQuiet && position <= quietEnd);
     boolean stoppedAtQuiet = first > floor;
     runStart = stoppedAtQuiet ? first - 1 : first;
+    // The stream's first run is cut by the stream start unless at least edgeQuiet quiet samples, and no
+    // sound, lie between the first sample and it: a stream that begins inside a tone at (or just before) a quiet
+    // sample of it stops the walk back above early, yet the tone's rest is no whole symbol.
+    runCut = first == 0 || (!heardAnything && (runStart < edgeQuiet - 1
+        || (firstAudible >= 0 && firstAudible <= runStart && position <= quietEnd)));
     runPrefix = (int) (position - first);
     runLength = 0;
     for (long k = first; k < position; k++) {
