@@ -53,11 +53,11 @@ public record Realism(boolean enabled, long seed, Drift live, Drift prerecorded,
   }
 
   /**
-   * Realism with the defaults: live words +20 ms ± 20 ms, pre-recorded words -20 ms ± 20 ms (so the two paths
-   * disagree by up to 80 ms per word), fragments on, no late or split finals.
+   * Realism with the defaults: live and pre-recorded word times each drawn within ±40 ms, apart (so the two paths
+   * disagree by up to ±80 ms per word), fragments on, no late or split finals.
    */
   public static Realism on(long seed) {
-    return new Realism(true, seed, new Drift(20, 20), new Drift(-20, 20), true, 0, Duration.ofMillis(500), 0);
+    return new Realism(true, seed, new Drift(0, 40), new Drift(0, 40), true, 0, Duration.ofMillis(500), 0);
   }
 
   public Realism withSeed(long v) {

@@ -9,7 +9,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@link Realism} as JSON, for {@code PUT /__emulator/realism} and {@code --realism}:
- * <pre>{"seed": 42, "live": {"offset_ms": 20, "jitter_ms": 20}, "prerecorded": {"offset_ms": -20, "jitter_ms": 20},
+ * <pre>{"seed": 42, "live": {"offset_ms": 0, "jitter_ms": 40}, "prerecorded": {"offset_ms": 0, "jitter_ms": 40},
  *  "fragments": true, "late_finals": {"probability": 0.2, "after_ms": 500}, "split_finals": {"probability": 0.2}}</pre>
  * Absent fields take the defaults of {@link Realism#on(long)}; {@code "enabled": false} means off.
  */
