@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Streaming recognizer for the tone words of DESIGN.md section 8. It works sample by sample, so the result does not
+ * Streaming recognizer for the tone words of test-support/README.md. It works sample by sample, so the result does not
  * depend on how the audio is split into frames, and keeps O(one tone) of audio in memory.
  *
  * <p>How it hears: a <em>run</em> is a stretch of samples whose magnitude exceeds {@value #THRESHOLD} (about a
