@@ -8,36 +8,29 @@ import dev.rstt.stt.session.Input;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Each record read from audio.frames: tracked for the commit rule, decoded and checked, then handed to its
  * session. An undecodable or invalid record goes to {@code audio.frames-dlt} (WARN with its coordinates and a
- * metric, never its bytes in a log) and is done once that is acknowledged.
+ * metric, never its bytes in a log) and is done once that is written (sent again until it is).
  */
 final class FramesIntake {
-
-  private static final Logger log = LoggerFactory.getLogger(FramesIntake.class);
 
   private final Deserializer<SpecificRecord> deserializer;
   private final Commits commits;
   private final Sessions sessions;
-  private final Producer<String, byte[]> deadLetters;
+  private final Publisher publisher;
   private final MeterRegistry meters;
-  private final Inbox inbox;
 
-  FramesIntake(Deserializer<SpecificRecord> deserializer, Commits commits, Sessions sessions,
-      Producer<String, byte[]> deadLetters, MeterRegistry meters, Inbox inbox) {
+  FramesIntake(Deserializer<SpecificRecord> deserializer, Commits commits, Sessions sessions, Publisher publisher,
+      MeterRegistry meters) {
     this.deserializer = deserializer;
     this.commits = commits;
     this.sessions = sessions;
-    this.deadLetters = deadLetters;
+    this.publisher = publisher;
     this.meters = meters;
-    this.inbox = inbox;
   }
 
   void onRecord(ConsumerRecord<String, byte[]> r) {
@@ -79,12 +72,6 @@ final class FramesIntake {
 
   private void deadLetter(ConsumerRecord<String, byte[]> r, Exception e, PartitionProgress.Tracked tracked) {
     DeadLetters.report(meters, r.topic(), r.partition(), r.offset(), e);
-    deadLetters.send(DeadLetters.record(r, e), (md, error) -> inbox.post(() -> {
-      if (error == null) {
-        tracked.markDone();
-      } else {
-        log.error("Cannot dead-letter {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), error.toString());
-      }
-    }));
+    publisher.deadLetter(DeadLetters.record(r, e), tracked::markDone);
   }
 }

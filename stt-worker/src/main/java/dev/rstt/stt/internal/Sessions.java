@@ -35,7 +35,9 @@ final class Sessions {
   private final Map<String, SessionSlot> byId = new HashMap<>();
   private EffectExecutor executor;
   private LiveSockets sockets;
+  private Publisher publisher;
   private long bufferedBytes;
+  private boolean consumptionPaused;
 
   Sessions(SessionSettings settings, IdSource ids, Jitter jitter, LongSupplier nanos, EngineMetrics metrics) {
     this.settings = settings;
@@ -45,9 +47,10 @@ final class Sessions {
     this.metrics = metrics;
   }
 
-  void wire(EffectExecutor effectExecutor, LiveSockets liveSockets) {
+  void wire(EffectExecutor effectExecutor, LiveSockets liveSockets, Publisher sessionPublisher) {
     this.executor = effectExecutor;
     this.sockets = liveSockets;
+    this.publisher = sessionPublisher;
   }
 
   /** A record of {@code sessionId} read from {@code partition}: to its session, created if this worker has none. */
@@ -56,6 +59,9 @@ final class Sessions {
     if (slot == null) {
       slot = new SessionSlot(sessionId, partition, new SessionCore(settings, ids, jitter, nanos.getAsLong()));
       byId.put(sessionId, slot);
+      if (consumptionPaused) {
+        dispatch(slot, new Input.ConsumptionPaused());
+      }
     }
     dispatch(slot, input);
   }
@@ -100,6 +106,15 @@ final class Sessions {
     metrics.activeSessions.set(byId.size());
   }
 
+  /** The worker stopped (or resumed) reading audio: every session hears it. */
+  void consumptionPaused(boolean paused) {
+    consumptionPaused = paused;
+    Input input = paused ? new Input.ConsumptionPaused() : new Input.ConsumptionResumed();
+    for (SessionSlot slot : new ArrayList<>(byId.values())) {
+      dispatch(slot, input);
+    }
+  }
+
   void onBreakerTransition(CircuitBreaker.StateTransition transition) {
     CircuitBreaker.State to = transition.getToState();
     Input input;
@@ -124,6 +139,7 @@ final class Sessions {
       if (partitions.contains(slot.partition)) {
         it.remove();
         release(slot);
+        publisher.forget(slot);
         dropped++;
       }
     }
@@ -135,12 +151,14 @@ final class Sessions {
     List<SessionSlot> all = new ArrayList<>(byId.values());
     byId.clear();
     all.forEach(this::release);
+    all.forEach(publisher::forget);
   }
 
   long bufferedBytes() {
     return bufferedBytes;
   }
 
+  /** A finished session: what it published still goes out (its outboxes drain), but it hears nothing more. */
   private void forget(SessionSlot slot) {
     byId.remove(slot.id, slot);
     release(slot);

@@ -41,6 +41,7 @@ public final class SttEngine implements Runnable {
   private final Commits commits;
   private final Sessions sessions;
   private final FramesIntake intake;
+  private final Publisher publisher;
   private volatile boolean running = true;
   private final AtomicReference<Thread> thread = new AtomicReference<>();
   private boolean paused;
@@ -70,11 +71,11 @@ public final class SttEngine implements Runnable {
     this.sessions = new Sessions(SessionParts.settings(props), ids, jitter, nanos, metrics);
     LiveSockets sockets = new LiveSockets(client, breakerGate, props.maxConcurrentHandshakes(), inbox, metrics,
         sessions::dispatch);
-    Publisher publisher = new Publisher(topics, degradedProducer, eventsProducer, new OutboundRecords(clock), inbox,
-        sessions::dispatch);
-    sessions.wire(new EffectExecutor(sockets, publisher, breakerGate, metrics), sockets);
-    this.intake = new FramesIntake(topics.audioFrames().valueSerde().deserializer(), commits, sessions,
-        deadLetterProducer, meters, inbox);
+    this.publisher = new Publisher(props, topics, degradedProducer, eventsProducer, deadLetterProducer,
+        new OutboundRecords(clock), inbox, sessions::dispatch, nanos, metrics);
+    sessions.wire(new EffectExecutor(sockets, publisher, breakerGate, metrics), sockets, publisher);
+    this.intake = new FramesIntake(topics.audioFrames().valueSerde().deserializer(), commits, sessions, publisher,
+        meters);
     breakerGate.onTransition(inbox, transition -> {
       log.info("Breaker {}: {}", breakerGate.name(), transition);
       sessions.onBreakerTransition(transition);
@@ -114,6 +115,7 @@ public final class SttEngine implements Runnable {
         if (now - lastTick >= props.tickInterval().toNanos()) {
           lastTick = now;
           sessions.tick();
+          publisher.tick();
         }
         if (now - lastCommit >= props.commitInterval().toNanos()) {
           lastCommit = now;
@@ -145,17 +147,24 @@ public final class SttEngine implements Runnable {
     log.info("STT engine stopped");
   }
 
-  /** Bounded memory: consumption pauses while sessions hold more than max-buffered-bytes, until 80 % of it. */
+  /**
+   * Back-pressure: consumption pauses while sessions hold more than max-buffered-bytes (until 80 % of it), and
+   * while publishes fail or wait for Kafka longer than publish-stall (until every one is written).
+   */
   private void applyBackpressure() {
     long held = sessions.bufferedBytes();
-    if (!paused && held > props.maxBufferedBytes()) {
+    boolean publishing = publisher.holdsBack();
+    if (!paused && (held > props.maxBufferedBytes() || publishing)) {
       paused = true;
       consumer.pause(consumer.assignment());
-      log.warn("Pausing consumption: {} bytes of audio held in memory", held);
-    } else if (paused && held < props.maxBufferedBytes() * 8 / 10) {
+      sessions.consumptionPaused(true);
+      log.warn("Pausing consumption: {}", publishing ? "publishes to Kafka are failing or stalled"
+          : held + " bytes of audio held in memory");
+    } else if (paused && held < props.maxBufferedBytes() * 8 / 10 && !publishing) {
       paused = false;
       consumer.resume(consumer.paused());
-      log.info("Resuming consumption: {} bytes of audio held in memory", held);
+      sessions.consumptionPaused(false);
+      log.info("Resuming consumption: {} bytes of audio held in memory, publishes flowing", held);
     }
   }
 

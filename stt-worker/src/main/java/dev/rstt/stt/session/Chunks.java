@@ -60,6 +60,16 @@ final class Chunks {
     return out;
   }
 
+  /** A chunk re-published to audio.degraded is not acknowledged yet. */
+  boolean reroutesOutstanding() {
+    for (Chunk c : held) {
+      if (!c.done && c.state == Chunk.State.REROUTING) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   boolean allDone() {
     for (Chunk c : held) {
       if (!c.done) {

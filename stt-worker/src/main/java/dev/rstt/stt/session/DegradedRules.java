@@ -64,7 +64,10 @@ final class DegradedRules {
     }
     s.markDone(chunk);
     s.chunks.prune();
-    if (s.episode != null && s.episode.number() == chunk.rerouteEpisode && s.episode.dueAnnouncement()) {
+    if (s.episode == null) {
+      return;
+    }
+    if (s.episode.number() == chunk.rerouteEpisode && s.episode.dueAnnouncement()) {
       s.episode.announced();
       Map<String, String> metadata = new LinkedHashMap<>();
       metadata.put("batch_mode", "true");
@@ -73,15 +76,28 @@ final class DegradedRules {
       s.publishStatus(new AckKey.Degraded(s.episode.number()), Statuses.STT_DEGRADED, null, metadata,
           s.episode.fromSamples());
     }
+    releaseFollowers();
   }
 
   /** stt_degraded of {@code episode} is acknowledged: what waited for it may follow. */
   void onDegradedAcked(int episode) {
     if (s.episode != null && s.episode.number() == episode) {
       s.episode.acknowledged();
-      tryCompleteResume();
     }
-    if (s.endForwardPending) {
+    releaseFollowers();
+  }
+
+  /**
+   * What must come after the episode's audio on audio.degraded (LiveResumed, a forwarded SessionEnded) waits until
+   * stt_degraded and every rerouted chunk are acknowledged, so its order there never rests on the producer alone.
+   */
+  private boolean followersHeld() {
+    return (s.episode != null && s.episode.holdsFollowers()) || s.chunks.reroutesOutstanding();
+  }
+
+  private void releaseFollowers() {
+    tryCompleteResume();
+    if (s.endForwardPending && !followersHeld()) {
       forwardEnd();
     }
   }
@@ -94,8 +110,8 @@ final class DegradedRules {
     s.endHandled = true;
     s.recoverAt = -1;
     if (s.episode.anyRerouted() || !s.chunks.allDone()) {
-      if (s.episode.holdsFollowers()) {
-        s.endForwardPending = true; // after stt_degraded, so batch_finished cannot overtake it
+      if (followersHeld()) {
+        s.endForwardPending = true; // after stt_degraded (batch_finished cannot overtake it) and the audio
       } else {
         forwardEnd();
       }
@@ -161,20 +177,32 @@ final class DegradedRules {
     tryCompleteResume();
   }
 
-  /** Finishes a recovery once stt_degraded is acknowledged and the switch chunk (or the end) is known. */
+  /**
+   * Finishes a recovery once stt_degraded and every rerouted chunk are acknowledged and the switch chunk (or the
+   * end) is known.
+   */
   void tryCompleteResume() {
-    if (s.mode() != SessionMode.RESUMING || s.episode.resumeWasSent() || s.episode.holdsFollowers()) {
+    tryCompleteResume(false);
+  }
+
+  /** The session went idle while resuming: no switch chunk will come, so the switch is the end of the audio. */
+  void resumeAtTheEnd() {
+    tryCompleteResume(true);
+  }
+
+  private void tryCompleteResume(boolean idle) {
+    if (s.mode() != SessionMode.RESUMING || s.episode.resumeWasSent() || followersHeld()) {
       return;
     }
     Chunk first = s.chunks.firstPending();
-    if (first == null && s.ended == null) {
+    if (first == null && s.ended == null && !idle) {
       return;
     }
     if (!s.episode.anyRerouted()) {
       goLive();
       return;
     }
-    long resumeAt = first != null ? first.start : s.ended.getEndOffsetSamples();
+    long resumeAt = first != null ? first.start : s.ended != null ? s.ended.getEndOffsetSamples() : s.lastChunkEnd;
     s.episode.resumeSent();
     s.publish(new AckKey.LiveResumed(s.connection.sttSession, false),
         new Outbound.Resumed(resumeAt, s.connection.sttSession, false));

@@ -64,12 +64,24 @@ public sealed interface Input {
 
   // ---- publishing
 
-  /** Kafka acknowledged the record published with this key. */
+  /**
+   * Kafka acknowledged the record published with this key. (A failed publish never reaches the core: the shell
+   * retries it, in order, until Kafka acknowledges it.)
+   */
   record Acked(AckKey key) implements Input {
   }
 
-  /** The record published with this key was not written. */
-  record PublishFailed(AckKey key, String error) implements Input {
+  // ---- the worker's own back-pressure
+
+  /**
+   * The worker stopped reading audio (memory bound, or publishes failing): a socket that answers nothing now is
+   * not to blame, so no stall is counted until {@link ConsumptionResumed}.
+   */
+  record ConsumptionPaused() implements Input {
+  }
+
+  /** The worker reads audio again: open sockets get a fresh stall window. */
+  record ConsumptionResumed() implements Input {
   }
 
   // ---- time

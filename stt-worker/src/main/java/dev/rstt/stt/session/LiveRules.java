@@ -209,8 +209,9 @@ final class LiveRules {
   }
 
   /**
-   * After a normal close following CloseStream and once every final is acknowledged, everything sent is covered:
-   * the session is finished, or (idle close) dropped or reopened for audio that arrived meanwhile.
+   * After a normal close following CloseStream and once every final is acknowledged, everything sent is covered.
+   * Audio that arrived during an idle close goes to a new connection (which closes at the end if SessionEnded came
+   * meanwhile); otherwise the session is finished (live_finished) or, idle, dropped.
    */
   private void maybeCompleteLive(Connection c) {
     if (!c.allAcked() || s.endHandled) {
@@ -222,14 +223,16 @@ final class LiveRules {
       }
     }
     s.chunks.prune();
-    if (s.ended == null) {
+    Chunk pending = s.chunks.firstPending();
+    if (pending != null) {
+      // audio that arrived during an idle close: a new connection takes it (and closes at the end, if it came)
       s.dropConnection(); // closed already: the shell forgets it
-      Chunk pending = s.chunks.firstPending();
-      if (pending != null) {
-        connectFirst(pending.start, "audio arrived during an idle close");
-      } else {
-        s.finish("idle session closed");
-      }
+      connectFirst(pending.start, "audio arrived during an idle close");
+      return;
+    }
+    if (s.ended == null) {
+      s.dropConnection();
+      s.finish("idle session closed");
       return;
     }
     s.endHandled = true;
@@ -244,6 +247,14 @@ final class LiveRules {
     s.failures++;
     log.info("Live socket {} dead: {} ({})", c.sttSession, reason, detail);
     degraded.goDegraded(reason, DeepgramFailure.TRANSIENT);
+  }
+
+  /** After the worker held audio back, the open socket gets a stall timeout from now to answer new audio. */
+  void restartStallWindow() {
+    Connection c = s.connection;
+    if (c != null && c.timers != null) {
+      c.timers.received(s.now);
+    }
   }
 
   /** Timers of the open socket: close deadline, proof of life, KeepAlive, Finalize, stall. */
@@ -272,7 +283,7 @@ final class LiveRules {
       s.emit(new Effect.Finalize(c.sttSession));
       t.finalized(now);
     }
-    if (t.stalled(now, oldest.sentAt)) {
+    if (!s.consumptionPaused && t.stalled(now, oldest.sentAt)) {
       socketDied("stalled", "nothing received for " + s.settings.stallTimeout() + " with audio unfinalised");
     }
   }

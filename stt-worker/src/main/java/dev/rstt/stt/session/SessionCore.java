@@ -52,8 +52,6 @@ public final class SessionCore {
       onEnded(end.record(), end.ref());
     } else if (input instanceof Input.Acked acked) {
       onAcked(acked.key());
-    } else if (input instanceof Input.PublishFailed failed) {
-      log.error("Cannot publish {}: {}", failed.key(), failed.error());
     } else if (input instanceof Input.Tick) {
       onTick();
     } else if (input instanceof Input.Permitted || input instanceof Input.Denied) {
@@ -64,6 +62,11 @@ public final class SessionCore {
       }
     } else if (input instanceof Input.BreakerAllowsCalls) {
       degraded.onBreakerAllowsCalls();
+    } else if (input instanceof Input.ConsumptionPaused) {
+      s.consumptionPaused = true;
+    } else if (input instanceof Input.ConsumptionResumed) {
+      s.consumptionPaused = false;
+      live.restartStallWindow();
     } else {
       live.onSocketInput(socketOf(input), input);
     }
@@ -138,11 +141,7 @@ public final class SessionCore {
         s.transitionTo(SessionMode.DEGRADED, "session ended while recovering");
         degraded.finishDegraded();
       }
-      case CONNECTING -> { } // handled when the socket opens or fails
-      default -> { // CLOSING for an idle close
-        s.emit(new Effect.RecordDone(ref));
-        s.endRef = null;
-      }
+      default -> { } // CONNECTING, CLOSING (an idle close): handled when the socket opens, fails or closes
     }
   }
 
@@ -200,7 +199,8 @@ public final class SessionCore {
           s.finish("idle while degraded");
         }
       }
-      default -> { } // connecting, resuming or closing: wait for that to settle
+      case RESUMING -> degraded.resumeAtTheEnd(); // no switch chunk will come: the switch is the end of the audio
+      default -> { } // connecting or closing: wait for that to settle
     }
   }
 

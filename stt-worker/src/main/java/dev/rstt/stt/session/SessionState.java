@@ -37,6 +37,8 @@ final class SessionState {
   long lastAudioAt;
   boolean readySent;
   Connection connection;
+  /** The worker holds audio back (consumption paused): stalls are not counted. */
+  boolean consumptionPaused;
 
   /** A connection attempt waiting for the breaker's answer, and whether the question was asked. */
   Attempt wanted = Attempt.NONE;

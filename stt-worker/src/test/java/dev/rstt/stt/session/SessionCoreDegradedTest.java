@@ -62,9 +62,10 @@ class SessionCoreDegradedTest {
   }
 
   @Test
-  void shouldForwardTheEndAtOnceWhenSttDegradedIsAlreadyAcknowledged() {
+  void shouldForwardTheEndAtOnceWhenSttDegradedAndEveryRerouteAreAcknowledged() {
     Driver d = degradedAfterClose();
     d.on(acked(new AckKey.Reroute(0)));
+    d.on(acked(new AckKey.Reroute(1)));
     d.on(acked(new AckKey.Degraded(1)));
     assertThat(d.on(endedInput(2))).as(EOS).containsExactly(
         new Effect.Publish(new AckKey.EndForwarded(), new Outbound.EndForward(Driver.ended(2))));
@@ -146,11 +147,58 @@ class SessionCoreDegradedTest {
   void shouldHoldLiveResumedUntilSttDegradedIsAcknowledged() {
     Driver d = degradedAfterClose();
     d.on(acked(new AckKey.Reroute(0)));
+    d.on(acked(new AckKey.Reroute(1)));
     d.tickAfter(2_000);
     d.on(new Input.Permitted());
     d.on(new Input.SocketOpened("stt-2"));
     assertThat(d.on(chunkInput(2))).as("stt_degraded not acknowledged yet").isEmpty();
     assertThat(d.on(acked(new AckKey.Degraded(1)))).containsExactly(resumed("stt-2", 3_200, false));
+  }
+
+  @Test
+  void shouldSendLiveResumedOnlyAfterEveryRerouteIsAcknowledged() {
+    Driver d = degradedAfterClose(); // chunks 0 and 1 rerouted
+    d.on(acked(new AckKey.Reroute(0)));
+    d.on(acked(new AckKey.Degraded(1)));
+    d.tickAfter(2_000);
+    d.on(new Input.Permitted());
+    d.on(new Input.SocketOpened("stt-2"));
+    assertThat(d.on(chunkInput(2))).as("chunk 1 may still be on its way to audio.degraded").isEmpty();
+    assertThat(d.on(acked(new AckKey.Reroute(1)))).containsExactly(
+        done(c(1)),
+        resumed("stt-2", 3_200, false));
+  }
+
+  @Test
+  void shouldForwardTheEndOnlyAfterEveryRerouteIsAcknowledged() {
+    Driver d = degradedAfterClose();
+    d.on(acked(new AckKey.Reroute(0)));
+    d.on(acked(new AckKey.Degraded(1)));
+    assertThat(d.on(endedInput(2))).as("chunk 1 not written yet").isEmpty();
+    assertThat(d.on(acked(new AckKey.Reroute(1)))).containsExactly(
+        done(c(1)),
+        new Effect.Publish(new AckKey.EndForwarded(), new Outbound.EndForward(Driver.ended(2))));
+  }
+
+  @Test
+  void shouldResumeAtTheEndOfTheAudioWhenTheSessionGoesIdleWhileResuming() {
+    Driver d = new Driver(Driver.withIdle(java.time.Duration.ofSeconds(60)));
+    d.live();
+    d.on(chunkInput(1));
+    d.on(new Input.SocketClosed("stt-1", 1011, "boom"));
+    d.on(acked(new AckKey.Reroute(0)));
+    d.on(acked(new AckKey.Reroute(1)));
+    d.on(acked(new AckKey.Degraded(1)));
+    d.tickAfter(2_000);
+    d.on(new Input.Permitted());
+    d.on(new Input.SocketOpened("stt-2")); // resuming; the gateway went quiet without SessionEnded
+    assertThat(d.at(59_999).on(new Input.Tick())).doesNotHaveAnyElementsOfTypes(Effect.Publish.class);
+    assertThat(d.at(60_000).on(new Input.Tick())).as("no switch chunk will come: switch at the end of the audio")
+        .contains(resumed("stt-2", 3_200, false));
+    assertThat(d.on(acked(new AckKey.LiveResumed("stt-2", false)))).isEmpty();
+    assertThat(d.core.mode()).isEqualTo(SessionMode.LIVE);
+    assertThat(d.tickAfter(100)).as("then closed as any idle live session").contains(
+        new Effect.CloseStream("stt-2"));
   }
 
   @Test
@@ -173,20 +221,6 @@ class SessionCoreDegradedTest {
   }
 
   @Test
-  void shouldAnnounceAnEpisodeOnlyOnTheAcknowledgementOfItsOwnReroute() {
-    Driver d = degradedAfterClose(); // episode 1 rerouted chunks 0 and 1
-    d.on(acked(new AckKey.Reroute(0)));
-    d.on(acked(new AckKey.Degraded(1)));
-    d.tickAfter(2_000);
-    d.on(new Input.Permitted());
-    d.on(new Input.SocketOpened("stt-2"));
-    d.on(chunkInput(2)); // LiveResumed sent; chunk 1's reroute still unacknowledged
-    d.on(new Input.SocketFailed("stt-2", "reset")); // episode 2 reroutes chunk 2
-    assertThat(d.on(acked(new AckKey.Reroute(1)))).as("a chunk of episode 1").containsExactly(done(c(1)));
-    assertThat(d.on(acked(new AckKey.Reroute(2)))).containsExactly(done(c(2)), degraded(2, "socket_error", 3_200));
-  }
-
-  @Test
   void shouldGoLiveWithoutLiveResumedWhenTheEpisodeReroutedNothing() {
     Driver d = new Driver().live();
     d.on(fin("stt-1", 0.1));
@@ -201,6 +235,7 @@ class SessionCoreDegradedTest {
   void shouldAbandonARecoveryWhenTheSessionEnds() {
     Driver d = degradedAfterClose();
     d.on(acked(new AckKey.Reroute(0)));
+    d.on(acked(new AckKey.Reroute(1)));
     d.on(acked(new AckKey.Degraded(1)));
     d.tickAfter(2_000);
     d.on(new Input.Permitted());
@@ -297,6 +332,19 @@ class SessionCoreDegradedTest {
     Driver d = new Driver().live();
     d.at(4_000).on(new Input.MessageReceived("stt-1"));
     assertThat(d.at(5_000).on(new Input.Tick())).doesNotHaveAnyElementsOfTypes(Effect.SocketDied.class);
+  }
+
+  @Test
+  void shouldNotCallASocketStalledWhileTheWorkerHoldsAudioBack() {
+    Driver d = new Driver().live(); // chunk 0 sent at 0 ms: say the audio ended mid-word
+    d.on(new Input.ConsumptionPaused());
+    assertThat(d.at(5_000).on(new Input.Tick())).doesNotHaveAnyElementsOfTypes(Effect.SocketDied.class);
+    assertThat(d.at(20_000).on(new Input.Tick())).doesNotHaveAnyElementsOfTypes(Effect.SocketDied.class);
+    assertThat(d.on(new Input.ConsumptionResumed())).isEmpty();
+    assertThat(d.at(24_999).on(new Input.Tick())).as("a fresh stall timeout from the resume")
+        .doesNotHaveAnyElementsOfTypes(Effect.SocketDied.class);
+    assertThat(d.at(25_000).on(new Input.Tick())).contains(
+        new Effect.SocketDied("stt-1", "stalled", "nothing received for PT5S with audio unfinalised"));
   }
 
   @Test

@@ -137,6 +137,47 @@ class SessionCoreLiveTest {
   }
 
   @Test
+  void shouldHoldASessionEndedThatArrivesDuringAnIdleCloseAndTranscribeTheAudioHeldMeanwhile() {
+    Driver d = new Driver(Driver.withIdle(Duration.ofSeconds(10))).live();
+    d.on(fin("stt-1", 0.1));
+    d.tickAfter(10_000); // idle: Finalize + CloseStream
+    assertThat(d.on(chunkInput(1))).as("held while closing").isEmpty();
+    assertThat(d.on(endedInput(2))).as("held too: not done before chunk 1 is").isEmpty();
+    assertThat(d.on(new Input.SocketClosed("stt-1", 1000, ""))).containsExactly(
+        new Effect.AbortSocket("stt-1"),
+        new Effect.AcquirePermission());
+    assertThat(d.on(new Input.Permitted())).containsExactly(open("stt-2", false));
+    assertThat(d.on(new Input.SocketOpened("stt-2"))).containsExactly(
+        send("stt-2", 1),
+        new Effect.Finalize("stt-2"),
+        new Effect.CloseStream("stt-2"));
+    Input.FinalReceived last = fin("stt-2", 0.1, "w002");
+    assertThat(d.on(last)).containsExactly(
+        new Effect.AttemptProved("stt-2"),
+        new Effect.Publish(new AckKey.Segments("stt-2", 0),
+            new Outbound.Segments("stt-2", 0, 1600, 3200, 1600, last.result())));
+    assertThat(d.on(acked(new AckKey.Segments("stt-2", 0)))).containsExactly(done(c(1)));
+    assertThat(d.on(new Input.SocketClosed("stt-2", 1000, ""))).containsExactly(liveFinished("stt-2", 3200));
+    assertThat(d.on(acked(new AckKey.LiveFinished()))).containsExactly(
+        new Effect.AbortSocket("stt-2"),
+        done(END),
+        new Effect.Finished());
+  }
+
+  @Test
+  void shouldFinishLiveWhenSessionEndedArrivesDuringAnIdleClose() {
+    Driver d = new Driver(Driver.withIdle(Duration.ofSeconds(10))).live();
+    d.on(fin("stt-1", 0.1));
+    d.tickAfter(10_000);
+    assertThat(d.on(endedInput(1))).isEmpty();
+    assertThat(d.on(new Input.SocketClosed("stt-1", 1000, ""))).containsExactly(liveFinished("stt-1", 1600));
+    assertThat(d.on(acked(new AckKey.LiveFinished()))).containsExactly(
+        new Effect.AbortSocket("stt-1"),
+        done(END),
+        new Effect.Finished());
+  }
+
+  @Test
   void shouldTakeOverColdFromTheFirstChunkItSeesAndSayLiveResumed() {
     Driver d = new Driver();
     assertThat(d.on(chunkInput(5))).containsExactly(new Effect.AcquirePermission());

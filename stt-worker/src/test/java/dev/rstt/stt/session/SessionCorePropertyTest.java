@@ -11,10 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Thousands of random schedules of everything that can happen to a session (gateway records and redeliveries,
- * handshakes refused or not, finals, closes, socket errors, stalls, idle time, the breaker opening and closing,
- * acknowledgements late and interleaved), each followed by a calm phase (Deepgram and Kafka healthy, the session
- * ended) that must bring the session to its end. {@link World} checks the invariants after every input; a
+ * Thousands of random schedules of everything that can happen to a session (gateway records, duplicates and
+ * rebalances that re-read from the committed offset, a gateway that vanishes without SessionEnded, handshakes
+ * refused or not, finals, closes, socket errors, stalls, idle time, the breaker opening and closing, Kafka
+ * refusing writes for a while, acknowledgements late and interleaved), each followed by a calm phase (Deepgram
+ * and Kafka healthy, the rest of the session sent) that must bring the session to its end. Publishing goes
+ * through the shell's real {@code Outbox} (ordered retries, audio.degraded one at a time). {@link World} checks the invariants after every input; a
  * failure names its seed: rerun one with {@code -Dcore.seed=N}, or another batch with {@code -Dcore.seeds=M
  * -Dcore.firstSeed=K}.
  */
@@ -65,7 +67,7 @@ class SessionCorePropertyTest {
   private static void randomStep(World w) {
     int r = w.rnd.nextInt(100);
     if (r < 22) {
-      if (!w.gatewayDone()) {
+      if (!w.gatewayDone() && !w.consumptionPaused) {
         w.gatewayNext();
       }
     } else if (r < 24) {
@@ -85,9 +87,14 @@ class SessionCorePropertyTest {
       if (!live.isEmpty()) {
         socketEvent(w, live.get(w.rnd.nextInt(live.size())));
       }
-    } else {
+    } else if (r < 98) {
       w.breakerOpen = !w.breakerOpen;
       w.apply(w.breakerOpen ? new Input.BreakerOpened() : new Input.BreakerAllowsCalls());
+    } else if (r < 99) {
+      w.kafkaDown = !w.kafkaDown; // writes fail (or work again) from now on
+    } else {
+      w.consumptionPaused = !w.consumptionPaused; // the worker holds audio back (memory, failing publishes)
+      w.apply(w.consumptionPaused ? new Input.ConsumptionPaused() : new Input.ConsumptionResumed());
     }
   }
 
@@ -130,6 +137,11 @@ class SessionCorePropertyTest {
 
   /** Deepgram and Kafka healthy, the breaker closed, the rest of the session sent: it must end. */
   private static void settle(World w) {
+    w.kafkaDown = false;
+    if (w.consumptionPaused) {
+      w.consumptionPaused = false;
+      w.apply(new Input.ConsumptionResumed());
+    }
     w.breakerOpen = false;
     w.apply(new Input.BreakerAllowsCalls());
     for (int i = 0; i < 20_000 && !(w.gatewayDone() && w.coreFinished); i++) {

@@ -3,6 +3,7 @@ package dev.rstt.stt.session;
 import dev.rstt.avro.AudioChunk;
 import dev.rstt.common.deepgram.DeepgramFailure;
 import dev.rstt.stt.deepgram.FinalResult;
+import dev.rstt.stt.internal.Outbox;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -101,8 +102,17 @@ final class World {
   private final Map<Long, Driver.Ref> chunkBySeq = new HashMap<>();
   private int refs;
   final Map<String, Sock> sockets = new LinkedHashMap<>();
-  final ArrayDeque<Effect.Publish> events = new ArrayDeque<>();
-  final ArrayDeque<Effect.Publish> degraded = new ArrayDeque<>();
+  /** The shell's publishing: an outbox per topic (audio.degraded one at a time), sends on the wire in order. */
+  private Outbox<Effect.Publish> eventsBox;
+  private Outbox<Effect.Publish> degradedBox;
+  final ArrayDeque<Outbox.Entry<Effect.Publish>> events = new ArrayDeque<>();
+  final ArrayDeque<Outbox.Entry<Effect.Publish>> degraded = new ArrayDeque<>();
+  /** The broker refuses writes (every send on the wire fails). */
+  boolean kafkaDown;
+  /** The shell paused consumption: no record reaches the session meanwhile. */
+  boolean consumptionPaused;
+  /** What the current core's publishes wrote to audio.degraded, in order. */
+  private final List<Outbound> writtenDegraded = new ArrayList<>();
   boolean breakerOpen;
 
   // episode bookkeeping of the current core
@@ -117,6 +127,19 @@ final class World {
     this.settings = settings;
     this.totalChunks = 1 + rnd.nextInt(60);
     this.withStarted = rnd.nextInt(5) != 0;
+    this.vanishes = rnd.nextInt(5) == 0;
+    newOutboxes();
+  }
+
+  /** The gateway dies without SessionEnded: the session must still end (idle) with every record done. */
+  final boolean vanishes;
+
+  private void newOutboxes() {
+    eventsBox = new Outbox<>(Integer.MAX_VALUE, 200_000_000L, 5_000_000_000L);
+    degradedBox = new Outbox<>(1, 200_000_000L, 5_000_000_000L);
+    events.clear();
+    degraded.clear();
+    writtenDegraded.clear();
   }
 
   // ------------------------------------------------------------------------------------------------ gateway
@@ -125,7 +148,7 @@ final class World {
   private final List<Input> partition = new ArrayList<>();
 
   boolean gatewayDone() {
-    return endedSent;
+    return endedSent || (vanishes && nextSeq >= totalChunks && (startedSent || !withStarted));
   }
 
   /** The gateway's next record (SessionStarted, the next chunk, or SessionEnded). */
@@ -136,7 +159,7 @@ final class World {
       next = new Input.Started(Driver.started(), null);
     } else if (nextSeq < totalChunks) {
       next = new Input.Chunk(Driver.chunk(nextSeq++), null);
-    } else if (!endedSent) {
+    } else if (!endedSent && !vanishes) {
       endedSent = true;
       next = new Input.Ended(Driver.ended(totalChunks), null);
     } else {
@@ -167,8 +190,7 @@ final class World {
     }
     trace("== rebalance: re-reading from offset " + committed());
     sockets.values().forEach(s -> s.aborted = true);
-    events.clear();
-    degraded.clear();
+    newOutboxes();
     core = null;
     coreFinished = committed() == partition.size(); // nothing left to re-read: nothing is held anywhere
     for (int offset = committed(); offset < partition.size(); offset++) {
@@ -207,18 +229,23 @@ final class World {
   }
 
   private void record(Input input) {
-    if (core == null || coreFinished) {
+    boolean fresh = core == null || coreFinished;
+    if (fresh) {
       core = new SessionCore(settings, () -> "stt-" + nextId++, bound -> bound <= 0 ? 0 : rnd.nextLong(bound),
           nowMs * 1_000_000L);
       cores++;
       coreFinished = false;
       chunkBySeq.clear();
+      newOutboxes();
       lastDegradedEpisode = 0;
       degradedAcked = true;
       liveFinishedPublished = false;
     }
     if (input instanceof Input.Chunk c) {
       chunkBySeq.putIfAbsent(c.record().getSeq(), (Driver.Ref) c.ref());
+    }
+    if (fresh && consumptionPaused) {
+      apply(new Input.ConsumptionPaused()); // as the shell tells a session it creates while paused
     }
     apply(input);
   }
@@ -266,14 +293,29 @@ final class World {
 
   void tick(long ms) {
     nowMs += ms;
+    events.addAll(eventsBox.tick(nowMs * 1_000_000L));
+    degraded.addAll(degradedBox.tick(nowMs * 1_000_000L));
     apply(new Input.Tick());
   }
 
+  /** The broker answers the oldest send on one topic's wire: written (and acknowledged) or, while down, failed. */
   void ackHead(boolean degradedTopic) {
-    ArrayDeque<Effect.Publish> q = degradedTopic ? degraded : events;
-    Effect.Publish p = q.pollFirst();
-    if (p == null) {
+    ArrayDeque<Outbox.Entry<Effect.Publish>> wire = degradedTopic ? degraded : events;
+    Outbox<Effect.Publish> box = degradedTopic ? degradedBox : eventsBox;
+    Outbox.Entry<Effect.Publish> sent = wire.pollFirst();
+    if (sent == null) {
       return;
+    }
+    long now = nowMs * 1_000_000L;
+    if (kafkaDown) {
+      trace("   (kafka) " + describe(sent.item) + " failed");
+      wire.addAll(box.failed(sent.id, now));
+      return;
+    }
+    wire.addAll(box.acked(sent.id, now));
+    Effect.Publish p = sent.item;
+    if (degradedTopic) {
+      written(p.value());
     }
     AckKey key = p.key();
     if (key instanceof AckKey.Reroute r) {
@@ -294,6 +336,32 @@ final class World {
       }
     }
     apply(new Input.Acked(key));
+  }
+
+  /**
+   * audio.degraded as the batch path reads it: a session's audio in timeline order without overlap (a chunk that
+   * ends before what was read is taken for a redelivery and skipped), and LiveResumed after the audio it follows.
+   */
+  private void written(Outbound value) {
+    long end = -1;
+    for (Outbound w : writtenDegraded) {
+      if (w instanceof Outbound.Reroute r) {
+        end = r.chunk().getOffsetSamples() + Driver.CHUNK_SAMPLES;
+      } else if (w instanceof Outbound.Resumed lr) {
+        end = Math.max(end, lr.resumeOffsetSamples());
+      }
+    }
+    if (value instanceof Outbound.Reroute r) {
+      long start = r.chunk().getOffsetSamples();
+      long last = end;
+      check(start >= last, () -> "chunk " + r.chunk().getSeq() + " written to audio.degraded after audio up to "
+          + last);
+    } else if (value instanceof Outbound.Resumed lr && !lr.coldTakeover()) {
+      long last = end;
+      check(lr.resumeOffsetSamples() >= last, () -> "LiveResumed at " + lr.resumeOffsetSamples()
+          + " written after audio up to " + last);
+    }
+    writtenDegraded.add(value);
   }
 
   // ---- Deepgram
@@ -375,8 +443,7 @@ final class World {
       coreFinished = true;
       // the shell forgets the session: its sockets are dropped, late callbacks ignored
       sockets.values().forEach(s -> s.aborted = true);
-      events.clear();
-      degraded.clear();
+      newOutboxes();
       for (Map.Entry<Driver.Ref, RecordInfo> r : records.entrySet()) {
         check(r.getValue().core != cores || r.getValue().done, () -> "finished with " + r.getKey() + " not done");
       }
@@ -384,7 +451,11 @@ final class World {
   }
 
   private void published(Effect.Publish p) {
-    (p.value().degradedTopic() ? degraded : events).addLast(p);
+    if (p.value().degradedTopic()) {
+      degraded.addAll(degradedBox.add(p, nowMs * 1_000_000L));
+    } else {
+      events.addAll(eventsBox.add(p, nowMs * 1_000_000L));
+    }
     check(!liveFinishedPublished || p.key() instanceof AckKey.EndForwarded, () -> "publish after live_finished: " + p);
     AckKey key = p.key();
     if (key instanceof AckKey.Reroute r) {
@@ -411,12 +482,18 @@ final class World {
       degradedAcked = false;
     } else if (key instanceof AckKey.LiveResumed lr && !lr.coldTakeover()) {
       check(degradedAcked && lastDegradedEpisode > 0, () -> "LiveResumed before stt_degraded was acknowledged");
+      check(allReroutesAcked(), () -> "LiveResumed before every rerouted chunk was acknowledged");
     } else if (key instanceof AckKey.EndForwarded) {
       check(degradedAcked, () -> "SessionEnded forwarded before stt_degraded was acknowledged");
+      check(allReroutesAcked(), () -> "SessionEnded forwarded before every rerouted chunk was acknowledged");
     } else if (key instanceof AckKey.LiveFinished) {
       check(!liveFinishedPublished, () -> "live_finished twice");
       liveFinishedPublished = true;
     }
+  }
+
+  private boolean allReroutesAcked() {
+    return records.values().stream().filter(r -> r.core == cores).allMatch(r -> !r.reroutePublished || r.rerouteAcked);
   }
 
   private void recordDone(Driver.Ref ref) {
@@ -472,7 +549,9 @@ final class World {
   }
 
   private static String describe(Object o) {
-    if (o instanceof Input.Chunk c) {
+    if (o instanceof Effect.Publish p && p.value() instanceof Outbound.Reroute) {
+      return "Publish(" + p.key() + ")";
+    } else if (o instanceof Input.Chunk c) {
       return "Chunk(seq " + c.record().getSeq() + ", " + c.ref() + ")";
     } else if (o instanceof Effect.SendAudio s) {
       return "SendAudio(" + s.sttSession() + ", seq " + s.chunk().getSeq() + ")";
