@@ -125,21 +125,29 @@ public final class ListenHandler implements WebSocketHandler {
         .onErrorResume(e -> Mono.empty())
         .then(Mono.defer(() -> ws.isOpen() ? ws.close(out.closeStatus()) : Mono.empty()));
     Mono<Void> controlled = Mono.defer(() -> control.apply(out))
-        .onErrorResume(Rejection.class, r -> {
-          metrics.rejected(r.code);
-          log.info("Refused a connection: {} ({}), closing {}", r.code, r.getMessage(), r.status.getCode());
-          out.finish(r.status, AppMessages.error(r.code, r.getMessage(), r.retryAfter));
-          return Mono.empty();
-        })
         .onErrorResume(e -> {
-          // a bug here must not look like an STT outage to the app: it may retry, never 1011
-          log.error("Unexpected failure in the socket handler", e);
-          metrics.rejected("internal_error");
-          out.finish(CloseStatus.SERVICE_OVERLOAD.withReason("internal error"),
-              AppMessages.error("internal_error", "unexpected server error; retry later", Duration.ofSeconds(5)));
+          refuse(out, e);
           return Mono.empty();
         });
     return Mono.when(outbound, controlled).doFinally(s -> metrics.socketClosed());
+  }
+
+  /**
+   * Ends a socket that failed before or while starting its session: a {@link Rejection} with its error JSON and
+   * close code, anything else with 1013 {@code internal_error}.
+   */
+  void refuse(Outbound out, Throwable failure) {
+    if (failure instanceof Rejection r) {
+      metrics.rejected(r.code);
+      log.info("Refused a connection: {} ({}), closing {}", r.code, r.getMessage(), r.status.getCode());
+      out.finish(r.status, AppMessages.error(r.code, r.getMessage(), r.retryAfter));
+      return;
+    }
+    // a bug here must not look like an STT outage to the app: it may retry, never 1011
+    log.error("Unexpected failure in the socket handler", failure);
+    metrics.rejected("internal_error");
+    out.finish(CloseStatus.SERVICE_OVERLOAD.withReason("internal error"),
+        AppMessages.error("internal_error", "unexpected server error; retry later", Duration.ofSeconds(5)));
   }
 
   /** A token check that may refuse. */
