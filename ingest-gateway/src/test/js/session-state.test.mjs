@@ -1,7 +1,7 @@
 // The state badge's reducer: connecting / live / degraded (batch every N s) / recovered / complete.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { badgeText, initial, reduce } from '../../main/resources/static/js/session-state.js';
+import { badgeText, describeStatus, initial, reduce } from '../../main/resources/static/js/session-state.js';
 
 const run = (...events) => events.reduce(reduce, initial);
 const status = (s, metadata = null) => ({ type: 'status', status: s, text: s, metadata });
@@ -55,4 +55,15 @@ test('a degraded status without metadata still says batch mode; chunk_lost is a 
 
 test('late initiating events do not take a live session back to connecting', () => {
   assert.equal(run({ type: 'start' }, status('ready'), status('stt_initiating')).phase, 'live');
+});
+
+test('the event log says what happened in words', () => {
+  assert.deepEqual(describeStatus('stt_degraded', { reason: 'socket_closed_1011', batch_interval_seconds: 30 }),
+    { text: 'Deepgram live down (socket_closed_1011): batch mode, every 30 s', kind: 'warn' });
+  assert.deepEqual(describeStatus('stt_recovered', { degraded_duration_s: 4.25 }),
+    { text: 'Back on Deepgram live after 4.3 s of batch mode', kind: 'good' });
+  assert.deepEqual(describeStatus('chunk_lost', { from_s: 1, to_s: 2, reason: 'http_400' }),
+    { text: 'Audio 1.0–2.0 s could not be transcribed (http_400)', kind: 'warn' });
+  assert.equal(describeStatus('ready', null).kind, 'good');
+  assert.equal(describeStatus('something_new', { a: 1 }).text, 'something_new {"a":1}');
 });

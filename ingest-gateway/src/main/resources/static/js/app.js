@@ -1,7 +1,7 @@
 // The page: wires the audio sources, the socket, the state badge, the transcript and the fault panel.
 import { ListenClient } from './listen-client.js';
 import { MicSource, SampleSource } from './sources.js';
-import { badgeText, initial, reduce } from './session-state.js';
+import { badgeText, describeStatus, initial, reduce } from './session-state.js';
 import { TranscriptView, clock } from './transcript.js';
 import { FaultPanel } from './faults.js';
 
@@ -13,7 +13,8 @@ const ui = {
   session: $('stat-session'), elapsed: $('stat-elapsed'), sent: $('stat-sent'), durable: $('stat-durable'),
   words: $('stat-words'), source: $('stat-source'),
 };
-const view = new TranscriptView($('transcript'), $('transcript-empty'));
+const view = new TranscriptView($('transcript'), $('transcript-empty'),
+  () => { ui.words.textContent = String(view.store.words().length); });
 
 let config = {};
 let state = initial;
@@ -138,11 +139,14 @@ function wire(c, src) {
   c.addEventListener('segments', (e) => view.upsert(e.detail));
   c.addEventListener('segments_deleted', (e) => view.remove(e.detail));
   c.addEventListener('status', (e) => {
+    const before = state.phase;
     dispatch({ type: 'status', ...e.detail });
-    const kind = e.detail.status === 'stt_degraded' || e.detail.status === 'chunk_lost' ? 'warn'
-      : e.detail.status === 'stt_recovered' ? 'good' : 'info';
-    const meta = e.detail.metadata ? ` ${JSON.stringify(e.detail.metadata)}` : '';
-    log(`${e.detail.status}${meta}`, kind);
+    const line = describeStatus(e.detail.status, e.detail.metadata);
+    log(line.text, line.kind);
+    // where in the audio the switch showed (the audio sent so far, so a little after the switch itself)
+    const at = run.bytes / 2 / run.rate;
+    if (state.phase === 'degraded' && before !== 'degraded') view.mark('degraded', at, 'Deepgram live down: batch mode');
+    if (state.phase === 'recovered' && before === 'degraded') view.mark('recovered', at, 'Back on Deepgram live');
   });
   c.addEventListener('audio_durable', (e) => { run.durable = e.detail; });
   c.addEventListener('error', (e) => {
@@ -170,7 +174,6 @@ function finish() {
 }
 
 function tick() {
-  ui.words.textContent = String(view.store.words().length);
   if (!run || !run.startedAt) return;
   ui.source.textContent = run.kind === 'mic' ? 'microphone' : 'sample';
   if (client) ui.elapsed.textContent = clock((performance.now() - run.startedAt) / 1000);

@@ -89,3 +89,29 @@ function status(state, event) {
 export function badgeText(state) {
   return state.finishing ? `${state.label} · finishing` : state.label;
 }
+
+/** One line for the event log, in words: {text, kind: info|warn|good}. */
+export function describeStatus(status, metadata) {
+  const m = metadata || {};
+  switch (status) {
+    case 'initiating': return { text: 'Service starting', kind: 'info' };
+    case 'stt_initiating': return { text: 'Connecting to Deepgram', kind: 'info' };
+    case 'ready': return { text: 'Deepgram live connected', kind: 'good' };
+    case 'stt_degraded': {
+      const every = seconds(m.batch_interval_seconds);
+      return { text: `Deepgram live down${m.reason ? ` (${m.reason})` : ''}: batch mode`
+        + `${every === null ? '' : `, every ${every} s`}`, kind: 'warn' };
+    }
+    case 'stt_recovered': {
+      const d = seconds(m.degraded_duration_s);
+      return { text: `Back on Deepgram live${d === null ? '' : ` after ${d.toFixed(1)} s of batch mode`}`, kind: 'good' };
+    }
+    case 'chunk_lost': {
+      const from = seconds(m.from_s);
+      const to = seconds(m.to_s);
+      return { text: `Audio ${from === null || to === null ? '' : `${from.toFixed(1)}–${to.toFixed(1)} s `}`
+        + `could not be transcribed${m.reason ? ` (${m.reason})` : ''}`, kind: 'warn' };
+    }
+    default: return { text: `${status}${Object.keys(m).length ? ` ${JSON.stringify(m)}` : ''}`, kind: 'info' };
+  }
+}

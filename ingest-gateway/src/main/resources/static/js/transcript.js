@@ -57,11 +57,13 @@ export function speakerIndex(segment) {
 }
 
 export class TranscriptView {
-  constructor(list, empty) {
+  constructor(list, empty, onChange = () => {}) {
     this.list = list;
     this.empty = empty;
+    this.onChange = onChange;
     this.nodes = new Map();
     this.store = new SegmentStore();
+    this.markers = []; // {key, at, kind, text}: where the service changed, at the audio time it happened
   }
 
   upsert(segments) {
@@ -79,29 +81,41 @@ export class TranscriptView {
     this.render([]);
   }
 
+  /** A line across the transcript at audio time `at` (seconds): "Deepgram live down", "back on live". */
+  mark(kind, at, text) {
+    this.markers.push({ key: `marker-${this.markers.length}`, at, kind, text });
+    this.render([]);
+  }
+
   clear() {
     this.store.clear();
+    this.markers = [];
     this.nodes.clear();
     this.list.replaceChildren();
     this.render([]);
   }
 
   render(changed) {
-    const ordered = this.store.ordered();
+    const items = [
+      ...this.store.ordered().map((s) => ({ key: s.id, at: s.start, segment: s })),
+      ...this.markers.map((m) => ({ key: m.key, at: m.at, marker: m })),
+    ].sort((a, b) => a.at - b.at || (a.marker ? -1 : 0) - (b.marker ? -1 : 0));
     let previous = null;
-    for (const s of ordered) {
-      let node = this.nodes.get(s.id);
+    for (const item of items) {
+      let node = this.nodes.get(item.key);
       if (!node) {
-        node = this.create(s.id);
-        this.nodes.set(s.id, node);
+        node = item.marker ? this.createMarker(item.marker) : this.create(item.key);
+        this.nodes.set(item.key, node);
+        if (item.segment) changed = [...changed, item.key];
       }
-      if (changed.includes(s.id)) this.fill(node, s);
+      if (item.segment && changed.includes(item.key)) this.fill(node, item.segment);
       // keep DOM order = time order, moving only nodes that are out of place
       const expectedNext = previous ? previous.nextSibling : this.list.firstChild;
       if (expectedNext !== node) this.list.insertBefore(node, expectedNext);
       previous = node;
     }
-    this.empty.hidden = ordered.length > 0;
+    this.empty.hidden = items.length > 0;
+    this.onChange();
   }
 
   create(id) {
@@ -109,6 +123,14 @@ export class TranscriptView {
     li.className = 'segment';
     li.dataset.id = id;
     li.innerHTML = '<div class="meta"><span class="speaker"></span><time class="time"></time></div><p class="text"></p>';
+    return li;
+  }
+
+  createMarker(marker) {
+    const li = document.createElement('li');
+    li.className = `marker ${marker.kind}`;
+    li.innerHTML = '<span class="line"></span><span class="label"></span><span class="line"></span>';
+    li.querySelector('.label').textContent = `${marker.text} · ≈${clock(marker.at)}`;
     return li;
   }
 
