@@ -1,7 +1,9 @@
 // Drives a running deepgram-emulator with the official Deepgram JavaScript SDK (@deepgram/sdk v5) and prints
 // what the SDK observed as one JSON object on stdout. The Java test (JsSdkConformanceIT) makes the assertions.
 // Usage: node conformance.mjs <config.json>
-//   config: {httpUrl, wsUrl, key, badKey, pcmPath, wavPath, sampleRate}
+//   config: {httpUrl, wsUrl, adminUrl, key, badKey, pcmPath, wavPath, sampleRate, mode}
+//   mode "exact": waits for the endpointed finals before Finalize; "realism" (finals may be late or split):
+//   sends all the audio, then Finalize, waits for its reply, then CloseStream.
 import { readFileSync } from "node:fs";
 import { DeepgramClient } from "@deepgram/sdk";
 
@@ -68,6 +70,22 @@ async function live() {
   return seen;
 }
 
+async function liveRealism() {
+  const { socket, seen } = await openLive(config.key);
+  await socket.waitForOpen();
+  const pcm = readFileSync(config.pcmPath);
+  const frame = Math.floor(config.sampleRate / 10) * 2; // 100 ms
+  for (let i = 0; i < pcm.length; i += frame) {
+    socket.sendMedia(pcm.subarray(i, Math.min(i + frame, pcm.length)));
+  }
+  socket.sendKeepAlive({ type: "KeepAlive" });
+  socket.sendFinalize({ type: "Finalize" });
+  await until(() => seen.messages.some((m) => m.type === "Results" && m.from_finalize), 5000, "the Finalize reply");
+  socket.sendCloseStream({ type: "CloseStream" });
+  await until(() => seen.close !== null, 5000, "the close after CloseStream");
+  return seen;
+}
+
 async function badKey() {
   const { socket, seen } = await openLive(config.badKey);
   await until(() => seen.close !== null || seen.errors.length > 0, 5000, "the refused handshake");
@@ -77,7 +95,7 @@ async function badKey() {
 }
 
 async function faultClose() {
-  const put = await fetch(config.httpUrl + "/__emulator/faults", {
+  const put = await fetch(config.adminUrl + "/__emulator/faults", {
     method: "PUT",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ live: { close_after_ms: 300, close_code: 1011 } }),
@@ -93,7 +111,7 @@ async function faultClose() {
     await new Promise((r) => setTimeout(r, 700));
     return seen;
   } finally {
-    await fetch(config.httpUrl + "/__emulator/faults", { method: "DELETE" });
+    await fetch(config.adminUrl + "/__emulator/faults", { method: "DELETE" });
   }
 }
 
@@ -112,7 +130,7 @@ async function prerecorded(options) {
 
 const out = {};
 for (const [name, run] of [
-  ["live", live],
+  ["live", config.mode === "realism" ? liveRealism : live],
   ["badKey", badKey],
   ["faultClose", faultClose],
   ["prerecordedEnvironment", () => prerecorded({ environment })],

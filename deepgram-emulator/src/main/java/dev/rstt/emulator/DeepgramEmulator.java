@@ -1,9 +1,12 @@
 package dev.rstt.emulator;
 
 import dev.rstt.emulator.internal.AdminEndpoint;
+import dev.rstt.emulator.internal.AdminGuard;
 import dev.rstt.emulator.internal.EmulatorState;
 import dev.rstt.emulator.internal.LiveEndpoint;
 import dev.rstt.emulator.internal.PrerecordedEndpoint;
+import dev.rstt.emulator.internal.RealismJson;
+import dev.rstt.emulator.internal.Json;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -14,8 +17,10 @@ import reactor.netty.resources.LoopResources;
 
 /**
  * A Deepgram {@code /v1/listen} stand-in (live WebSocket and pre-recorded POST) that transcribes tone-word audio
- * exactly and fails on command through {@code /__emulator/faults}. Non-blocking (Reactor Netty): no thread per
- * socket. Embed it in a test with {@code DeepgramEmulator.start(EmulatorSettings.defaults().withPort(0))}.
+ * exactly (or with Deepgram's imperfections when realism is switched on) and fails on command through
+ * {@code /__emulator/faults}. The admin API answers loopback clients only unless opened by name. Non-blocking
+ * (Reactor Netty): no thread per socket. Embed it in a test with
+ * {@code DeepgramEmulator.start(EmulatorSettings.defaults().withPort(0))}.
  */
 public final class DeepgramEmulator implements AutoCloseable {
 
@@ -37,24 +42,27 @@ public final class DeepgramEmulator implements AutoCloseable {
     LiveEndpoint live = new LiveEndpoint(state);
     PrerecordedEndpoint prerecorded = new PrerecordedEndpoint(state);
     AdminEndpoint admin = new AdminEndpoint(state);
+    AdminGuard guard = new AdminGuard(settings);
     // Own event loops (not Reactor Netty's global ones): a Spring context closing in the same JVM disposes those.
     LoopResources loops = LoopResources.create("deepgram-emulator", 1,
         Math.max(2, Runtime.getRuntime().availableProcessors()), true);
     DisposableServer server;
     try {
-      server = bind(settings, loops, live, prerecorded, admin);
+      server = bind(settings, loops, live, prerecorded, admin, guard);
     } catch (RuntimeException e) {
       loops.disposeLater().block(Duration.ofSeconds(5));
       throw e;
     }
     DeepgramEmulator emulator = new DeepgramEmulator(server, state, loops);
-    log.info("deepgram-emulator listening on {} (idle timeout {}, max live connections {})", emulator.httpUrl(),
-        settings.idleTimeout(), settings.maxLiveConnections());
+    log.info("deepgram-emulator listening on {} (idle timeout {}, max live connections {}); admin API for {} "
+        + "clients{}; realism {}", emulator.httpUrl(), settings.idleTimeout(), settings.maxLiveConnections(),
+        settings.adminAccess().name().toLowerCase(), settings.adminCorsOrigins().isEmpty() ? ""
+            : ", CORS for " + settings.adminCorsOrigins(), Json.write(RealismJson.toJson(settings.realism())));
     return emulator;
   }
 
   private static DisposableServer bind(EmulatorSettings settings, LoopResources loops, LiveEndpoint live,
-      PrerecordedEndpoint prerecorded, AdminEndpoint admin) {
+      PrerecordedEndpoint prerecorded, AdminEndpoint admin, AdminGuard guard) {
     return HttpServer.create()
         .runOn(loops)
         .host(settings.bindAddress())
@@ -62,10 +70,16 @@ public final class DeepgramEmulator implements AutoCloseable {
         .route(routes -> routes
             .get("/v1/listen", live::handle)
             .post("/v1/listen", prerecorded::handle)
-            .put("/__emulator/faults", admin::putFaults)
-            .delete("/__emulator/faults", admin::deleteFaults)
-            .get("/__emulator/faults", admin::getFaults)
-            .get("/__emulator/stats", admin::stats)
+            .put("/__emulator/faults", guard.guard(admin::putFaults))
+            .delete("/__emulator/faults", guard.guard(admin::deleteFaults))
+            .get("/__emulator/faults", guard.guard(admin::getFaults))
+            .put("/__emulator/realism", guard.guard(admin::putRealism))
+            .delete("/__emulator/realism", guard.guard(admin::deleteRealism))
+            .get("/__emulator/realism", guard.guard(admin::getRealism))
+            .get("/__emulator/stats", guard.guard(admin::stats))
+            .options("/__emulator/faults", guard::preflight)
+            .options("/__emulator/realism", guard::preflight)
+            .options("/__emulator/stats", guard::preflight)
             .get("/health", admin::health))
         .bindNow(Duration.ofSeconds(10));
   }
@@ -77,6 +91,14 @@ public final class DeepgramEmulator implements AutoCloseable {
   /** {@code http://127.0.0.1:<port>}. */
   public String httpUrl() {
     return "http://127.0.0.1:" + port();
+  }
+
+  /**
+   * Base URL of the admin API ({@code /__emulator/faults}, {@code /__emulator/realism}, {@code /__emulator/stats}):
+   * today the same port as {@link #httpUrl()}, reachable from loopback unless opened; use this for admin calls.
+   */
+  public String adminUrl() {
+    return httpUrl();
   }
 
   /** {@code ws://127.0.0.1:<port>}. */

@@ -1,6 +1,8 @@
 package dev.rstt.emulator;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -16,6 +18,12 @@ import java.util.Set;
  * @param maxPrerecordedConcurrency concurrent pre-recorded requests; over it 429 (100)
  * @param maxPrerecordedBytes       largest pre-recorded body; bigger gets 413 (256 MiB)
  * @param maxFrameBytes             largest WebSocket message accepted from a client (1 MiB)
+ * @param adminAccess               who may call {@code /__emulator/*}: {@link AdminAccess#LOOPBACK} (default) or
+ *                                  {@link AdminAccess#ANY}
+ * @param adminCorsOrigins          browser origins ({@code http://localhost:8080}) allowed to call the admin API
+ *                                  cross-origin; empty (default) = no CORS
+ * @param realism                   Deepgram's imperfections ({@link Realism#OFF} by default); changeable at runtime
+ *                                  through {@code /__emulator/realism}
  */
 public record EmulatorSettings(
     String bindAddress,
@@ -25,7 +33,21 @@ public record EmulatorSettings(
     int maxLiveConnections,
     int maxPrerecordedConcurrency,
     long maxPrerecordedBytes,
-    int maxFrameBytes) {
+    int maxFrameBytes,
+    AdminAccess adminAccess,
+    Set<String> adminCorsOrigins,
+    Realism realism) {
+
+  /** Who may call the admin API ({@code /__emulator/*}); everyone may call {@code /v1/listen} and {@code /health}. */
+  public enum AdminAccess {
+    /**
+     * Only clients connecting from a loopback address, naming a loopback host ({@code localhost}, {@code 127.x},
+     * {@code [::1]}) in {@code Host} (no DNS rebinding); others get 403.
+     */
+    LOOPBACK,
+    /** Any client that reaches the port: for a container network, where the host reaches it through a bridge. */
+    ANY
+  }
 
   public EmulatorSettings {
     require(bindAddress != null && !bindAddress.isBlank(), "bind-address", bindAddress, "must not be blank");
@@ -41,51 +63,78 @@ public record EmulatorSettings(
     require(maxPrerecordedBytes >= 1024, "max-prerecorded-bytes", maxPrerecordedBytes, "must be at least 1024");
     require(maxFrameBytes >= 1024 && maxFrameBytes <= 64 * 1024 * 1024, "max-frame-bytes", maxFrameBytes,
         "must be 1024..67108864");
+    require(adminAccess != null, "admin-access", adminAccess, "must be loopback or any");
+    require(adminCorsOrigins != null, "admin-cors-origin", adminCorsOrigins, "must not be null");
+    adminCorsOrigins = Set.copyOf(adminCorsOrigins.stream().map(EmulatorSettings::origin).toList());
+    require(realism != null, "realism", realism, "must not be null");
   }
 
   public static EmulatorSettings defaults() {
     return new EmulatorSettings("0.0.0.0", 8090, Duration.ofSeconds(10), Set.of(), 2000, 100,
-        256L * 1024 * 1024, 1024 * 1024);
+        256L * 1024 * 1024, 1024 * 1024, AdminAccess.LOOPBACK, Set.of(), Realism.OFF);
   }
 
   public EmulatorSettings withBindAddress(String v) {
-    return new EmulatorSettings(v, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency,
-        maxPrerecordedBytes, maxFrameBytes);
+    return new EmulatorSettings(v, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism);
   }
 
   public EmulatorSettings withPort(int v) {
-    return new EmulatorSettings(bindAddress, v, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency,
-        maxPrerecordedBytes, maxFrameBytes);
+    return new EmulatorSettings(bindAddress, v, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism);
   }
 
   public EmulatorSettings withIdleTimeout(Duration v) {
-    return new EmulatorSettings(bindAddress, port, v, apiKeys, maxLiveConnections, maxPrerecordedConcurrency,
-        maxPrerecordedBytes, maxFrameBytes);
+    return new EmulatorSettings(bindAddress, port, v, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism);
   }
 
   public EmulatorSettings withApiKeys(Set<String> v) {
-    return new EmulatorSettings(bindAddress, port, idleTimeout, v, maxLiveConnections, maxPrerecordedConcurrency,
-        maxPrerecordedBytes, maxFrameBytes);
+    return new EmulatorSettings(bindAddress, port, idleTimeout, v, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism);
   }
 
   public EmulatorSettings withMaxLiveConnections(int v) {
-    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, v, maxPrerecordedConcurrency,
-        maxPrerecordedBytes, maxFrameBytes);
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, v, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism);
   }
 
   public EmulatorSettings withMaxPrerecordedConcurrency(int v) {
-    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, v,
-        maxPrerecordedBytes, maxFrameBytes);
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, v, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism);
   }
 
   public EmulatorSettings withMaxPrerecordedBytes(long v) {
-    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections,
-        maxPrerecordedConcurrency, v, maxFrameBytes);
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, v, maxFrameBytes, adminAccess, adminCorsOrigins, realism);
   }
 
   public EmulatorSettings withMaxFrameBytes(int v) {
-    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections,
-        maxPrerecordedConcurrency, maxPrerecordedBytes, v);
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, v, adminAccess, adminCorsOrigins, realism);
+  }
+
+  public EmulatorSettings withAdminAccess(AdminAccess v) {
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, v, adminCorsOrigins, realism);
+  }
+
+  public EmulatorSettings withAdminCorsOrigins(Set<String> v) {
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, v, realism);
+  }
+
+  public EmulatorSettings withRealism(Realism v) {
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, v);
+  }
+
+  /**
+   * A browser origin as browsers send it: {@code http(s)://host[:port]}, no path, lower case. {@code *} and
+   * {@code null} are refused: CORS is opened to named origins only.
+   */
+  static String origin(String value) {
+    String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+    boolean ok;
+    try {
+      URI u = new URI(v);
+      ok = (v.startsWith("http://") || v.startsWith("https://")) && u.getHost() != null
+          && (u.getRawPath() == null || u.getRawPath().isEmpty()) && u.getRawQuery() == null
+          && u.getRawFragment() == null && u.getRawUserInfo() == null;
+    } catch (java.net.URISyntaxException e) {
+      ok = false;
+    }
+    require(ok, "admin-cors-origin", value, "must be an origin such as http://localhost:8080 (scheme, host, port)");
+    return v;
   }
 
   private static void require(boolean ok, String key, Object value, String rule) {

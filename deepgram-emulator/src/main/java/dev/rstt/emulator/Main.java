@@ -1,16 +1,21 @@
 package dev.rstt.emulator;
 
+import dev.rstt.emulator.internal.BadRequestException;
+import dev.rstt.emulator.internal.RealismJson;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 
 /**
  * Standalone: {@code java -jar deepgram-emulator-exec.jar [--port 8090] [--idle-timeout 10s] [--api-keys a,b]
- * [--max-live-connections 2000] [--max-prerecorded-concurrency 100] [--bind-address 0.0.0.0]}. Environment:
- * {@code EMULATOR_PORT}, {@code EMULATOR_IDLE_TIMEOUT}, {@code EMULATOR_API_KEYS},
- * {@code EMULATOR_MAX_LIVE_CONNECTIONS}. Command-line options win over the environment.
+ * [--max-live-connections 2000] [--max-prerecorded-concurrency 100] [--bind-address 0.0.0.0]
+ * [--admin-access loopback|any] [--admin-cors-origin http://localhost:8080] [--realism off|on|<json>]
+ * [--realism-seed 42]}. Environment: {@code EMULATOR_PORT}, {@code EMULATOR_IDLE_TIMEOUT}, {@code EMULATOR_API_KEYS},
+ * {@code EMULATOR_MAX_LIVE_CONNECTIONS}, {@code EMULATOR_ADMIN_ACCESS}, {@code EMULATOR_ADMIN_CORS_ORIGINS},
+ * {@code EMULATOR_REALISM}, {@code EMULATOR_REALISM_SEED}. Command-line options win over the environment.
  */
 public final class Main {
 
@@ -30,7 +35,9 @@ public final class Main {
       return;
     }
     DeepgramEmulator emulator = DeepgramEmulator.start(settings);
-    System.out.println("deepgram-emulator listening on " + emulator.httpUrl());
+    System.out.println("deepgram-emulator listening on " + emulator.httpUrl() + " (admin API: "
+        + settings.adminAccess().name().toLowerCase(Locale.ROOT) + " clients" + (settings.realism().enabled()
+        ? "; realism on, seed " + settings.realism().seed() : "") + ")");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       emulator.close();
@@ -53,6 +60,18 @@ public final class Main {
     if (env.get("EMULATOR_MAX_LIVE_CONNECTIONS") != null) {
       s = s.withMaxLiveConnections(integer("EMULATOR_MAX_LIVE_CONNECTIONS", env.get("EMULATOR_MAX_LIVE_CONNECTIONS")));
     }
+    if (env.get("EMULATOR_ADMIN_ACCESS") != null) {
+      s = s.withAdminAccess(access("EMULATOR_ADMIN_ACCESS", env.get("EMULATOR_ADMIN_ACCESS")));
+    }
+    if (env.get("EMULATOR_ADMIN_CORS_ORIGINS") != null) {
+      s = s.withAdminCorsOrigins(keys(env.get("EMULATOR_ADMIN_CORS_ORIGINS")));
+    }
+    if (env.get("EMULATOR_REALISM") != null) {
+      s = s.withRealism(realism("EMULATOR_REALISM", env.get("EMULATOR_REALISM")));
+    }
+    Long seed = env.get("EMULATOR_REALISM_SEED") == null ? null
+        : longValue("EMULATOR_REALISM_SEED", env.get("EMULATOR_REALISM_SEED"));
+    java.util.Set<String> corsOrigins = new java.util.LinkedHashSet<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String key = arg;
@@ -73,10 +92,58 @@ public final class Main {
         case "--max-prerecorded-concurrency" ->
             s = s.withMaxPrerecordedConcurrency(integer("max-prerecorded-concurrency", value));
         case "--bind-address" -> s = s.withBindAddress(value);
+        case "--admin-access" -> s = s.withAdminAccess(access("admin-access", value));
+        case "--admin-cors-origin" -> corsOrigins.addAll(keys(value));
+        case "--realism" -> s = s.withRealism(realism("realism", value));
+        case "--realism-seed" -> seed = longValue("realism-seed", value);
         default -> throw new IllegalArgumentException("unknown option " + key);
       }
     }
+    if (!corsOrigins.isEmpty()) {
+      s = s.withAdminCorsOrigins(corsOrigins);
+    }
+    if (seed != null) {
+      if (!s.realism().enabled()) {
+        throw new IllegalArgumentException("Invalid emulator setting realism-seed=" + seed
+            + ": realism is off (add --realism on)");
+      }
+      s = s.withRealism(s.realism().withSeed(seed));
+    }
     return s;
+  }
+
+  private static EmulatorSettings.AdminAccess access(String key, String value) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "loopback" -> EmulatorSettings.AdminAccess.LOOPBACK;
+      case "any" -> EmulatorSettings.AdminAccess.ANY;
+      default -> throw new IllegalArgumentException("Invalid emulator setting " + key + "=" + value
+          + ": must be loopback or any");
+    };
+  }
+
+  /** {@code off}, {@code on} (the defaults of {@link Realism#on}) or the JSON of {@code PUT /__emulator/realism}. */
+  static Realism realism(String key, String value) {
+    String v = value.trim();
+    if (v.equalsIgnoreCase("off") || v.equalsIgnoreCase("false")) {
+      return Realism.OFF;
+    }
+    if (v.equalsIgnoreCase("on") || v.equalsIgnoreCase("true")) {
+      return Realism.on(1);
+    }
+    try {
+      return RealismJson.parse(v);
+    } catch (BadRequestException e) {
+      throw new IllegalArgumentException("Invalid emulator setting " + key + "=" + value + ": " + e.getMessage()
+          + " (use off, on or a JSON object)");
+    }
+  }
+
+  private static long longValue(String key, String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Invalid emulator setting " + key + "=" + value + ": not an integer");
+    }
   }
 
   private static int integer(String key, String value) {

@@ -4,16 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rstt.testsupport.ToneScript;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** Every fault mode of {@code /__emulator/faults}, observed from a client. */
+/**
+ * Every fault kind of {@code /__emulator/faults} (the catalogue a chaos schedule draws from), observed from a client,
+ * and its counter in {@code faults_applied}.
+ */
 class FaultInjectionIT {
 
   static final String QUERY = "model=nova-3&encoding=linear16&sample_rate=16000&channels=1&diarize=true"
@@ -164,5 +174,156 @@ class FaultInjectionIT {
         "prerecorded_ok", "prerecorded_failed"}) {
       assertThat(stats.has(key)).as(key).isTrue();
     }
+  }
+
+  static long applied(String kind) {
+    return applied(emulator, kind);
+  }
+
+  static long applied(DeepgramEmulator e, String kind) {
+    return Admin.stats(e).get("faults_applied").get(kind).longValue();
+  }
+
+  @Test
+  void shouldListEveryFaultKindOfTheCatalogueInTheStats() {
+    JsonNode applied = Admin.stats(emulator).get("faults_applied");
+    for (String kind : new String[] {"live_handshake_401", "live_handshake_429", "live_handshake_503",
+        "live_close_1000", "live_close_1006", "live_close_1011", "live_stall", "prerecorded_status_429",
+        "prerecorded_status_503", "prerecorded_delay", "prerecorded_hang", "prerecorded_close"}) {
+      assertThat(applied.has(kind)).as(kind).isTrue();
+    }
+  }
+
+  @Test
+  void shouldCloseOpenSocketsMidStreamWith1000And1011And1006AndCountEach() {
+    ToneScript script = ToneScript.builder(16000).silence(200).word(1, "101").silence(300).build();
+    try (DeepgramEmulator own = DeepgramEmulator.start(EmulatorSettings.defaults().withPort(0))) {
+      for (int code : new int[] {1000, 1011, 1006}) {
+        LiveClient c = LiveClient.open(own, QUERY, "any");
+        c.sendFrames(script.frames(50));
+        await().atMost(Duration.ofSeconds(15)).until(() -> c.finals().size() == 1);
+        Admin.putFaults(own, "{\"live\":{\"close_after_ms\":0,\"close_code\":" + code + "}}");
+        assertThat(c.awaitClose()[0]).as("close code").isEqualTo(code);
+        assertThat(c.ofType("Metadata")).as("a crash, not a goodbye").isEmpty();
+        Admin.clearFaults(own);
+      }
+      for (int code : new int[] {1000, 1011, 1006}) {
+        assertThat(applied(own, "live_close_" + code)).as("live_close_" + code).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void shouldCloseOnlyTheSocketsOpenAtThePutWithCloseScopeOpen() {
+    LiveClient open = LiveClient.open(emulator, QUERY, "any");
+    JsonNode put = Admin.putFaults(emulator, "{\"live\":{\"close_after_ms\":100,\"close_scope\":\"open\"}}");
+    assertThat(put.get("live").get("close_scope").stringValue()).isEqualTo("open");
+    LiveClient later = LiveClient.open(emulator, QUERY, "any");
+    assertThat(open.awaitClose()[0]).isEqualTo(1011);
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !later.closed.isDone());
+    later.sendText("{\"type\":\"CloseStream\"}");
+    assertThat(later.awaitClose()[0]).isEqualTo(1000);
+  }
+
+  @Test
+  void shouldRefuseHandshakesWith401And429WithRetryAfterAnd503AndCountEach() {
+    for (int status : new int[] {401, 429, 503}) {
+      long before = applied("live_handshake_" + status);
+      Admin.putFaults(emulator, "{\"live\":{\"handshake_status\":" + status + "}}");
+      HttpResponse<String> r = LiveClient.refused(emulator, QUERY, Map.of("Authorization", "Token any"));
+      assertThat(r.statusCode()).isEqualTo(status);
+      assertThat(r.headers().firstValue("retry-after")).isEqualTo(
+          status == 429 ? java.util.Optional.of("1") : java.util.Optional.empty());
+      assertThat(applied("live_handshake_" + status)).isEqualTo(before + 1);
+    }
+    Admin.putFaults(emulator, "{\"live\":{\"handshake_status\":429,\"retry_after_seconds\":7}}");
+    HttpResponse<String> r = LiveClient.refused(emulator, QUERY, Map.of("Authorization", "Token any"));
+    assertThat(r.headers().firstValue("retry-after")).contains("7");
+  }
+
+  @Test
+  void shouldCountAStallOncePerSocketThatMeetsIt() {
+    long before = applied("live_stall");
+    Admin.putFaults(emulator, "{\"live\":{\"stall\":true}}");
+    LiveClient a = LiveClient.open(emulator, QUERY, "any");
+    LiveClient b = LiveClient.open(emulator, QUERY, "any");
+    for (int i = 0; i < 3; i++) {
+      a.sendText("{\"type\":\"KeepAlive\"}");
+    }
+    b.sendText("{\"type\":\"KeepAlive\"}");
+    await().atMost(Duration.ofSeconds(5)).until(() -> applied("live_stall") == before + 2);
+    assertThat(a.messages).isEmpty();
+  }
+
+  @Test
+  void shouldFailPrerecordedRequestsWithTheInjectedRetryAfterAndCountStatusAndDelay() {
+    byte[] wav = ToneScript.builder(16000).silence(100).word(0, "001").silence(200).build().wav();
+    long before503 = applied("prerecorded_status_503");
+    long beforeDelay = applied("prerecorded_delay");
+    Admin.putFaults(emulator, "{\"prerecorded\":{\"status\":503,\"retry_after_seconds\":3,\"delay_ms\":50}}");
+    HttpResponse<String> r = Admin.transcribe(emulator, "model=nova-3", "audio/wav", wav, "any");
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.headers().firstValue("retry-after")).contains("3");
+    assertThat(applied("prerecorded_status_503")).isEqualTo(before503 + 1);
+    assertThat(applied("prerecorded_delay")).isEqualTo(beforeDelay + 1);
+  }
+
+  static CompletableFuture<HttpResponse<String>> post(byte[] body, Duration timeout) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(emulator.httpUrl() + "/v1/listen?model=nova-3"))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("content-type", "audio/wav")
+        .header("Authorization", "Token any");
+    if (timeout != null) {
+      b.timeout(timeout);
+    }
+    return LiveClient.HTTP.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static Throwable failure(CompletableFuture<?> f) throws Exception {
+    try {
+      f.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("the request was answered: " + f.get());
+  }
+
+  @Test
+  void shouldHoldAPrerecordedRequestUnansweredPastTheClientsTimeoutUntilTheFaultsChange() throws Exception {
+    byte[] wav = ToneScript.builder(16000).silence(100).word(0, "001").silence(200).build().wav();
+    long before = applied("prerecorded_hang");
+    Admin.putFaults(emulator, "{\"prerecorded\":{\"no_answer\":\"hang\"}}");
+    assertThat(failure(post(wav, Duration.ofMillis(700)))).isInstanceOf(HttpTimeoutException.class);
+    CompletableFuture<HttpResponse<String>> held = post(wav, null);
+    await().atMost(Duration.ofSeconds(5)).until(() -> applied("prerecorded_hang") == before + 2);
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !held.isDone());
+    Admin.clearFaults(emulator);
+    assertThat(failure(held)).as("closed without an answer once the faults change").isInstanceOf(IOException.class);
+    assertThat(post(wav, Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldCloseAPrerecordedRequestsConnectionWithoutAnAnswer() throws Exception {
+    byte[] wav = ToneScript.builder(16000).silence(100).word(0, "001").silence(200).build().wav();
+    long before = applied("prerecorded_close");
+    Admin.putFaults(emulator, "{\"prerecorded\":{\"no_answer\":\"close\"}}");
+    assertThat(failure(post(wav, Duration.ofSeconds(10)))).isInstanceOf(IOException.class)
+        .isNotInstanceOf(HttpTimeoutException.class);
+    assertThat(applied("prerecorded_close")).isEqualTo(before + 1);
+  }
+
+  @Test
+  void shouldRejectUnknownOrConflictingFaultFieldsNamingThem() {
+    HttpResponse<String> unknown = Admin.send(emulator, "PUT", "/__emulator/faults",
+        "{\"live\":{\"close_after\":100}}");
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(unknown.body()).contains("live.close_after");
+    HttpResponse<String> both = Admin.send(emulator, "PUT", "/__emulator/faults",
+        "{\"prerecorded\":{\"status\":503,\"no_answer\":\"hang\"}}");
+    assertThat(both.statusCode()).isEqualTo(400);
+    assertThat(both.body()).contains("no_answer");
+    HttpResponse<String> scope = Admin.send(emulator, "PUT", "/__emulator/faults",
+        "{\"live\":{\"close_scope\":\"some\"}}");
+    assertThat(scope.statusCode()).isEqualTo(400);
+    assertThat(scope.body()).contains("live.close_scope");
   }
 }

@@ -5,16 +5,10 @@ import static org.assertj.core.data.Offset.offset;
 
 import dev.rstt.testsupport.ToneScript;
 import dev.rstt.testsupport.ToneScript.ExpectedWord;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +19,7 @@ import tools.jackson.databind.JsonNode;
  * Conformance against an independent client: the official Deepgram JavaScript SDK ({@code @deepgram/sdk}, pinned in
  * {@code src/test/js/package-lock.json}, installed by {@code npm ci} in pre-integration-test) drives the emulator
  * through its {@code environment} and {@code baseUrl} options with reconnect off. The node script reports what the
- * SDK saw; this test checks it.
+ * SDK saw; this test checks it. {@link JsSdkRealismConformanceIT} does the same with realism on.
  */
 class JsSdkConformanceIT {
 
@@ -43,39 +37,7 @@ class JsSdkConformanceIT {
         .word(0, "555").silence(60).build();
     batch = ToneScript.builder(RATE).silence(150).word(2, "123").silence(200).word(2, "456").silence(1000)
         .word(1, "789").silence(300).build();
-    Path pcm = dir.resolve("live.pcm");
-    Path wav = dir.resolve("batch.wav");
-    Files.write(pcm, live.pcm());
-    Files.write(wav, batch.wav());
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("httpUrl", emulator.httpUrl());
-    config.put("wsUrl", emulator.wsUrl());
-    config.put("key", "sdk-key");
-    config.put("badKey", "not-a-key");
-    config.put("pcmPath", pcm.toString());
-    config.put("wavPath", wav.toString());
-    config.put("sampleRate", RATE);
-    Path configFile = dir.resolve("config.json");
-    Files.writeString(configFile, LiveClient.JSON.writeValueAsString(config));
-
-    File js = new File("src/test/js");
-    assertThat(new File(js, "node_modules/@deepgram/sdk/package.json"))
-        .as("@deepgram/sdk is installed by `npm ci` in pre-integration-test (mvn verify)").exists();
-    Path stdout = dir.resolve("stdout.json");
-    Path stderr = dir.resolve("stderr.txt");
-    Process node = new ProcessBuilder("node", "conformance.mjs", configFile.toString()).directory(js)
-        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-    boolean done = node.waitFor(90, TimeUnit.SECONDS);
-    if (!done) {
-      node.destroyForcibly();
-    }
-    String err = Files.readString(stderr, StandardCharsets.UTF_8);
-    assertThat(done).as("node finished; stderr: " + err).isTrue();
-    assertThat(node.exitValue()).as("node exit; stderr: " + err).isZero();
-    observed = LiveClient.JSON.readTree(Files.readString(stdout, StandardCharsets.UTF_8));
-    for (String scenario : List.of("live", "badKey", "faultClose", "prerecordedEnvironment", "prerecordedBaseUrl")) {
-      assertThat(observed.get(scenario).has("failed")).as(scenario + ": " + observed.get(scenario)).isFalse();
-    }
+    observed = JsSdk.run(emulator, dir, live.pcm(), batch.wav(), RATE, "exact");
   }
 
   @AfterAll
@@ -85,16 +47,10 @@ class JsSdkConformanceIT {
     }
   }
 
-  static List<JsonNode> list(JsonNode array) {
-    List<JsonNode> out = new ArrayList<>();
-    array.forEach(out::add);
-    return out;
-  }
-
   @Test
   void shouldDeliverEndpointedFinalsAFinalizeResultThenMetadataAndClose1000ToTheSdk() {
     JsonNode seen = observed.get("live");
-    List<JsonNode> messages = list(seen.get("messages"));
+    List<JsonNode> messages = JsSdk.list(seen.get("messages"));
     List<JsonNode> finals = messages.stream().filter(m -> m.get("type").stringValue().equals("Results")).toList();
     assertThat(finals).hasSize(3);
     assertThat(finals).extracting(m -> m.get("from_finalize").booleanValue()).containsExactly(false, false, true);
@@ -143,7 +99,7 @@ class JsSdkConformanceIT {
     for (String scenario : List.of("prerecordedEnvironment", "prerecordedBaseUrl")) {
       JsonNode response = observed.get(scenario);
       JsonNode alt = response.get("results").get("channels").get(0).get("alternatives").get(0);
-      List<JsonNode> words = list(alt.get("words"));
+      List<JsonNode> words = JsSdk.list(alt.get("words"));
       assertThat(words).extracting(w -> w.get("word").stringValue()).containsExactly("w123", "w456", "w789");
       assertThat(words).extracting(w -> w.get("speaker").intValue()).containsExactly(2, 2, 1);
       assertThat(words).allSatisfy(w -> assertThat(w.has("speaker_confidence")).isTrue());

@@ -77,4 +77,74 @@ class SettingsAndParsingTest {
     assertThatThrownBy(() -> Faults.parse("{\"live\":{\"stall\":\"yes\"}}")).hasMessageContaining("live.stall");
     assertThatThrownBy(() -> Faults.parse("[1]")).isInstanceOf(BadRequestException.class);
   }
+
+  @Test
+  void shouldKeepTheAdminApiInternalAndRealismOffByDefault() {
+    EmulatorSettings d = EmulatorSettings.defaults();
+    assertThat(d.adminAccess()).isEqualTo(EmulatorSettings.AdminAccess.LOOPBACK);
+    assertThat(d.adminCorsOrigins()).isEmpty();
+    assertThat(d.realism().enabled()).isFalse();
+    assertThat(Main.settings(new String[0], Map.of()).adminAccess()).isEqualTo(EmulatorSettings.AdminAccess.LOOPBACK);
+  }
+
+  @Test
+  void shouldReadAdminAccessCorsOriginsAndRealismFromFlagsAndEnvironment() {
+    EmulatorSettings s = Main.settings(new String[] {"--admin-access", "any", "--admin-cors-origin",
+        "http://localhost:8080", "--admin-cors-origin=https://Dev.Example:8443", "--realism", "on",
+        "--realism-seed", "42"}, Map.of());
+    assertThat(s.adminAccess()).isEqualTo(EmulatorSettings.AdminAccess.ANY);
+    assertThat(s.adminCorsOrigins()).containsExactlyInAnyOrder("http://localhost:8080", "https://dev.example:8443");
+    assertThat(s.realism()).isEqualTo(Realism.on(42));
+    EmulatorSettings env = Main.settings(new String[0], Map.of("EMULATOR_ADMIN_ACCESS", "loopback",
+        "EMULATOR_ADMIN_CORS_ORIGINS", "http://localhost:8080,http://127.0.0.1:8080",
+        "EMULATOR_REALISM", "{\"seed\":7,\"live\":{\"offset_ms\":40,\"jitter_ms\":40},"
+            + "\"late_finals\":{\"probability\":0.25,\"after_ms\":800},\"split_finals\":{\"probability\":0.1}}"));
+    assertThat(env.adminCorsOrigins()).hasSize(2);
+    Realism r = env.realism();
+    assertThat(r.seed()).isEqualTo(7);
+    assertThat(r.live()).isEqualTo(new Realism.Drift(40, 40));
+    assertThat(r.prerecorded()).isEqualTo(Realism.on(1).prerecorded());
+    assertThat(r.lateFinals()).isEqualTo(0.25);
+    assertThat(r.lateAfter()).isEqualTo(Duration.ofMillis(800));
+    assertThat(r.splitFinals()).isEqualTo(0.1);
+    assertThat(Main.settings(new String[] {"--realism", "off"}, Map.of("EMULATOR_REALISM", "on")).realism())
+        .isEqualTo(Realism.OFF);
+  }
+
+  @Test
+  void shouldRejectBadAdminAndRealismSettingsNamingThem() {
+    assertThatThrownBy(() -> Main.settings(new String[] {"--admin-access", "public"}, Map.of()))
+        .hasMessageContaining("admin-access=public");
+    for (String bad : new String[] {"*", "null", "localhost:8080", "http://localhost:8080/page", "ftp://x"}) {
+      assertThatThrownBy(() -> EmulatorSettings.defaults().withAdminCorsOrigins(Set.of(bad))).as(bad)
+          .hasMessageContaining("admin-cors-origin");
+    }
+    assertThatThrownBy(() -> Main.settings(new String[] {"--realism", "{\"live\":{\"offset_ms\":500}}"},
+        Map.of())).hasMessageContaining("live.offset_ms");
+    assertThatThrownBy(() -> Main.settings(new String[] {"--realism", "maybe"}, Map.of()))
+        .hasMessageContaining("realism=maybe");
+    assertThatThrownBy(() -> Main.settings(new String[] {"--realism-seed", "3"}, Map.of()))
+        .hasMessageContaining("realism is off");
+    assertThatThrownBy(() -> Realism.on(1).withLateFinals(1.5, Duration.ZERO))
+        .hasMessageContaining("late_finals.probability=1.5");
+  }
+
+  @Test
+  void shouldParseTheWholeFaultCatalogue() {
+    Faults f = Faults.parse("{\"live\":{\"handshake_status\":429,\"retry_after_seconds\":5,"
+        + "\"close_after_ms\":0,\"close_code\":1000,\"close_scope\":\"open\",\"stall\":true},"
+        + "\"prerecorded\":{\"no_answer\":\"close\",\"delay_ms\":100,\"retry_after_seconds\":2}}");
+    assertThat(f.handshakeRetryAfter()).isEqualTo(5);
+    assertThat(f.closesNewSockets()).isFalse();
+    assertThat(f.live().closeCodeOrDefault()).isEqualTo(1000);
+    assertThat(f.stalled()).isTrue();
+    assertThat(f.prerecordedNoAnswer()).isEqualTo(Faults.NoAnswer.CLOSE);
+    assertThat(f.prerecordedDelayMs()).isEqualTo(100);
+    assertThat(Faults.parse("{\"live\":{\"close_after_ms\":300}}").closesNewSockets()).isTrue();
+    assertThat(Faults.parse("{\"live\":{\"close_after_ms\":100,\"close_code\":1011,\"handshake_status\":503}}")
+        .handshakeStatus()).isEqualTo(503);
+    assertThatThrownBy(() -> Faults.parse("{\"livee\":{}}")).hasMessageContaining("livee");
+    assertThatThrownBy(() -> Faults.parse("{\"prerecorded\":{\"no_answer\":\"maybe\"}}"))
+        .hasMessageContaining("prerecorded.no_answer");
+  }
 }

@@ -2,11 +2,7 @@ package dev.rstt.e2e;
 
 import static org.awaitility.Awaitility.await;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import dev.rstt.common.auth.DevTokens;
 import dev.rstt.emulator.DeepgramEmulator;
 import dev.rstt.emulator.EmulatorSettings;
 import dev.rstt.testsupport.KafkaBroker;
@@ -17,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -99,14 +94,7 @@ final class Stack implements AutoCloseable {
 
   /** A development token for {@code uid}, signed with the gateways' HS256 secret. */
   static String token(String uid) {
-    try {
-      SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder().subject(uid)
-          .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 3_600_000L)).build());
-      jwt.sign(new MACSigner(SECRET));
-      return jwt.serialize();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return DevTokens.mint(uid, SECRET, Duration.ofHours(1), java.time.Clock.systemUTC());
   }
 
   void faults(String json) {

@@ -1,12 +1,17 @@
 package dev.rstt.emulator.internal;
 
+import dev.rstt.emulator.Realism;
 import java.util.UUID;
+import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
-/** {@code /__emulator/faults} (PUT, GET, DELETE), {@code /__emulator/stats} and {@code /health}. */
+/**
+ * {@code /__emulator/faults} and {@code /__emulator/realism} (PUT, GET, DELETE), {@code /__emulator/stats} and
+ * {@code /health}. The admin routes sit behind an {@link AdminGuard}.
+ */
 public final class AdminEndpoint {
 
   private final EmulatorState state;
@@ -16,16 +21,7 @@ public final class AdminEndpoint {
   }
 
   public Publisher<Void> putFaults(HttpServerRequest req, HttpServerResponse res) {
-    return req.receive().aggregate().asString().defaultIfEmpty("")
-        .flatMap(body -> {
-          Faults parsed;
-          try {
-            parsed = Faults.parse(body);
-          } catch (BadRequestException e) {
-            return Mono.from(Http.error(res, DgError.badRequest(e.getMessage()), UUID.randomUUID().toString()));
-          }
-          return Mono.from(Http.json(res, 200, state.setFaults(parsed).toJson()));
-        });
+    return put(req, res, body -> state.setFaults(Faults.parse(body)).toJson());
   }
 
   public Publisher<Void> deleteFaults(HttpServerRequest req, HttpServerResponse res) {
@@ -36,11 +32,39 @@ public final class AdminEndpoint {
     return Http.json(res, 200, state.faults().toJson());
   }
 
+  public Publisher<Void> putRealism(HttpServerRequest req, HttpServerResponse res) {
+    return put(req, res, body -> RealismJson.toJson(state.setRealism(RealismJson.parse(body))));
+  }
+
+  public Publisher<Void> deleteRealism(HttpServerRequest req, HttpServerResponse res) {
+    return Http.json(res, 200, RealismJson.toJson(state.setRealism(Realism.OFF)));
+  }
+
+  public Publisher<Void> getRealism(HttpServerRequest req, HttpServerResponse res) {
+    return Http.json(res, 200, RealismJson.toJson(state.realism()));
+  }
+
   public Publisher<Void> stats(HttpServerRequest req, HttpServerResponse res) {
     return Http.json(res, 200, state.stats().toJson());
   }
 
   public Publisher<Void> health(HttpServerRequest req, HttpServerResponse res) {
     return Http.json(res, 200, Http.health());
+  }
+
+  /** Reads the bounded body, applies it; 400 naming a bad field, 413 over the limit. */
+  private static Publisher<Void> put(HttpServerRequest req, HttpServerResponse res, Function<String, Object> apply) {
+    return AdminGuard.body(req)
+        .flatMap(body -> {
+          Object answer;
+          try {
+            answer = apply.apply(body);
+          } catch (BadRequestException e) {
+            return Mono.from(Http.error(res, DgError.badRequest(e.getMessage()), UUID.randomUUID().toString()));
+          }
+          return Mono.from(Http.json(res, 200, answer));
+        })
+        .onErrorResume(AdminGuard.TooLarge.class, e -> Mono.from(Http.error(res,
+            new DgError(413, "PAYLOAD_TOO_LARGE", e.getMessage()), UUID.randomUUID().toString())));
   }
 }

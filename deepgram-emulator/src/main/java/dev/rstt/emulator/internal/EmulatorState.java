@@ -1,13 +1,18 @@
 package dev.rstt.emulator.internal;
 
 import dev.rstt.emulator.EmulatorSettings;
+import dev.rstt.emulator.Realism;
+import io.netty.channel.Channel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What the endpoints of one emulator share: settings, counters, the injected faults and the open live sockets. */
+/**
+ * What the endpoints of one emulator share: settings, counters, the injected faults, the realism switch, the open
+ * live sockets and the pre-recorded requests held unanswered by a {@code no_answer: hang} fault.
+ */
 public final class EmulatorState {
 
   private static final Logger log = LoggerFactory.getLogger(EmulatorState.class);
@@ -16,9 +21,29 @@ public final class EmulatorState {
   private final Stats stats = new Stats();
   private final AtomicReference<Faults> faults = new AtomicReference<>(Faults.HEALTHY);
   private final Set<LiveSession> sessions = ConcurrentHashMap.newKeySet();
+  private final Set<Channel> hung = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<Realism> realism;
 
   public EmulatorState(EmulatorSettings settings) {
     this.settings = settings;
+    this.realism = new AtomicReference<>(settings.realism());
+  }
+
+  /** Realism for streams that start now (a live socket keeps what it opened with). */
+  public Realism realism() {
+    return realism.get();
+  }
+
+  public Realism setRealism(Realism next) {
+    realism.set(next);
+    log.info("Realism now {}", Json.write(RealismJson.toJson(next)));
+    return next;
+  }
+
+  /** A pre-recorded request held without an answer; closed when the faults change. */
+  void hang(Channel channel) {
+    hung.add(channel);
+    channel.closeFuture().addListener(f -> hung.remove(channel));
   }
 
   public EmulatorSettings settings() {
@@ -39,6 +64,9 @@ public final class EmulatorState {
     log.info("Faults now {}", Json.write(applied.toJson()));
     for (LiveSession s : sessions) {
       s.faultsChanged(applied);
+    }
+    for (Channel c : hung) {
+      c.close(); // a held pre-recorded request ends without an answer
     }
     return applied;
   }

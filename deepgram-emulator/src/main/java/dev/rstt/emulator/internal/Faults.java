@@ -2,6 +2,7 @@ package dev.rstt.emulator.internal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -10,18 +11,39 @@ import tools.jackson.databind.JsonNode;
  */
 public record Faults(Live live, Prerecorded prerecorded, long generation) {
 
+  /** Which live sockets a {@code close_after_ms} fault closes. */
+  public enum CloseScope {
+    /** Sockets open at the PUT and every socket opened later (flapping). */
+    ALL,
+    /** Only the sockets open at the PUT (a one-off mid-stream close; new sockets live). */
+    OPEN
+  }
+
+  /** What a pre-recorded request gets instead of an answer. */
+  public enum NoAnswer {
+    /** The request is read and never answered; the connection stays open until the client gives up. */
+    HANG,
+    /** The request is read, then the connection is closed without an answer. */
+    CLOSE
+  }
+
   /** Live faults: refuse handshakes, close sockets after a delay, or stall. */
-  public record Live(Integer handshakeStatus, Long closeAfterMs, Integer closeCode, boolean stall) {
+  public record Live(Integer handshakeStatus, Integer retryAfterSeconds, Long closeAfterMs, Integer closeCode,
+      CloseScope closeScope, boolean stall) {
     public int closeCodeOrDefault() {
       return closeCode == null ? 1011 : closeCode;
     }
   }
 
-  /** Pre-recorded faults: fail with a status, delay responses. */
-  public record Prerecorded(Integer status, Long delayMs) {
+  /** Pre-recorded faults: fail with a status, delay responses, or never answer. */
+  public record Prerecorded(Integer status, Integer retryAfterSeconds, Long delayMs, NoAnswer noAnswer) {
   }
 
   public static final Faults HEALTHY = new Faults(null, null, 0);
+  private static final Set<String> TOP = Set.of("live", "prerecorded");
+  private static final Set<String> LIVE = Set.of("handshake_status", "retry_after_seconds", "close_after_ms",
+      "close_code", "close_scope", "stall");
+  private static final Set<String> PRERECORDED = Set.of("status", "retry_after_seconds", "delay_ms", "no_answer");
 
   public Faults withGeneration(long g) {
     return new Faults(live, prerecorded, g);
@@ -35,63 +57,71 @@ public record Faults(Live live, Prerecorded prerecorded, long generation) {
     return live == null ? null : live.handshakeStatus();
   }
 
+  public Integer handshakeRetryAfter() {
+    return live == null ? null : live.retryAfterSeconds();
+  }
+
   public Long closeAfterMs() {
     return live == null ? null : live.closeAfterMs();
+  }
+
+  /** True if sockets opened now get the {@code close_after_ms} fault too. */
+  public boolean closesNewSockets() {
+    return closeAfterMs() != null && live.closeScope() != CloseScope.OPEN;
   }
 
   public Integer prerecordedStatus() {
     return prerecorded == null ? null : prerecorded.status();
   }
 
+  public Integer prerecordedRetryAfter() {
+    return prerecorded == null ? null : prerecorded.retryAfterSeconds();
+  }
+
   public long prerecordedDelayMs() {
     return prerecorded == null || prerecorded.delayMs() == null ? 0 : prerecorded.delayMs();
   }
 
-  /** Parses the PUT body; a bad field is a {@link BadRequestException} naming it. */
+  public NoAnswer prerecordedNoAnswer() {
+    return prerecorded == null ? null : prerecorded.noAnswer();
+  }
+
+  /** Parses the PUT body; a bad or unknown field is a {@link BadRequestException} naming it. */
   public static Faults parse(String body) {
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(body == null || body.isBlank() ? "{}" : body);
-    } catch (RuntimeException e) {
-      throw new BadRequestException("faults body is not JSON");
-    }
-    if (!root.isObject()) {
-      throw new BadRequestException("faults body must be a JSON object");
-    }
+    JsonNode root = JsonFields.object(body, "faults body");
+    JsonFields.onlyKnown(root, "", TOP);
     Live live = null;
-    JsonNode l = root.get("live");
-    if (l != null && !l.isNull()) {
-      if (!l.isObject()) {
-        throw new BadRequestException("live must be an object or null");
-      }
-      Integer hs = intField(l, "live.handshake_status", 400, 599);
-      Long closeAfter = longField(l, "live.close_after_ms", 0, 86_400_000L);
-      Integer code = intField(l, "live.close_code", 1000, 4999);
+    JsonNode l = JsonFields.section(root, "live");
+    if (l != null) {
+      JsonFields.onlyKnown(l, "live.", LIVE);
+      Integer hs = JsonFields.integer(l, "live.handshake_status", 400, 599);
+      Integer retryAfter = JsonFields.integer(l, "live.retry_after_seconds", 0, 3600);
+      Long closeAfter = JsonFields.longField(l, "live.close_after_ms", 0, 86_400_000L);
+      Integer code = JsonFields.integer(l, "live.close_code", 1000, 4999);
       if (code != null && (code == 1004 || code == 1005 || code == 1015 || (code > 1015 && code < 3000))) {
         throw new BadRequestException("live.close_code " + code + " cannot be sent in a close frame");
       }
-      JsonNode st = l.get("stall");
-      boolean stall = false;
-      if (st != null && !st.isNull()) {
-        if (!st.isBoolean()) {
-          throw new BadRequestException("live.stall must be true, false or null");
-        }
-        stall = st.booleanValue();
-      }
-      if (hs != null || closeAfter != null || code != null || stall) {
-        live = new Live(hs, closeAfter, code, stall);
+      String scope = JsonFields.oneOf(l, "live.close_scope", "all", "open");
+      boolean stall = Boolean.TRUE.equals(JsonFields.bool(l, "live.stall"));
+      if (hs != null || retryAfter != null || closeAfter != null || code != null || scope != null || stall) {
+        live = new Live(hs, retryAfter, closeAfter, code,
+            "open".equals(scope) ? CloseScope.OPEN : CloseScope.ALL, stall);
       }
     }
     Prerecorded pre = null;
-    JsonNode p = root.get("prerecorded");
-    if (p != null && !p.isNull()) {
-      if (!p.isObject()) {
-        throw new BadRequestException("prerecorded must be an object or null");
+    JsonNode p = JsonFields.section(root, "prerecorded");
+    if (p != null) {
+      JsonFields.onlyKnown(p, "prerecorded.", PRERECORDED);
+      Integer status = JsonFields.integer(p, "prerecorded.status", 400, 599);
+      Integer retryAfter = JsonFields.integer(p, "prerecorded.retry_after_seconds", 0, 3600);
+      Long delay = JsonFields.longField(p, "prerecorded.delay_ms", 0, 600_000L);
+      String noAnswer = JsonFields.oneOf(p, "prerecorded.no_answer", "hang", "close");
+      if (status != null && noAnswer != null) {
+        throw new BadRequestException("prerecorded.status and prerecorded.no_answer exclude each other");
       }
-      Integer status = intField(p, "prerecorded.status", 400, 599);
-      Long delay = longField(p, "prerecorded.delay_ms", 0, 600_000L);
-      if (status != null || delay != null) {
-        pre = new Prerecorded(status, delay);
+      if (status != null || retryAfter != null || delay != null || noAnswer != null) {
+        pre = new Prerecorded(status, retryAfter, delay,
+            noAnswer == null ? null : noAnswer.equals("hang") ? NoAnswer.HANG : NoAnswer.CLOSE);
       }
     }
     return new Faults(live, pre, 0);
@@ -104,8 +134,10 @@ public record Faults(Live live, Prerecorded prerecorded, long generation) {
     } else {
       Map<String, Object> l = new LinkedHashMap<>();
       l.put("handshake_status", live.handshakeStatus());
+      l.put("retry_after_seconds", live.retryAfterSeconds());
       l.put("close_after_ms", live.closeAfterMs());
       l.put("close_code", live.closeAfterMs() == null ? live.closeCode() : (Integer) live.closeCodeOrDefault());
+      l.put("close_scope", live.closeScope().name().toLowerCase());
       l.put("stall", live.stall());
       m.put("live", l);
     }
@@ -114,25 +146,11 @@ public record Faults(Live live, Prerecorded prerecorded, long generation) {
     } else {
       Map<String, Object> pr = new LinkedHashMap<>();
       pr.put("status", prerecorded.status());
+      pr.put("retry_after_seconds", prerecorded.retryAfterSeconds());
       pr.put("delay_ms", prerecorded.delayMs());
+      pr.put("no_answer", prerecorded.noAnswer() == null ? null : prerecorded.noAnswer().name().toLowerCase());
       m.put("prerecorded", pr);
     }
     return m;
-  }
-
-  private static Integer intField(JsonNode parent, String name, int min, int max) {
-    Long v = longField(parent, name, min, max);
-    return v == null ? null : v.intValue();
-  }
-
-  private static Long longField(JsonNode parent, String name, long min, long max) {
-    JsonNode n = parent.get(name.substring(name.indexOf('.') + 1));
-    if (n == null || n.isNull()) {
-      return null;
-    }
-    if (!n.isIntegralNumber() || n.longValue() < min || n.longValue() > max) {
-      throw new BadRequestException(name + " must be an integer " + min + ".." + max + " or null, was " + n);
-    }
-    return n.longValue();
   }
 }

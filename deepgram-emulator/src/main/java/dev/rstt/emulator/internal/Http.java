@@ -22,12 +22,20 @@ public final class Http {
 
   /** A Deepgram error: status, {@code dg-error}, {@code dg-request-id} and the JSON body. */
   public static Publisher<Void> error(HttpServerResponse res, DgError error, String requestId) {
+    return error(res, error, requestId, null);
+  }
+
+  /** Same, with {@code Retry-After: retryAfterSeconds} when not null (a 429 always has one: 1 by default). */
+  public static Publisher<Void> error(HttpServerResponse res, DgError error, String requestId,
+      Integer retryAfterSeconds) {
     HttpServerResponse r = res.status(HttpResponseStatus.valueOf(error.status()))
         .header("content-type", "application/json")
         .header("dg-error", error.errMsg())
         .header("dg-request-id", requestId)
         .header("access-control-expose-headers", "dg-model-name,dg-model-uuid,dg-request-id,dg-error");
-    if (error.status() == 429) {
+    if (retryAfterSeconds != null) {
+      r = r.header("retry-after", Integer.toString(retryAfterSeconds));
+    } else if (error.status() == 429) {
       r = r.header("retry-after", "1");
     }
     return r.sendString(Mono.just(error.body(requestId))).then();

@@ -67,9 +67,13 @@ public final class LiveEndpoint {
     if (!state.authorized(key)) {
       return refuse(res, DgError.forStatus(401), requestId);
     }
-    Integer faultStatus = state.faults().handshakeStatus();
+    Faults faults = state.faults();
+    Integer faultStatus = faults.handshakeStatus();
     if (faultStatus != null) {
-      return refuse(res, DgError.forStatus(faultStatus), requestId);
+      state.stats().faultApplied("live_handshake_" + faultStatus);
+      state.stats().liveRefused.incrementAndGet();
+      log.debug("Live handshake refused by injected fault with {}", faultStatus);
+      return Http.error(res, DgError.forStatus(faultStatus), requestId, faults.handshakeRetryAfter());
     }
     ListenParams params;
     try {

@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,9 +23,10 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One live {@code /v1/listen} socket. Everything here runs on the socket's event loop (inbound frames, timers,
- * fault notifications are handed over with {@code execute}), so there are no locks and messages keep their order.
- * Memory per socket is bounded: the recognizer holds one tone, and unfinalized words are capped.
+ * One live {@code /v1/listen} socket: the shell around {@link LiveTranscript}, which decides what to answer. Everything
+ * here runs on the socket's event loop (inbound frames, timers, fault notifications are handed over with
+ * {@code execute}), so there are no locks and messages keep their order. Memory per socket is bounded: the
+ * recognizer holds one tone, and unfinalized words are capped.
  */
 public final class LiveSession implements ToneWordRecognizer.Listener {
 
@@ -34,7 +34,6 @@ public final class LiveSession implements ToneWordRecognizer.Listener {
   public static final String NET0001 =
       "Deepgram did not receive audio data or a text message within the timeout window. See https://dpgr.am/net0001";
   public static final String DATA0000 = "DATA-0000: The payload cannot be decoded as audio.";
-  static final int MAX_UNFINALIZED = 10_000;
   private static final int EP_MARK = 0;
   private static final int UE_MARK = 1;
 
@@ -43,21 +42,19 @@ public final class LiveSession implements ToneWordRecognizer.Listener {
   private final ListenParams params;
   private final String requestId;
   private final EmulatorState state;
+  private final Imperfections imperfections;
   private final Instant created = Instant.now();
   private final MessageDigest sha;
 
   private boolean formatKnown;
   private ToneWordRecognizer recognizer;
+  private LiveTranscript transcript;
   private int rate;
   private int channels;
   private double bytesPerSecond;
   private long audioBytes;
 
-  private final List<RecognizedWord> unfinalized = new ArrayList<>();
-  private long cursor;
-  private final boolean[] sentenceStart = {true};
-  private RecognizedWord lastWord;
-  private boolean wordsSinceUtteranceEnd;
+  private long stallNoticedGeneration = -1;
 
   private long lastFrameNanos;
   private ScheduledFuture<?> idleTask;
@@ -71,6 +68,7 @@ public final class LiveSession implements ToneWordRecognizer.Listener {
     this.params = params;
     this.requestId = requestId;
     this.state = state;
+    this.imperfections = new Imperfections(state.realism(), Imperfections.Path.LIVE);
     try {
       this.sha = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -103,7 +101,7 @@ public final class LiveSession implements ToneWordRecognizer.Listener {
     lastFrameNanos = System.nanoTime();
     armIdle(state.settings().idleTimeout().toNanos());
     Faults f = state.faults();
-    if (f.closeAfterMs() != null) {
+    if (f.closesNewSockets()) {
       armFaultClose(f);
     }
     withMdc(() -> log.debug("Live socket open: model={} encoding={} sample_rate={}", params.model(),
@@ -115,7 +113,8 @@ public final class LiveSession implements ToneWordRecognizer.Listener {
         : (long) sampleRate * params.endpointingMs() / 1000;
     long ue = params.utteranceEndMs() == ListenParams.DISABLED ? Long.MAX_VALUE
         : (long) sampleRate * params.utteranceEndMs() / 1000;
-    return new ToneWordRecognizer(sampleRate, this, ep, ue);
+    transcript = new LiveTranscript(params, sampleRate, requestId, imperfections, state.stats());
+    return new ToneWordRecognizer(sampleRate, this, imperfections.fragments(), ep, ue);
   }
 
   /** An inbound frame (on the event loop; the frame is released by the caller after this returns). */
@@ -124,6 +123,7 @@ public final class LiveSession implements ToneWordRecognizer.Listener {
       return;
     }
     lastFrameNanos = System.nanoTime();
+    noticeStall();
     if (frame instanceof BinaryWebSocketFrame) {
       ByteBuf content = frame.content();
       if (content.readableBytes() == 0) {
@@ -159,6 +159,22 @@ public final class LiveSession implements ToneWordRecognizer.Listener {
     }
     if (recognizer != null) {
       recognizer.feedPcm16(bytes, offset, bytes.length - offset, channels);
+      if (!stalled()) {
+        send(transcript.release(recognizer.position()));
+      }
+    }
+  }
+
+  private boolean stalled() {
+    return state.faults().stalled();
+  }
+
+  /** Counts the stall fault once per socket and fault set, when a client frame meets it. */
+  private void noticeStall() {
+    Faults f = state.faults();
+    if (f.stalled() && stallNoticedGeneration != f.generation()) {
+      stallNoticedGeneration = f.generation();
+      state.stats().faultApplied("live_stall");
     }
   }
 
@@ -192,27 +208,21 @@ public final class LiveSession implements ToneWordRecognizer.Listener {
   }
 
   private void finalizeNow() {
-    if (recognizer == null || state.faults().stalled()) {
+    if (recognizer == null || stalled()) {
       return;
     }
     long pos = recognizer.position();
     long inProgress = recognizer.inProgressStart();
-    long end = inProgress >= 0 ? inProgress : pos;
-    if (end > cursor) {
-      sendFinal(end, false, true, false);
-    }
+    send(transcript.finalizeNow(inProgress >= 0 ? inProgress : pos, pos));
   }
 
   private void closeStream() {
-    if (state.faults().stalled()) {
+    if (stalled()) {
       return; // a stalled server does not answer
     }
     if (recognizer != null) {
-      recognizer.finish();
-      long pos = recognizer.position();
-      if (pos > cursor) {
-        sendFinal(pos, true, false, true);
-      }
+      recognizer.finish(); // may report a fragment of a word cut by the end
+      send(transcript.closeStream(recognizer.position()));
     }
     withMdc(() -> log.debug("Live socket CloseStream: {} bytes of audio", audioBytes));
     close(1000, null, true);
@@ -223,79 +233,38 @@ public final class LiveSession implements ToneWordRecognizer.Listener {
   @Override
   public void onWord(RecognizedWord word, long positionSamples) {
     state.stats().wordsRecognized.incrementAndGet();
-    if (unfinalized.size() >= MAX_UNFINALIZED) {
-      unfinalized.remove(0);
-    }
-    unfinalized.add(word);
-    lastWord = word;
-    wordsSinceUtteranceEnd = true;
-    if (params.interimResults() && !state.faults().stalled()) {
-      boolean[] start = {sentenceStart[0]};
-      send(results(cursor, positionSamples, Transcripts.words(unfinalized, params, false, start, false), false, false,
-          false));
-    }
+    send(transcript.word(word, positionSamples, !stalled()));
+  }
+
+  @Override
+  public void onFragment(RecognizedWord fragment, long positionSamples) {
+    send(transcript.word(fragment, positionSamples, !stalled()));
   }
 
   @Override
   public void onSoundStart(long startSample) {
-    if (params.vadEvents() && !state.faults().stalled()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("type", "SpeechStarted");
-      m.put("channel", List.of(0, 1));
-      m.put("timestamp", (double) startSample / rate);
-      send(m);
+    if (params.vadEvents() && !stalled()) {
+      send(transcript.speechStarted(startSample));
     }
   }
 
   @Override
   public void onSilenceMark(int index, long positionSamples) {
+    if (stalled()) {
+      return;
+    }
     if (index == EP_MARK) {
-      if (!unfinalized.isEmpty() && !state.faults().stalled()) {
-        long inProgress = recognizer.inProgressStart();
-        sendFinal(inProgress >= 0 ? inProgress : positionSamples, true, false, true);
+      long inProgress = recognizer.inProgressStart();
+      send(transcript.endpoint(inProgress >= 0 ? inProgress : positionSamples, positionSamples));
+    } else if (index == UE_MARK) {
+      Map<String, Object> m = transcript.utteranceEnd();
+      if (m != null) {
+        send(m);
       }
-    } else if (index == UE_MARK && wordsSinceUtteranceEnd && lastWord != null && !state.faults().stalled()) {
-      wordsSinceUtteranceEnd = false;
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("type", "UtteranceEnd");
-      m.put("channel", List.of(0, 1));
-      m.put("last_word_end", lastWord.end());
-      send(m);
     }
   }
 
   // --- messages ------------------------------------------------------------------------------
-
-  private void sendFinal(long endSample, boolean speechFinal, boolean fromFinalize, boolean endsSentence) {
-    List<Map<String, Object>> words = Transcripts.words(unfinalized, params, false, sentenceStart, endsSentence);
-    send(results(cursor, endSample, words, true, speechFinal, fromFinalize));
-    unfinalized.clear();
-    cursor = endSample;
-  }
-
-  private Map<String, Object> results(long from, long to, List<Map<String, Object>> words, boolean isFinal,
-      boolean speechFinal, boolean fromFinalize) {
-    Map<String, Object> alt = new LinkedHashMap<>();
-    alt.put("transcript", Transcripts.transcript(words));
-    alt.put("confidence", Transcripts.confidence(words));
-    alt.put("words", words);
-    Map<String, Object> meta = new LinkedHashMap<>();
-    meta.put("request_id", requestId);
-    meta.put("model_info", Transcripts.modelInfo(params));
-    meta.put("model_uuid", params.modelUuid());
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("type", "Results");
-    m.put("channel_index", List.of(0, 1));
-    m.put("duration", (double) (to - from) / rate);
-    m.put("start", (double) from / rate);
-    m.put("is_final", isFinal);
-    m.put("speech_final", speechFinal);
-    m.put("channel", Map.of("alternatives", List.of(alt)));
-    m.put("metadata", meta);
-    m.put("from_finalize", fromFinalize);
-    state.stats().resultsSent.incrementAndGet();
-    return m;
-  }
 
   private Map<String, Object> metadata() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -313,8 +282,17 @@ public final class LiveSession implements ToneWordRecognizer.Listener {
     return m;
   }
 
+  private void send(List<Map<String, Object>> messages) {
+    for (Map<String, Object> m : messages) {
+      send(m);
+    }
+  }
+
   private void send(Map<String, Object> message) {
     if (!closed) {
+      if ("Results".equals(message.get("type"))) {
+        state.stats().resultsSent.incrementAndGet();
+      }
       channel.writeAndFlush(new TextWebSocketFrame(Json.write(message)));
     }
   }
@@ -348,7 +326,7 @@ public final class LiveSession implements ToneWordRecognizer.Listener {
         faultTask = null;
       }
       if (f.closeAfterMs() != null) {
-        armFaultClose(f);
+        armFaultClose(f); // every open socket, whatever the scope
       }
     });
   }
@@ -359,6 +337,7 @@ public final class LiveSession implements ToneWordRecognizer.Listener {
     faultTask = channel.eventLoop().schedule(() -> {
       if (!closed && state.faults().generation() == generation) {
         state.stats().liveFaultClosed.incrementAndGet();
+        state.stats().faultApplied("live_close_" + code);
         withMdc(() -> log.info("Live socket closed by injected fault with code {}", code));
         close(code, "Emulated fault: close_after_ms=" + f.closeAfterMs(), false);
       }
@@ -369,7 +348,7 @@ public final class LiveSession implements ToneWordRecognizer.Listener {
     if (closed) {
       return;
     }
-    if (metadataFirst && !state.faults().stalled()) {
+    if (metadataFirst && !stalled()) {
       send(metadata());
     }
     closed = true;

@@ -22,7 +22,8 @@ import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * {@code POST /v1/listen}: a WAV body (or raw audio with encoding/sample_rate) transcribed in one go, answered with
- * Deepgram's pre-recorded response shape; injected faults fail or delay it.
+ * Deepgram's pre-recorded response shape; injected faults fail, delay or never answer it. With realism on, word
+ * times drift, confidences vary and words cut by the body's edges come back as fragments.
  */
 public final class PrerecordedEndpoint {
 
@@ -39,15 +40,19 @@ public final class PrerecordedEndpoint {
     String requestId = UUID.randomUUID().toString();
     Faults faults = state.faults();
     long delayMs = faults.prerecordedDelayMs();
+    if (faults.prerecordedNoAnswer() != null && state.authorized(Http.authorizationKey(req))) {
+      return noAnswer(req, res, faults.prerecordedNoAnswer(), delayMs);
+    }
     Mono<Answer> answer = Mono.defer(() -> answer(req, requestId, faults));
     if (delayMs > 0) {
+      state.stats().faultApplied("prerecorded_delay");
       answer = answer.delayElement(Duration.ofMillis(delayMs));
     }
     return answer.flatMap(a -> {
       if (a.error() != null) {
         state.stats().prerecordedFailed.incrementAndGet();
         log.debug("Pre-recorded request {} failed with {}", requestId, a.error().status());
-        return Mono.from(Http.error(res, a.error(), requestId));
+        return Mono.from(Http.error(res, a.error(), requestId, a.retryAfter()));
       }
       state.stats().prerecordedOk.incrementAndGet();
       return Mono.from(Http.json(res.header("dg-request-id", requestId)
@@ -55,10 +60,35 @@ public final class PrerecordedEndpoint {
     });
   }
 
-  private record Answer(DgError error, Map<String, Object> body, String modelUuid) {
+  private record Answer(DgError error, Integer retryAfter, Map<String, Object> body, String modelUuid) {
     static Answer error(DgError e) {
-      return new Answer(e, null, null);
+      return new Answer(e, null, null, null);
     }
+  }
+
+  /** The body is read (bounded), then the request is held unanswered or its connection closed without an answer. */
+  private Publisher<Void> noAnswer(HttpServerRequest req, HttpServerResponse res, Faults.NoAnswer how,
+      long delayMs) {
+    long max = state.settings().maxPrerecordedBytes();
+    return req.receive().reduce(0L, (n, chunk) -> {
+      if (n + chunk.readableBytes() > max) {
+        throw new TooLarge();
+      }
+      return n + chunk.readableBytes();
+    }).onErrorResume(TooLarge.class, e -> Mono.just(0L))
+        .then(delayMs > 0 ? Mono.delay(Duration.ofMillis(delayMs)).then() : Mono.empty())
+        .then(Mono.defer(() -> {
+          if (how == Faults.NoAnswer.HANG) {
+            state.stats().faultApplied("prerecorded_hang");
+            res.withConnection(c -> state.hang(c.channel()));
+            log.debug("Pre-recorded request held without an answer (injected fault)");
+            return Mono.<Void>never();
+          }
+          state.stats().faultApplied("prerecorded_close");
+          log.debug("Pre-recorded request's connection closed without an answer (injected fault)");
+          res.withConnection(c -> c.channel().close());
+          return Mono.<Void>never();
+        }));
   }
 
   private Mono<Answer> answer(HttpServerRequest req, String requestId, Faults faults) {
@@ -66,7 +96,9 @@ public final class PrerecordedEndpoint {
       return Mono.just(Answer.error(DgError.forStatus(401)));
     }
     if (faults.prerecordedStatus() != null) {
-      return Mono.just(Answer.error(DgError.forStatus(faults.prerecordedStatus())));
+      state.stats().faultApplied("prerecorded_status_" + faults.prerecordedStatus());
+      return Mono.just(new Answer(DgError.forStatus(faults.prerecordedStatus()), faults.prerecordedRetryAfter(),
+          null, null));
     }
     ListenParams params;
     try {
@@ -124,28 +156,42 @@ public final class PrerecordedEndpoint {
     } else {
       return Answer.error(DgError.badRequest(CORRUPT));
     }
-    List<RecognizedWord> words = new ArrayList<>();
+    List<RecognizedWord> heard = new ArrayList<>();
+    Imperfections imperfections = new Imperfections(state.realism(), Imperfections.Path.PRERECORDED);
     double duration = 0;
     if (pcm16) {
       ToneWordRecognizer recognizer = new ToneWordRecognizer(rate, new ToneWordRecognizer.Listener() {
         @Override
         public void onWord(RecognizedWord word, long positionSamples) {
-          words.add(word);
+          heard.add(word);
         }
-      });
+
+        @Override
+        public void onFragment(RecognizedWord fragment, long positionSamples) {
+          heard.add(fragment);
+        }
+      }, imperfections.fragments());
       recognizer.feedPcm16(body, offset, length, channels);
       recognizer.finish();
       duration = (double) (length / (2 * channels)) / rate;
     } else if (params.encoding().equals("mulaw") || params.encoding().equals("alaw")) {
       duration = (double) length / channels / rate;
     }
+    List<HeardWord> words = new ArrayList<>(heard.size());
+    for (RecognizedWord w : heard) {
+      words.add(imperfections.hear(w, duration));
+      if (w.fragment()) {
+        state.stats().fragments.incrementAndGet();
+      } else {
+        state.stats().wordsRecognized.incrementAndGet();
+      }
+    }
     state.stats().audioSeconds.add(duration);
-    state.stats().wordsRecognized.addAndGet(words.size());
-    return new Answer(null, response(body, params, requestId, words, duration, channels), params.modelUuid());
+    return new Answer(null, null, response(body, params, requestId, words, duration, channels), params.modelUuid());
   }
 
   private Map<String, Object> response(byte[] body, ListenParams params, String requestId,
-      List<RecognizedWord> words, double duration, int channels) {
+      List<HeardWord> words, double duration, int channels) {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("transaction_key", "deprecated");
     meta.put("request_id", requestId);
@@ -157,10 +203,10 @@ public final class PrerecordedEndpoint {
     meta.put("model_info", Map.of(params.modelUuid(), Transcripts.modelInfo(params)));
 
     // Sentences = utterances: split at a speaker change or a pause of at least utt_split seconds.
-    List<List<RecognizedWord>> groups = new ArrayList<>();
-    for (RecognizedWord w : words) {
-      List<RecognizedWord> lastGroup = groups.isEmpty() ? null : groups.get(groups.size() - 1);
-      RecognizedWord prev = lastGroup == null ? null : lastGroup.get(lastGroup.size() - 1);
+    List<List<HeardWord>> groups = new ArrayList<>();
+    for (HeardWord w : words) {
+      List<HeardWord> lastGroup = groups.isEmpty() ? null : groups.get(groups.size() - 1);
+      HeardWord prev = lastGroup == null ? null : lastGroup.get(lastGroup.size() - 1);
       if (prev == null || prev.speaker() != w.speaker() || w.start() - prev.end() >= params.uttSplit()) {
         groups.add(new ArrayList<>());
       }
@@ -169,7 +215,7 @@ public final class PrerecordedEndpoint {
     boolean[] sentenceStart = {true};
     List<Map<String, Object>> allWords = new ArrayList<>();
     List<Map<String, Object>> utterances = new ArrayList<>();
-    for (List<RecognizedWord> g : groups) {
+    for (List<HeardWord> g : groups) {
       List<Map<String, Object>> gw = Transcripts.words(g, params, true, sentenceStart, true);
       allWords.addAll(gw);
       Map<String, Object> u = new LinkedHashMap<>();

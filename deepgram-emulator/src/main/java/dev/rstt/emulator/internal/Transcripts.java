@@ -1,6 +1,5 @@
 package dev.rstt.emulator.internal;
 
-import dev.rstt.emulator.recognizer.RecognizedWord;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,16 +28,16 @@ public final class Transcripts {
    * Word objects. {@code sentenceStart[0]} says whether the first word starts a sentence and is updated;
    * {@code endsSentence} puts a "." on the last word.
    */
-  public static List<Map<String, Object>> words(List<RecognizedWord> words, ListenParams p, boolean batch,
+  public static List<Map<String, Object>> words(List<HeardWord> words, ListenParams p, boolean batch,
       boolean[] sentenceStart, boolean endsSentence) {
     List<Map<String, Object>> out = new ArrayList<>(words.size());
     for (int i = 0; i < words.size(); i++) {
-      RecognizedWord w = words.get(i);
+      HeardWord w = words.get(i);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("word", w.text());
       m.put("start", w.start());
       m.put("end", w.end());
-      m.put("confidence", WORD_CONFIDENCE);
+      m.put("confidence", w.confidence());
       if (p.diarize()) {
         m.put("speaker", w.speaker());
         if (batch) {
@@ -46,7 +45,7 @@ public final class Transcripts {
         }
       }
       if (p.punctuated()) {
-        String pw = sentenceStart[0] ? "W" + w.text().substring(1) : w.text();
+        String pw = sentenceStart[0] ? Character.toUpperCase(w.text().charAt(0)) + w.text().substring(1) : w.text();
         boolean last = i == words.size() - 1;
         if (last && endsSentence) {
           pw = pw + ".";
@@ -72,8 +71,20 @@ public final class Transcripts {
     return b.toString();
   }
 
-  public static double confidence(List<?> words) {
-    return words.isEmpty() ? 0.0 : WORD_CONFIDENCE;
+  /** The alternative's confidence: the mean of its words' (0.0 without words). */
+  public static double confidence(List<Map<String, Object>> words) {
+    if (words.isEmpty()) {
+      return 0.0;
+    }
+    double sum = 0;
+    boolean same = true;
+    double first = (Double) words.get(0).get("confidence");
+    for (Map<String, Object> w : words) {
+      double c = (Double) w.get("confidence");
+      sum += c;
+      same &= c == first;
+    }
+    return same ? first : Math.round(sum / words.size() * 10_000) / 10_000.0;
   }
 
   public static Map<String, Object> modelInfo(ListenParams p) {

@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Streaming recognizer for the tone words of DESIGN.md section 8. It works sample by sample, so the result does not
+ * Streaming recognizer for the tone words of test-support's {@code ToneWords} (DTMF pairs, 50 ms tones, 20 ms
+ * gaps, a speaker symbol and three digits per word). It works sample by sample, so the result does not
  * depend on how the audio is split into frames, and keeps O(one tone) of audio in memory.
  *
  * <p>How it hears: a <em>run</em> is a stretch of samples whose magnitude exceeds {@value #THRESHOLD} (about a
@@ -13,8 +14,16 @@ import java.util.List;
  * went through a lossy codec such as Opus still count) whose energy is explained by one DTMF row and one column
  * frequency (Goertzel over the run) is a symbol; anything else (hum, noise, a cut tone) is not, and breaks a word in
  * progress. A word is a speaker symbol A-D followed by three digits, each 5-30 ms after the previous tone (20 ms
- * nominal). A run that touches the first or the last sample of the stream is cut and never counts (a real tone
- * starts with a zero sample, and every symbol is followed by silence).
+ * nominal). A tone touched by the start or the end of the stream is cut and never counts: unless 0.25 ms (and at
+ * least 4 samples) of quiet (at most {@value #EDGE_THRESHOLD}) and no sound separate it from the edge, and, at the
+ * end, unless it is a whole symbol (a real tone starts with a zero sample after silence and is
+ * followed by silence; a cut that meets a quiet sample of a tone, a zero crossing or the minimum of its beat, must not
+ * let its rest pass for a whole symbol).
+ *
+ * <p>With fragments on ({@link #ToneWordRecognizer(int, Listener, boolean, long...)}), a word cut by the start or
+ * the end of the stream is reported to {@link Listener#onFragment} as the symbols heard in full ({@link Fragments});
+ * it is never reported as a word. Cut by the start: digits that begin within 30 ms of the first sample (or of the
+ * end of a tone cut by it), before any speaker symbol. Cut by the end: a word in progress when the stream ends.
  */
 public final class ToneWordRecognizer {
 
@@ -22,6 +31,10 @@ public final class ToneWordRecognizer {
   public interface Listener {
     /** A complete word was heard; {@code positionSamples} is how far the stream has been read. */
     default void onWord(RecognizedWord word, long positionSamples) {
+    }
+
+    /** What was heard of a word cut by the start or the end of the stream (only with fragments on). */
+    default void onFragment(RecognizedWord fragment, long positionSamples) {
     }
 
     /** Sound started after silence while no word was in progress (a candidate word start). */
@@ -42,9 +55,6 @@ public final class ToneWordRecognizer {
   static final int EDGE_THRESHOLD = 64;
   static final int EDGE_MAX_MS = 2;
   static final int QUIET_END_MS = 8;
-  static final int[] ROWS = {697, 770, 852, 941};
-  static final int[] COLUMNS = {1209, 1336, 1477, 1633};
-  static final String[] KEYPAD = {"123A", "456B", "789C", "*0#D"};
 
   private final int sampleRate;
   private final Listener listener;
@@ -55,10 +65,17 @@ public final class ToneWordRecognizer {
   private final int toneMax;
   private final int gapMin;
   private final int gapMax;
-  private final double[] coefficients = new double[8];
+  private final Dtmf dtmf;
   private final short[] run;
   private final short[] history;
   private final int edgeMax;
+  /**
+   * Quiet samples (at most {@link #EDGE_THRESHOLD}) that must separate a tone from the stream's edge for it to be
+   * whole: 0.25 ms, at least 4. Inside a tone at most ~0.125 ms in a row are that quiet (3 samples at 48 kHz, 11 at
+   * 192 kHz: a zero crossing near the minimum of the beat of its two frequencies), while a whole tone starts with a
+   * zero sample after silence and is followed by silence.
+   */
+  private final int edgeQuiet;
 
   private long position;
   private boolean inRun;
@@ -70,11 +87,28 @@ public final class ToneWordRecognizer {
   private boolean runCut;
   private long lastActiveEnd;
   private boolean heardAnything;
+  private long firstAudible = -1; // first sample above the edge level
+  private boolean finishing;
   private final List<long[]> pending = new ArrayList<>(4); // {symbolChar, start, end}
   private int leftoverBytes;
   private final byte[] leftover = new byte[64];
 
+  // A word cut by the stream start ("head"): digits heard right after the start, or right after a tone cut by it.
+  private final boolean fragments;
+  private boolean headOpen;
+  private long headRef; // the next digit of the cut word starts within gapMax of this sample
+  private boolean headHeard; // a cut tone or a digit of the word cut by the start was heard
+  private long headEnd;
+  private final StringBuilder headDigits = new StringBuilder(3);
+
   public ToneWordRecognizer(int sampleRate, Listener listener, long... silenceMarksSamples) {
+    this(sampleRate, listener, false, silenceMarksSamples);
+  }
+
+  /** With {@code fragments}, words cut by the stream's start or end are reported to {@link Listener#onFragment}. */
+  public ToneWordRecognizer(int sampleRate, Listener listener, boolean fragments, long... silenceMarksSamples) {
+    this.fragments = fragments;
+    this.headOpen = fragments;
     if (sampleRate < 4000 || sampleRate > 192000) {
       throw new IllegalArgumentException("sample rate out of range: " + sampleRate);
     }
@@ -90,12 +124,10 @@ public final class ToneWordRecognizer {
     this.gapMin = samples(5); // 20 ms nominal; a codec's smeared edges eat into it
     this.gapMax = samples(30);
     this.edgeMax = Math.max(1, samples(EDGE_MAX_MS));
+    this.edgeQuiet = Math.max(4, sampleRate / 4000);
     this.history = new short[edgeMax];
     this.run = new short[edgeMax + toneMax + quietEnd + 2];
-    for (int i = 0; i < 4; i++) {
-      coefficients[i] = 2 * Math.cos(2 * Math.PI * ROWS[i] / sampleRate);
-      coefficients[4 + i] = 2 * Math.cos(2 * Math.PI * COLUMNS[i] / sampleRate);
-    }
+    this.dtmf = new Dtmf(sampleRate, EDGE_THRESHOLD);
   }
 
   public int sampleRate() {
@@ -111,6 +143,9 @@ public final class ToneWordRecognizer {
    * Start sample of a word in progress (some of its symbols heard, or a sound that may be its first symbol), or -1.
    */
   public long inProgressStart() {
+    if (headOpen && headHeard) {
+      return 0; // the word cut by the start, still being heard
+    }
     if (!pending.isEmpty()) {
       return pending.get(0)[1];
     }
@@ -165,19 +200,73 @@ public final class ToneWordRecognizer {
    */
   public void finish() {
     if (inRun) {
-      long last = position - 1;
-      if (Math.abs(history[(int) (last % edgeMax)]) > EDGE_THRESHOLD) {
-        inRun = false; // still sounding at the last sample: cut by the stream end
-        pending.clear();
-      } else {
-        endRun();
+      boolean quietTail = true;
+      for (int k = 1; k <= Math.min(edgeQuiet, position); k++) {
+        quietTail &= Math.abs(history[(int) ((position - k) % edgeMax)]) <= EDGE_THRESHOLD;
       }
+      if (quietTail) {
+        finishing = true; // a tone that is not whole by now was cut by the stream end
+        endRun();
+        finishing = false;
+      } else {
+        inRun = false; // sounding within edgeQuiet of the last sample: cut by the stream end
+      }
+    }
+    if (headOpen) {
+      closeHead(true); // the stream ended inside the word cut by its start
+    } else if (fragments && !pending.isEmpty()) {
+      // a word in progress: its next symbol was due within gapMax (pending is cleared after longer silences)
+      StringBuilder digits = new StringBuilder(2);
+      for (int i = 1; i < pending.size(); i++) {
+        digits.append((char) pending.get(i)[0]);
+      }
+      listener.onFragment(new RecognizedWord(Fragments.tailCut(digits), (int) (pending.get(0)[0] - 'A'),
+          pending.get(0)[1], position, sampleRate, true), position);
     }
     pending.clear();
   }
 
+  /**
+   * Ends the stream-start window, reporting the fragment heard in it, if any: from the first sample (the word began
+   * before the stream) to the end of its last digit, or to the stream's end if the stream ended inside the window.
+   */
+  private void closeHead(boolean streamEnded) {
+    headOpen = false;
+    if (headDigits.length() > 0) {
+      long end = streamEnded ? position : headEnd;
+      listener.onFragment(new RecognizedWord(Fragments.headCut(headDigits), 0, 0, end, sampleRate, true),
+          position);
+    }
+  }
+
+  /** A run heard while the stream-start window is open: true if it belongs to the word cut by the start. */
+  private boolean headRun(char symbol) {
+    if (runCut || (finishing && symbol == 0)) {
+      headHeard = true; // the rest of a tone cut by the stream start (or, at the end, one cut by the end)
+      headRef = lastActiveEnd;
+      return true;
+    }
+    long gap = runStart - headRef;
+    boolean digit = symbol >= '0' && symbol <= '9';
+    if (digit && gap <= gapMax && (headDigits.length() == 0 || gap >= gapMin)) {
+      headHeard = true;
+      headDigits.append(symbol);
+      headRef = lastActiveEnd;
+      headEnd = lastActiveEnd;
+      if (headDigits.length() == 3) {
+        closeHead(false);
+      }
+      return true;
+    }
+    closeHead(false);
+    return false;
+  }
+
   private void step(int s) {
     boolean loud = s > THRESHOLD || s < -THRESHOLD;
+    if (firstAudible < 0 && (s > EDGE_THRESHOLD || s < -EDGE_THRESHOLD)) {
+      firstAudible = position;
+    }
     if (loud && !inRun) {
       startRun();
     }
@@ -197,6 +286,9 @@ public final class ToneWordRecognizer {
     position++;
     if (inRun && position - lastActiveEnd >= quietEnd) {
       endRun();
+    }
+    if (headOpen && !inRun && position - headRef > gapMax) {
+      closeHead(false);
     }
     if (!inRun && heardAnything) {
       long quiet = position - lastActiveEnd;
@@ -227,10 +319,13 @@ public final class ToneWordRecognizer {
     while (first > floor && Math.abs(history[(int) ((first - 1) % edgeMax)]) > EDGE_THRESHOLD) {
       first--;
     }
-    // first == 0: sound from the stream's first sample on, so the tone was cut by the stream start
-    runCut = first == 0;
     boolean stoppedAtQuiet = first > floor;
     runStart = stoppedAtQuiet ? first - 1 : first;
+    // The stream's first run is cut by the stream start unless at least edgeQuiet quiet samples, and no
+    // sound, lie between the first sample and it: a stream that begins inside a tone at (or just before) a quiet
+    // sample of it stops the walk back above early, yet the tone's rest is no whole symbol.
+    runCut = first == 0 || (!heardAnything && (runStart < edgeQuiet - 1
+        || (firstAudible >= 0 && firstAudible <= runStart && position <= quietEnd)));
     runPrefix = (int) (position - first);
     runLength = 0;
     for (long k = first; k < position; k++) {
@@ -254,8 +349,14 @@ public final class ToneWordRecognizer {
     }
     lastActiveEnd = end;
     int analysed = (int) Math.min(runLength, end - bufferStart);
-    char symbol = runOverflow || runCut || loudLength < toneMin || loudLength > toneMax ? 0 : classify(analysed);
+    char symbol = runOverflow || runCut || loudLength < toneMin || loudLength > toneMax ? 0 : dtmf.classify(run, analysed);
+    if (headOpen && headRun(symbol)) {
+      return;
+    }
     if (symbol == 0) {
+      if (finishing) {
+        return; // not whole at the stream end: cut by it (the word in progress stays, as a fragment)
+      }
       pending.clear();
       return;
     }
@@ -285,61 +386,6 @@ public final class ToneWordRecognizer {
       pending.clear();
       listener.onWord(word, position);
     }
-  }
-
-  /** Goertzel over the run: the symbol whose row and column explain the run's energy, or 0. */
-  private char classify(int n) {
-    double energy = 0;
-    for (int i = 0; i < n; i++) {
-      energy += (double) run[i] * run[i];
-    }
-    double meanSquare = energy / n;
-    if (meanSquare < (double) EDGE_THRESHOLD * EDGE_THRESHOLD) {
-      return 0;
-    }
-    double[] amplitude = new double[8];
-    for (int k = 0; k < 8; k++) {
-      double c = coefficients[k];
-      double s1 = 0;
-      double s2 = 0;
-      for (int i = 0; i < n; i++) {
-        double s0 = run[i] + c * s1 - s2;
-        s2 = s1;
-        s1 = s0;
-      }
-      double power = s1 * s1 + s2 * s2 - c * s1 * s2;
-      amplitude[k] = 2 * Math.sqrt(Math.max(power, 0)) / n;
-    }
-    int row = argmax(amplitude, 0);
-    int col = argmax(amplitude, 4);
-    double ar = amplitude[row];
-    double ac = amplitude[col];
-    for (int k = 0; k < 4; k++) {
-      if (k != row && amplitude[k] > 0.25 * ar) {
-        return 0;
-      }
-      if (4 + k != col && amplitude[4 + k] > 0.25 * ac) {
-        return 0;
-      }
-    }
-    if (ar < 0.5 * ac || ac < 0.5 * ar) {
-      return 0;
-    }
-    double explained = (ar * ar + ac * ac) / 2;
-    if (explained < 0.7 * meanSquare) {
-      return 0;
-    }
-    return KEYPAD[row].charAt(col - 4);
-  }
-
-  private static int argmax(double[] a, int from) {
-    int best = from;
-    for (int k = from + 1; k < from + 4; k++) {
-      if (a[k] > a[best]) {
-        best = k;
-      }
-    }
-    return best;
   }
 
   private int samples(int ms) {

@@ -10,8 +10,6 @@ import dev.rstt.merger.merge.InvalidEventException;
 import dev.rstt.merger.merge.SessionTranscript;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +26,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.support.KafkaHeaders;
 
 /**
  * Applies each {@code transcript.events} record to its session's {@link SessionTranscript}, in partition order,
@@ -121,13 +118,8 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
     int partition = origin.map(RecordMetadata::partition).orElse(-1);
     long offset = origin.map(RecordMetadata::offset).orElse(-1L);
     DeadLetters.report(meters, topic, partition, offset, error);
-    Headers headers = new RecordHeaders(record.headers().toArray());
-    headers.add(KafkaHeaders.DLT_ORIGINAL_TOPIC, topic.getBytes(StandardCharsets.UTF_8));
-    headers.add(KafkaHeaders.DLT_ORIGINAL_PARTITION, ByteBuffer.allocate(4).putInt(partition).array());
-    headers.add(KafkaHeaders.DLT_ORIGINAL_OFFSET, ByteBuffer.allocate(8).putLong(offset).array());
-    headers.add(KafkaHeaders.DLT_EXCEPTION_FQCN, error.getClass().getName().getBytes(StandardCharsets.UTF_8));
-    headers.add(KafkaHeaders.DLT_EXCEPTION_MESSAGE,
-        String.valueOf(error.getMessage()).getBytes(StandardCharsets.UTF_8));
+    Headers headers = DeadLetters.addHeaders(new RecordHeaders(record.headers().toArray()), topic, partition, offset,
+        error);
     context.forward(new Record<String, Object>(record.key(), raw, record.timestamp(), headers),
         MergerTopology.DLT_SINK);
   }
