@@ -21,7 +21,9 @@ export class MicSource {
     this.stream = await navigator.mediaDevices.getUserMedia({
       audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false },
     });
-    this.context = new AudioContext();
+    // latency does not matter here (audio is streamed, not played): larger render buffers ride out a busy
+    // machine without the glitches (dropped or repeated audio) that starve a low-latency audio thread
+    this.context = new AudioContext({ latencyHint: 'playback' });
     await this.context.audioWorklet.addModule(new URL('./capture-worklet.js', import.meta.url));
     const input = this.context.createMediaStreamSource(this.stream);
     this.node = new AudioWorkletNode(this.context, 'pcm16-capture', {
