@@ -248,6 +248,11 @@ class WebListenIT {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(new String(page.body())).contains("Start microphone").contains("Play sample")
         .contains("/js/app.js");
+    assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+        .contains("script-src 'self'").contains("frame-ancestors 'none'")
+        .contains("connect-src 'self' ws://localhost:" + gw.port())
+        .as("the fault panel's emulator, in development mode").contains("http://127.0.0.1:18090"));
+    assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
     for (String script : List.of("app.js", "capture-worklet.js", "resampler.js", "listen-client.js",
         "session-state.js", "transcript.js", "sources.js", "faults.js")) {
       HttpResponse<byte[]> js = get("/js/" + script);
