@@ -29,7 +29,7 @@ final class Stack implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   final KafkaBroker broker = KafkaBroker.shared();
-  final DeepgramEmulator emulator = DeepgramEmulator.start(EmulatorSettings.defaults().withPort(0));
+  final DeepgramEmulator emulator;
   final String prefix = KafkaBroker.uniquePrefix("e2e");
   private final List<ServiceProcess> processes = new ArrayList<>();
   private int instances;
@@ -37,6 +37,15 @@ final class Stack implements AutoCloseable {
   ServiceProcess merger;
   final String mergerStateDir = ServiceProcess.ROOT.resolve("e2e-tests/target/merger-state-" + System.nanoTime())
       .toString();
+
+  Stack() {
+    this(EmulatorSettings.defaults().withPort(0));
+  }
+
+  /** With an emulator of these settings (e.g. its admin API opened to a web page's origin). */
+  Stack(EmulatorSettings emulatorSettings) {
+    emulator = DeepgramEmulator.start(emulatorSettings);
+  }
 
   Map<String, String> env() {
     return Map.of("KAFKA_BOOTSTRAP", broker.bootstrapServers(), "DEEPGRAM_BASE_URL", emulator.httpUrl());
