@@ -1,6 +1,6 @@
 # One image recipe for every service; docker-compose.yml passes the module as MODULE. It packages the exec jar
 # that `mvn -B -ntp package -DskipTests` builds (target/<module>-exec.jar), split into Spring Boot's layers so a
-# code change rebuilds only the last layer. Works with the classic builder and with BuildKit.
+# code change rebuilds only the last layer. Needs no BuildKit feature (the classic builder builds it).
 #
 #   mvn -B -ntp package -DskipTests && docker compose build
 #
