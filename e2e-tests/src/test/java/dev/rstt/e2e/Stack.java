@@ -25,15 +25,19 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The whole pipeline for one test class: the real in-process KRaft broker, the emulator, and every service as
- * its own JVM started from its exec jar with short, test-friendly timings.
+ * The whole pipeline for one test class: a real KRaft broker (by default the in-process one; a test that must
+ * stop the broker passes a {@link BrokerProcess}), the emulator, and every service as its own JVM started from
+ * its exec jar with short, test-friendly timings.
  */
 final class Stack implements AutoCloseable {
 
   static final String SECRET = "e2e-secret-0123456789-0123456789-0123456789";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  final KafkaBroker broker = KafkaBroker.shared();
+  /** The broker process, or null on the default stack (the in-process broker, which cannot be paused). */
+  final BrokerProcess brokerProcess;
+  private final String bootstrapServers;
+  private final List<String> extraArgs;
   final DeepgramEmulator emulator = DeepgramEmulator.start(EmulatorSettings.defaults().withPort(0));
   final String prefix = KafkaBroker.uniquePrefix("e2e");
   private final List<ServiceProcess> processes = new ArrayList<>();
@@ -43,8 +47,28 @@ final class Stack implements AutoCloseable {
   final String mergerStateDir = ServiceProcess.ROOT.resolve("e2e-tests/target/merger-state-" + System.nanoTime())
       .toString();
 
+  /** The default stack, on the JVM's shared in-process broker. */
+  Stack() {
+    this(null, List.of());
+  }
+
+  /**
+   * @param brokerProcess the broker the services use (null: the shared in-process broker)
+   * @param extraArgs arguments every service gets after the common ones (e.g. shorter Kafka client timeouts)
+   */
+  Stack(BrokerProcess brokerProcess, List<String> extraArgs) {
+    this.brokerProcess = brokerProcess;
+    this.bootstrapServers = brokerProcess != null ? brokerProcess.bootstrapServers()
+        : KafkaBroker.shared().bootstrapServers();
+    this.extraArgs = List.copyOf(extraArgs);
+  }
+
+  String bootstrapServers() {
+    return bootstrapServers;
+  }
+
   Map<String, String> env() {
-    return Map.of("KAFKA_BOOTSTRAP", broker.bootstrapServers(), "DEEPGRAM_BASE_URL", emulator.httpUrl());
+    return Map.of("KAFKA_BOOTSTRAP", bootstrapServers, "DEEPGRAM_BASE_URL", emulator.httpUrl());
   }
 
   List<String> common() {
@@ -67,6 +91,7 @@ final class Stack implements AutoCloseable {
 
   ServiceProcess start(String module, int port, List<String> args) {
     List<String> all = new ArrayList<>(common());
+    all.addAll(extraArgs);
     all.addAll(args);
     ServiceProcess p = ServiceProcess.start(module, Integer.toString(++instances), port, env(), all);
     processes.add(p);
