@@ -32,7 +32,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -241,7 +243,8 @@ public final class BatchWorker implements SmartLifecycle {
     headers.add("kafka_dlt-exception-fqcn", e.getClass().getName().getBytes(StandardCharsets.UTF_8));
     headers.add("kafka_dlt-exception-message",
         String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
-    deadLetters.send(new ProducerRecord<>(input.deadLetterName(), null, record.key(), record.value(), headers))
+    sendOrFail(() -> deadLetters.send(new ProducerRecord<>(input.deadLetterName(), null, record.key(), record.value(),
+            headers)))
         .whenComplete((r, ex) -> completions.add(() -> {
           if (ex != null) {
             log.warn("Dead letter for {}-{}@{} not written: {}", record.topic(), record.partition(), record.offset(),
@@ -463,7 +466,7 @@ public final class BatchWorker implements SmartLifecycle {
 
   private void publish(BatchChunk chunk, SpecificRecord value, String outcome) {
     SessionState s = chunk.session;
-    events.send(outputTopic, s.sessionId, value).whenComplete((r, ex) -> completions.add(() -> {
+    sendOrFail(() -> events.send(outputTopic, s.sessionId, value)).whenComplete((r, ex) -> completions.add(() -> {
       if (chunk.orphaned) {
         return;
       }
@@ -476,6 +479,19 @@ public final class BatchWorker implements SmartLifecycle {
       metrics.chunk(outcome);
       finish(chunk);
     }));
+  }
+
+  /**
+   * A send that fails before it starts (the producer waited {@code max.block.ms} for metadata it lost while the
+   * broker was away, or for buffer space) fails its future like any other failed send, so the caller's retry path
+   * handles it; thrown, it would end the poll loop and the worker would stop for good.
+   */
+  private static <T> CompletableFuture<T> sendOrFail(Supplier<CompletableFuture<T>> send) {
+    try {
+      return send.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private void finish(BatchChunk chunk) {
@@ -520,7 +536,7 @@ public final class BatchWorker implements SmartLifecycle {
       } else {
         b.setStatusText("Degraded audio transcribed to the end");
       }
-      events.send(outputTopic, s.sessionId, b.build()).whenComplete((r, ex) -> completions.add(() -> {
+      sendOrFail(() -> events.send(outputTopic, s.sessionId, b.build())).whenComplete((r, ex) -> completions.add(() -> {
         if (ex != null) {
           log.warn("Publishing {} for session {} failed, retrying: {}", st.status, s.sessionId, ex.toString());
           st.sent = false;
