@@ -573,14 +573,18 @@ public final class BatchWorker implements SmartLifecycle {
       SessionState s = it.next();
       if (!memoryPaused && s.hasBufferedAudio() && now - s.lastAudioAtMs >= idle) {
         try (SessionMdc mdc = SessionMdc.of(s.sessionId)) {
-          log.debug("No audio for {} ms: flushing", now - s.lastAudioAtMs);
-          if (s.idleCuts++ == 0) {
-            long cut = policy.idleCutPoint(s.buffer.data(), s.buffer.frames(), s.sampleRate, s.channels);
+          log.debug("No audio for {} ms: flushing up to the last silence", now - s.lastAudioAtMs);
+          // Never cut a word in two on idle: the rest of it may only be late (the STT worker or the broker held up);
+          // a tail with no silence waits for more audio, LiveResumed or SessionEnded. Only a session silent for
+          // twice session-retention (one that will never end) is flushed whole.
+          s.idleCuts++;
+          long cut = policy.idleCutPointOrNone(s.buffer.data(), s.buffer.frames(), s.sampleRate, s.channels);
+          if (cut != CutPolicy.NONE) {
             makeChunk(s, s.buffer.cut(cut), "idle");
-            s.lastAudioAtMs = now;
-          } else {
+          } else if (s.idleCuts * idle >= 2 * retention) {
             flush(s, "idle");
           }
+          s.lastAudioAtMs = now;
         }
       }
       if (!s.statuses.isEmpty()) {
