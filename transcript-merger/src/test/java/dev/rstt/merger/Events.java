@@ -77,4 +77,21 @@ public final class Events {
         .setOccurredAtMs(5_000L)
         .build();
   }
+
+  /** A status at a session-timeline offset (samples at 16 kHz), as the workers publish them. */
+  public static StatusChanged status(String session, String status, long atSamples) {
+    return at(status(session, status), atSamples, null);
+  }
+
+  /** A batch worker's stt_recovered or batch_finished: resumed at {@code atSamples}, degraded audio to {@code to}. */
+  public static StatusChanged status(String session, String status, long atSamples, Long degradedToSamples) {
+    return at(status(session, status), atSamples, degradedToSamples);
+  }
+
+  private static StatusChanged at(StatusChanged change, long atSamples, Long degradedToSamples) {
+    change.setAtOffsetSamples(atSamples);
+    change.setSampleRate(16000);
+    change.setDegradedToSamples(degradedToSamples);
+    return change;
+  }
 }

@@ -324,10 +324,15 @@ public final class BatchWorker implements SmartLifecycle {
       int rate = resumed.getSampleRate() > 0 ? resumed.getSampleRate() : s.sampleRate;
       double duration = s.episodeStartSample >= 0 && rate > 0
           ? Math.max(0, resumed.getResumeOffsetSamples() - s.episodeStartSample) / (double) rate : 0.0;
+      Long degradedTo = s.episodeStartSample >= 0 ? s.nextSample : null;
       s.episodeStartSample = -1;
+      // The next episode may begin with audio before this resume offset: the overlap that a recovery
+      // connection was sent but died before finalising (CONTRACT.md section 4). It is a new episode's audio,
+      // not a redelivery, so it is transcribed again (the merger drops the words both chunks hold).
+      s.nextSample = -1;
       log.info("Live resumed at sample {}{}: stt_recovered after {} chunk(s)", resumed.getResumeOffsetSamples(),
           resumed.getColdTakeover() ? " (cold take-over)" : "", s.outstandingChunks.size());
-      enqueueStatus(s, Statuses.STT_RECOVERED, ref, duration, resumed.getResumeOffsetSamples(), rate);
+      enqueueStatus(s, Statuses.STT_RECOVERED, ref, duration, resumed.getResumeOffsetSamples(), degradedTo, rate);
     }
   }
 
@@ -340,10 +345,11 @@ public final class BatchWorker implements SmartLifecycle {
       RecordRef ref = ledger.track(offset, now());
       flush(s);
       s.ended = true;
+      Long degradedTo = s.episodeStartSample >= 0 ? s.nextSample : null;
       s.episodeStartSample = -1;
       log.info("Session ended ({}): batch_finished after {} chunk(s)", ended.getReason(), s.outstandingChunks.size());
       int rate = ended.getSampleRate() > 0 ? ended.getSampleRate() : s.sampleRate;
-      enqueueStatus(s, Statuses.BATCH_FINISHED, ref, null, ended.getEndOffsetSamples(), rate);
+      enqueueStatus(s, Statuses.BATCH_FINISHED, ref, null, ended.getEndOffsetSamples(), degradedTo, rate);
     }
   }
 
@@ -500,10 +506,11 @@ public final class BatchWorker implements SmartLifecycle {
 
   // ---------------------------------------------------------------- statuses
 
-  private void enqueueStatus(SessionState s, String status, RecordRef ref, Double degradedDuration, long at, int rate) {
+  private void enqueueStatus(SessionState s, String status, RecordRef ref, Double degradedDuration, long at,
+      Long degradedTo, int rate) {
     ref.hold();
     ref.seal();
-    s.statuses.addLast(new SessionState.PendingStatus(status, s.nextChunkSeq, ref, degradedDuration, at));
+    s.statuses.addLast(new SessionState.PendingStatus(status, s.nextChunkSeq, ref, degradedDuration, at, degradedTo));
     if (s.sampleRate == 0) {
       s.sampleRate = rate;
     }
@@ -521,7 +528,8 @@ public final class BatchWorker implements SmartLifecycle {
       st.sent = true;
       StatusChanged.Builder b = StatusChanged.newBuilder()
           .setSessionId(s.sessionId).setUserId(s.userId).setStatus(st.status)
-          .setAtOffsetSamples(st.atOffsetSamples).setSampleRate(s.sampleRate > 0 ? s.sampleRate : null)
+          .setAtOffsetSamples(st.atOffsetSamples).setDegradedToSamples(st.degradedToSamples)
+          .setSampleRate(s.sampleRate > 0 ? s.sampleRate : null)
           .setOccurredAtMs(clock.millis());
       b.setStatusText(Statuses.text(st.status));
       if (Statuses.STT_RECOVERED.equals(st.status)) {

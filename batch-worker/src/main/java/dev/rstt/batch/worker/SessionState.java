@@ -15,14 +15,18 @@ final class SessionState {
     final RecordRef ref;
     final Double degradedDurationS;
     final Long atOffsetSamples;
+    /** End of the degraded audio of the episode this status ends; null when the episode had none here. */
+    final Long degradedToSamples;
     boolean sent;
 
-    PendingStatus(String status, long barrier, RecordRef ref, Double degradedDurationS, Long atOffsetSamples) {
+    PendingStatus(String status, long barrier, RecordRef ref, Double degradedDurationS, Long atOffsetSamples,
+        Long degradedToSamples) {
       this.status = status;
       this.barrier = barrier;
       this.ref = ref;
       this.degradedDurationS = degradedDurationS;
       this.atOffsetSamples = atOffsetSamples;
+      this.degradedToSamples = degradedToSamples;
     }
   }
 
@@ -33,7 +37,7 @@ final class SessionState {
   int sampleRate;
   int channels = 1;
   AudioBuffer<RecordRef> buffer;
-  /** Session-timeline sample just past the last audio accepted; -1 before any. */
+  /** Session-timeline sample just past the last audio accepted in this episode; -1 before any. */
   long nextSample = -1;
   /** First degraded sample of the open episode, or -1. */
   long episodeStartSample = -1;

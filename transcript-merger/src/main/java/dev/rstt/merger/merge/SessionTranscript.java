@@ -49,7 +49,7 @@ public final class SessionTranscript {
   private final AppliedRecords applied = new AppliedRecords();
   private final List<StatusRecord> statuses = new ArrayList<>();
   private boolean readyForwarded;
-  private boolean episodeOpen;
+  private Episodes episodes = new Episodes();
   private boolean liveFinished;
   private boolean batchFinished;
   private long lastActivityMs;
@@ -65,7 +65,7 @@ public final class SessionTranscript {
 
   /** Applies one worker result (redelivery, dedup, placement, combine). */
   public Optional<SessionUpdate> apply(SegmentsProduced produced, long nowMs) {
-    validate(produced);
+    EventChecks.validate(sessionId, produced);
     lastActivityMs = nowMs;
     fillUser(produced.getUserId());
     String stt = blankToNull(produced.getSttSession());
@@ -179,30 +179,39 @@ public final class SessionTranscript {
 
   // ---------------------------------------------------------------------------------------------- statuses
 
-  /** Applies a status change (section 6.5) and recomputes completeness (6.6). */
+  /**
+   * Applies a status change (section 6.5) and recomputes completeness (6.6). Episodes are matched by their
+   * audio offsets ({@link Episodes}); the app sees one {@code stt_degraded}/{@code stt_recovered} pair per
+   * visible episode, however many overlapping episodes it spans.
+   */
   public Optional<SessionUpdate> apply(StatusChanged change, long nowMs) {
-    validate(change);
+    EventChecks.validate(sessionId, change);
     lastActivityMs = nowMs;
     fillUser(change.getUserId());
     boolean wasComplete = complete();
     boolean forward;
+    String episodeNote = "";
     switch (change.getStatus()) {
       case READY -> {
         forward = !readyForwarded;
         readyForwarded = true;
       }
       case STT_DEGRADED -> {
-        forward = !episodeOpen;
-        episodeOpen = true;
+        forward = episodes.degraded(change.getAtOffsetSamples());
+        episodeNote = " (from sample " + change.getAtOffsetSamples() + "; open episodes start at "
+            + episodes.openOffsets() + ")";
       }
       case STT_RECOVERED -> {
-        forward = episodeOpen;
-        episodeOpen = false;
+        int closed = episodes.recovered(change.getAtOffsetSamples(), change.getDegradedToSamples());
+        forward = closed > 0 && !episodes.anyOpen();
+        episodeNote = " (at sample " + change.getAtOffsetSamples() + ", degraded audio to "
+            + change.getDegradedToSamples() + ": closed " + closed + "; open episodes start at "
+            + episodes.openOffsets() + ")";
       }
       case BATCH_FINISHED -> {
         forward = false;
         batchFinished = true;
-        episodeOpen = false;
+        episodes.finished();
       }
       case LIVE_FINISHED -> {
         forward = false;
@@ -218,9 +227,9 @@ public final class SessionTranscript {
       if (statuses.size() > MAX_STATUS_HISTORY) {
         statuses.remove(0);
       }
-      log.info("Status {} forwarded", change.getStatus());
+      log.info("Status {} forwarded{}", change.getStatus(), episodeNote);
     } else {
-      log.info("Status {} applied, not forwarded", change.getStatus());
+      log.info("Status {} applied, not forwarded{}", change.getStatus(), episodeNote);
     }
     if (complete() != wasComplete) {
       log.info("Transcript complete={}", complete());
@@ -233,9 +242,12 @@ public final class SessionTranscript {
 
   // ---------------------------------------------------------------------------------------------- state
 
-  /** Audio ended ({@code live_finished} or {@code batch_finished}) and no degraded episode is open. */
+  /**
+   * Audio ended ({@code live_finished} or {@code batch_finished}) and no degraded episode is open: every
+   * episode's recovery (published after its batch segments) or {@code batch_finished} has been applied.
+   */
   public boolean complete() {
-    return (liveFinished || batchFinished) && !episodeOpen;
+    return (liveFinished || batchFinished) && !episodes.anyOpen();
   }
 
   /** Finished sessions expire after {@code retention} of inactivity; unfinished ones after {@code abandoned}. */
@@ -283,38 +295,6 @@ public final class SessionTranscript {
     }
   }
 
-  private void validate(SegmentsProduced p) {
-    requireSession(p.getSessionId());
-    if (p.getSeq() < 0) {
-      throw new InvalidEventException("SegmentsProduced seq " + p.getSeq() + " is negative");
-    }
-    for (dev.rstt.avro.Segment s : p.getSegments()) {
-      requireSpan("segment", s.getStart(), s.getEnd());
-      for (dev.rstt.avro.Word w : s.getWords()) {
-        requireSpan("word", w.getStart(), w.getEnd());
-      }
-    }
-  }
-
-  private void validate(StatusChanged c) {
-    requireSession(c.getSessionId());
-    if (c.getStatus() == null || c.getStatus().isBlank()) {
-      throw new InvalidEventException("StatusChanged without a status");
-    }
-  }
-
-  private void requireSession(String recordSession) {
-    if (!sessionId.equals(recordSession)) {
-      throw new InvalidEventException("Record session_id does not match its key");
-    }
-  }
-
-  private static void requireSpan(String what, double start, double end) {
-    if (!Double.isFinite(start) || !Double.isFinite(end) || start < 0 || end < start) {
-      throw new InvalidEventException("Invalid " + what + " time span [" + start + ", " + end + "]");
-    }
-  }
-
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s;
   }
@@ -350,7 +330,12 @@ public final class SessionTranscript {
   }
 
   public boolean episodeOpen() {
-    return episodeOpen;
+    return episodes.anyOpen();
+  }
+
+  /** Start offsets of the open degraded episodes, ascending. */
+  public List<Long> openEpisodes() {
+    return episodes.openOffsets();
   }
 
   public boolean liveFinished() {
@@ -379,8 +364,8 @@ public final class SessionTranscript {
 
   /** Rebuilds a transcript from its stored form (the codec's side of the store). */
   public static SessionTranscript restore(String sessionId, String userId, long revision, List<Segment> segments,
-      List<AppliedRecords.Range> applied, List<StatusRecord> statuses, boolean readyForwarded, boolean episodeOpen,
-      boolean liveFinished, boolean batchFinished, long lastActivityMs) {
+      List<AppliedRecords.Range> applied, List<StatusRecord> statuses, boolean readyForwarded,
+      List<Long> openEpisodes, boolean liveFinished, boolean batchFinished, long lastActivityMs) {
     SessionTranscript t = new SessionTranscript(sessionId);
     t.userId = userId;
     t.revision = revision;
@@ -391,7 +376,7 @@ public final class SessionTranscript {
     applied.forEach(t.applied::restore);
     t.statuses.addAll(statuses);
     t.readyForwarded = readyForwarded;
-    t.episodeOpen = episodeOpen;
+    t.episodes = Episodes.restore(openEpisodes);
     t.liveFinished = liveFinished;
     t.batchFinished = batchFinished;
     t.lastActivityMs = lastActivityMs;

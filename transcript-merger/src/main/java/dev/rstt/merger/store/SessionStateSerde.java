@@ -6,15 +6,19 @@ import dev.rstt.merger.avro.StoredSegment;
 import dev.rstt.merger.avro.StoredStatus;
 import dev.rstt.merger.avro.StoredWord;
 import dev.rstt.merger.merge.AppliedRecords;
+import dev.rstt.merger.merge.Episodes;
 import dev.rstt.merger.merge.Segment;
 import dev.rstt.merger.merge.SessionTranscript;
 import dev.rstt.merger.merge.StatusRecord;
 import dev.rstt.merger.merge.Word;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
@@ -40,8 +44,30 @@ public final class SessionStateSerde implements Serde<SessionTranscript> {
 
   private static final BinaryMessageEncoder<SessionState> ENCODER =
       new BinaryMessageEncoder<>(SpecificData.get(), SessionState.getClassSchema());
-  private static final BinaryMessageDecoder<SessionState> DECODER =
-      new BinaryMessageDecoder<>(SpecificData.get(), SessionState.getClassSchema());
+  /** Earlier versions of {@code SessionState}, oldest first: a store restored from an old changelog decodes. */
+  static final List<String> EARLIER_VERSIONS = List.of("session-state/v1.avsc");
+
+  private static final BinaryMessageDecoder<SessionState> DECODER = decoder();
+
+  private static BinaryMessageDecoder<SessionState> decoder() {
+    BinaryMessageDecoder<SessionState> decoder =
+        new BinaryMessageDecoder<>(SpecificData.get(), SessionState.getClassSchema());
+    for (String resource : EARLIER_VERSIONS) {
+      decoder.addSchema(earlierVersion(resource));
+    }
+    return decoder;
+  }
+
+  static Schema earlierVersion(String resource) {
+    try (InputStream in = SessionStateSerde.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("Missing " + resource + " on the classpath");
+      }
+      return new Schema.Parser().parse(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + resource, e);
+    }
+  }
 
   @Override
   public Serializer<SessionTranscript> serializer() {
@@ -118,6 +144,7 @@ public final class SessionStateSerde implements Serde<SessionTranscript> {
         .setStatuses(statuses)
         .setReadyForwarded(t.readyForwarded())
         .setEpisodeOpen(t.episodeOpen())
+        .setOpenEpisodes(new ArrayList<>(t.openEpisodes()))
         .setLiveFinished(t.liveFinished())
         .setBatchFinished(t.batchFinished())
         .setLastActivityMs(t.lastActivityMs())
@@ -143,7 +170,10 @@ public final class SessionStateSerde implements Serde<SessionTranscript> {
     for (StoredStatus st : s.getStatuses()) {
       statuses.add(new StatusRecord(st.getStatus(), st.getStatusText(), st.getMetadata(), st.getOccurredAtMs()));
     }
+    // A v1 value knows only that an episode was open, not where it started: one episode of unknown start.
+    List<Long> openEpisodes = !s.getOpenEpisodes().isEmpty() ? s.getOpenEpisodes()
+        : s.getEpisodeOpen() ? List.of(Episodes.UNKNOWN) : List.of();
     return SessionTranscript.restore(s.getSessionId(), s.getUserId(), s.getRevision(), segments, applied, statuses,
-        s.getReadyForwarded(), s.getEpisodeOpen(), s.getLiveFinished(), s.getBatchFinished(), s.getLastActivityMs());
+        s.getReadyForwarded(), openEpisodes, s.getLiveFinished(), s.getBatchFinished(), s.getLastActivityMs());
   }
 }
