@@ -47,7 +47,7 @@ final class SessionTimeline {
   private static void read(Stack stack, String topic, Deserializer<SpecificRecord> values, String sessionId,
       StringBuilder out) {
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.broker.bootstrapServers(),
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
         ConsumerConfig.GROUP_ID_CONFIG, "timeline-" + UUID.randomUUID(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
         new StringDeserializer(), new ByteArrayDeserializer())) {
