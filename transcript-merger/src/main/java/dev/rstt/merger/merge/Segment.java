@@ -109,6 +109,28 @@ public final class Segment {
     return runs;
   }
 
+  /**
+   * Takes out and returns the words that start after {@code t} (in time order); this segment keeps the others,
+   * which must not be none.
+   */
+  List<Word> splitAfter(double t) {
+    List<Word> later = new ArrayList<>();
+    words.removeIf(w -> {
+      if (w.start() > t) {
+        later.add(w);
+        return true;
+      }
+      return false;
+    });
+    derive();
+    return later;
+  }
+
+  /** Start of this segment's last word (its words are in time order). */
+  double lastWordStart() {
+    return words.isEmpty() ? start : words.get(words.size() - 1).start();
+  }
+
   /** Whether any of {@code candidates} (by identity) is one of this segment's words. */
   boolean holdsAny(Set<Word> candidates) {
     for (Word w : words) {

@@ -82,12 +82,51 @@ final class Timeline {
     if (CombineRules.canMerge(previous, candidate)) {
       previous.absorb(candidate);
       changes.upsert(previous);
+      untangle(previous, changes);
       return;
     }
     Segment placed = candidate.withId(newId(candidate));
     segments.add(at, placed);
     ids.add(placed.id());
     changes.create(placed);
+    untangle(placed, changes);
+  }
+
+  /**
+   * Keeps the transcript readable in segment order: no segment may hold a word that starts after a later segment
+   * starts (a late final of another speaker inside a combined segment, a segment that grew past the next one).
+   * Such a segment is split there; its first part keeps the id. Only segments overlapping {@code changed} can
+   * break the rule, the rest held it before.
+   */
+  private void untangle(Segment changed, Changes changes) {
+    double from = changed.start();
+    double to = changed.end();
+    boolean split = true;
+    while (split) {
+      split = false;
+      for (int i = 0; i < segments.size() && !split; i++) {
+        Segment x = segments.get(i);
+        if (x.end() < from || x.start() > to) {
+          continue;
+        }
+        double last = x.lastWordStart();
+        for (int j = i + 1; j < segments.size() && segments.get(j).start() < last; j++) {
+          List<Word> later = x.splitAfter(segments.get(j).start());
+          segments.remove(i);
+          insert(x);
+          changes.upsert(x);
+          Segment part = x.part(later);
+          Segment placed = part.withId(newId(part));
+          insert(placed);
+          ids.add(placed.id());
+          changes.create(placed);
+          from = Math.min(from, placed.start());
+          to = Math.max(to, placed.end());
+          split = true;
+          break;
+        }
+      }
+    }
   }
 
   /**
