@@ -93,7 +93,7 @@ public final class SessionTranscript {
       List<Word> run = new ArrayList<>();
       for (Word w : wordsOf(in, stt)) {
         CopyRules.Copy candidate = CopyRules.locate(w, coverage.of(stt));
-        List<CopyRules.Copy> copies = acceptedCopiesOf(candidate);
+        List<CopyRules.Copy> copies = timeline.copiesOf(candidate, coverage);
         if (copies.isEmpty()) {
           run.add(w);
         } else if (replaces(candidate, copies)) {
@@ -137,25 +137,6 @@ public final class SessionTranscript {
       replacedCopies.merge(why, 1L, Long::sum);
     }
     return true;
-  }
-
-  /** The accepted words of other stt_sessions that {@code candidate} is a copy of, with where each lies. */
-  private List<CopyRules.Copy> acceptedCopiesOf(CopyRules.Copy candidate) {
-    Word w = candidate.word();
-    List<CopyRules.Copy> copies = new ArrayList<>(1);
-    for (Segment s : timeline.segments()) {
-      double reach = CopyRules.reach(w.duration(), s.end() - s.start());
-      if (s.start() > w.end() + reach || s.end() < w.start() - reach) {
-        continue;
-      }
-      for (Word a : s.words()) {
-        CopyRules.Copy accepted = CopyRules.locate(a, coverage.of(a.sttSession()));
-        if (CopyRules.sameWord(accepted, candidate)) {
-          copies.add(accepted);
-        }
-      }
-    }
-    return copies;
   }
 
   private void flush(List<Word> run, dev.rstt.avro.Segment in, String stt, String provider,

@@ -129,6 +129,25 @@ final class Timeline {
     }
   }
 
+  /** The accepted words of other stt_sessions that {@code candidate} is a copy of, with where each lies. */
+  List<CopyRules.Copy> copiesOf(CopyRules.Copy candidate, Coverage coverage) {
+    Word w = candidate.word();
+    List<CopyRules.Copy> copies = new ArrayList<>(1);
+    for (Segment s : segments) {
+      double reach = CopyRules.reach(w.duration(), s.end() - s.start());
+      if (s.start() > w.end() + reach || s.end() < w.start() - reach) {
+        continue;
+      }
+      for (Word a : s.words()) {
+        CopyRules.Copy accepted = CopyRules.locate(a, coverage.of(a.sttSession()));
+        if (CopyRules.sameWord(accepted, candidate)) {
+          copies.add(accepted);
+        }
+      }
+    }
+    return copies;
+  }
+
   /**
    * Takes {@code replaced} words (by identity) out of their segments: a segment that loses its last word is
    * removed; one that loses a word between others is split there, so that no segment spans the better copy that
