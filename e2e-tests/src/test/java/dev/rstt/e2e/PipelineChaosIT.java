@@ -70,6 +70,8 @@ class PipelineChaosIT {
 
   /** Seed of the emulator's realism in the realistic scenarios. */
   private static final long REALISM_SEED = Long.getLong("chaos.realism.seed", 21L);
+  /** The realism of those scenarios: its defaults, or {@code -Dchaos.realism=<JSON of PUT /__emulator/realism>}. */
+  private static final String REALISM = System.getProperty("chaos.realism", "{\"seed\":" + REALISM_SEED + "}");
 
   private ToneScript script(int words, int pauseMs) {
     ToneScript script = ToneScript.numbered(16000, nextWord, words, nextWord % 4, pauseMs);
@@ -103,14 +105,14 @@ class PipelineChaosIT {
    * the workers published (none may survive: the checks allow only the script's words) and what the merger did.
    */
   private void realistic(String scenario, ScenarioRun run) throws Exception {
-    stack.realism(REALISM_SEED);
+    stack.realism(REALISM);
     double dropped = Stack.metric(stack.merger, "rstt_merger_words_deduplicated_total");
     double replaced = Stack.metric(stack.merger, "rstt_merger_words_replaced_total");
     int fragmentsBefore = stack.emulatorStats().path("realism_fragments").asInt();
     AppSession app = run.run(TranscriptCheck.REALISM_TOLERANCE_S);
     SessionTimeline.Switches seen = SessionTimeline.switches(stack, app.sessionId());
-    System.out.printf("%s with realism (seed %d): %s; emulator fragments %d; merger dropped %.0f copies, replaced "
-            + "%.0f; the app deleted %d segments%n", scenario, REALISM_SEED, seen,
+    System.out.printf("%s with realism %s: %s; emulator fragments %d; merger dropped %.0f copies, replaced "
+            + "%.0f; the app deleted %d segments%n", scenario, REALISM, seen,
         stack.emulatorStats().path("realism_fragments").asInt() - fragmentsBefore,
         Stack.metric(stack.merger, "rstt_merger_words_deduplicated_total") - dropped,
         Stack.metric(stack.merger, "rstt_merger_words_replaced_total") - replaced, app.segmentsDeleted());

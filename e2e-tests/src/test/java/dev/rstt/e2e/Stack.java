@@ -123,9 +123,14 @@ final class Stack implements AutoCloseable {
    * to 40 ms, fragments for words cut by the audio's edges), for sockets and requests opened after this call.
    */
   void realism(long seed) {
+    realism("{\"seed\":" + seed + "}");
+  }
+
+  /** Realism as {@code PUT /__emulator/realism} takes it (e.g. with late or split finals). */
+  void realism(String json) {
     send(HttpRequest.newBuilder(URI.create(emulator.httpUrl() + "/__emulator/realism"))
         .header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString("{\"seed\":" + seed + "}")).build());
+        .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
   }
 
   /** An exact emulator again (realism off). */
