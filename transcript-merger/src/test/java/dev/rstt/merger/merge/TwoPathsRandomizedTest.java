@@ -285,13 +285,14 @@ class TwoPathsRandomizedTest {
       records.add(record(iv.stt(), "live", i, cursor, to, List.of(segment(List.of(words.get(i)), speakers.get(i)))));
       cursor = to;
     }
-    // A late final (published after the next one, as the STT worker does today: seqs in arrival order, its
-    // window degenerate at the cursor the next one moved).
+    // A late final (published after the next one, as the STT worker does today: seqs in arrival order; the next
+    // one covers from the cursor before both, the late one's window is degenerate at the cursor the next one moved).
     for (int i = 0; i + 1 < records.size(); i++) {
       if (r.nextInt(8) == 0) {
         SegmentsProduced late = records.get(i);
         SegmentsProduced next = records.get(i + 1);
         long cursorSamples = next.getCoveredToSamples();
+        next.setCoveredFromSamples(late.getCoveredFromSamples()); // it finalises from the cursor before both
         next.setSeq(i);
         late.setSeq(i + 1);
         late.setCoveredFromSamples(cursorSamples);
