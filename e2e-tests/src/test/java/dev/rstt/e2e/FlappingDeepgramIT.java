@@ -30,7 +30,11 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Checked for every session: close 1000 after stop; every word exactly once, in order, inside its segment,
  * one stt_session per segment, both in what the app saw and in the stored transcript, which is {@code complete};
- * statuses at the app alternate {@code stt_degraded}/{@code stt_recovered}.
+ * the app's view is the stored transcript; statuses at the app alternate {@code stt_degraded}/{@code stt_recovered}.
+ *
+ * <p>After those rounds, {@code flap.realism-rounds} (2) more run with the emulator's realism on (seeded by the
+ * round's seed): each path's word times off by up to 40 ms, fragments for words cut by a connection's or chunk's
+ * edges, which every switch makes; no fragment may survive, and segments are checked within the drift plus 50 ms.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FlappingDeepgramIT {
@@ -41,13 +45,14 @@ class FlappingDeepgramIT {
 
   private Stack stack;
   private ServiceProcess gateway;
+  private ServiceProcess merger;
   private int nextWord;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
   @BeforeAll
   void startStack() {
     stack = new Stack();
-    stack.startMerger();
+    merger = stack.startMerger();
     stack.startSttWorker();
     stack.startBatchWorker();
     gateway = stack.startGateway();
@@ -69,17 +74,35 @@ class FlappingDeepgramIT {
   void shouldLoseNothingWhileLiveSocketsFlapAndPrerecordedIsSlow() throws Exception {
     long base = Long.getLong("flap.seed", 20_240_611L);
     int rounds = Integer.getInteger("flap.rounds", 3);
+    int realismRounds = Integer.getInteger("flap.realism-rounds", 2);
     List<String> failures = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
-      failures.addAll(round(base + round));
+      failures.addAll(round(base + round, false));
+    }
+    SessionTimeline.Switches total = SessionTimeline.NONE;
+    int fragments = stack.emulatorStats().path("realism_fragments").asInt();
+    double dropped = Stack.metric(merger, "rstt_merger_words_deduplicated_total");
+    double replaced = Stack.metric(merger, "rstt_merger_words_replaced_total");
+    for (int round = 0; round < realismRounds; round++) {
+      failures.addAll(round(base + rounds + round, true));
+    }
+    if (realismRounds > 0) {
+      System.out.printf("FlappingDeepgramIT with realism, %d rounds: emulator fragments %d; merger dropped %.0f "
+              + "copies, replaced %.0f%n", realismRounds,
+          stack.emulatorStats().path("realism_fragments").asInt() - fragments,
+          Stack.metric(merger, "rstt_merger_words_deduplicated_total") - dropped,
+          Stack.metric(merger, "rstt_merger_words_replaced_total") - replaced);
     }
     assertThat(failures).as("sessions that lost, doubled or misplaced words, or closed early").isEmpty();
   }
 
-  private List<String> round(long seed) throws Exception {
+  private List<String> round(long seed, boolean realism) throws Exception {
     Random random = new Random(seed);
-    System.out.printf("FlappingDeepgramIT round seed=%d%n", seed);
+    System.out.printf("FlappingDeepgramIT round seed=%d%s%n", seed, realism ? " with realism" : "");
     stack.healthy();
+    if (realism) {
+      stack.realism(seed);
+    }
     List<CompletableFuture<Run>> starting = new ArrayList<>();
     long startMs = 0;
     long firstEndMs = Long.MAX_VALUE;
@@ -114,19 +137,23 @@ class FlappingDeepgramIT {
     flap.get(1, TimeUnit.MINUTES);
     heal.get(1, TimeUnit.MINUTES);
     List<String> failures = new ArrayList<>();
+    double tolerance = realism ? TranscriptCheck.REALISM_TOLERANCE_S : TranscriptCheck.TOLERANCE_S;
     for (Run run : runs) {
-      String problem = check(run);
-      System.out.printf("  %s session %s: %s%n", run.uid(), run.app().sessionId(), problem == null ? "ok" : problem);
+      String problem = check(run, tolerance);
+      System.out.printf("  %s session %s: %s (%s; the app deleted %d segments)%n", run.uid(), run.app().sessionId(),
+          problem == null ? "ok" : problem, SessionTimeline.switches(stack, run.app().sessionId()),
+          run.app().segmentsDeleted());
       if (problem != null) {
         System.out.print(SessionTimeline.of(stack, run.app().sessionId()));
-        failures.add("seed " + seed + " " + run.uid() + ": " + problem);
+        failures.add("seed " + seed + (realism ? " (realism)" : "") + " " + run.uid() + ": " + problem);
       }
     }
+    stack.realismOff();
     return failures;
   }
 
   /** Null when the session kept every promise, else what broke. */
-  private String check(Run run) throws Exception {
+  private String check(Run run, double tolerance) throws Exception {
     AppSession app = run.app();
     int code = app.awaitClose(COMPLETE);
     List<String> problems = new ArrayList<>();
@@ -136,12 +163,14 @@ class FlappingDeepgramIT {
     List<String> expected = run.script().words().stream().map(w -> w.text()).toList();
     List<JsonNode> appSegments = app.segments();
     problems.add(verdict("app", () -> TranscriptCheck.assertEveryWordOnceInOrder(run.script().words(),
-        appSegments), expected, appSegments));
+        appSegments, tolerance), expected, appSegments));
     JsonNode stored = stack.transcript(gateway, app.sessionId(), run.uid());
     List<JsonNode> storedSegments = new ArrayList<>();
     stored.path("segments").forEach(storedSegments::add);
     problems.add(verdict("stored", () -> TranscriptCheck.assertEveryWordOnceInOrder(run.script().words(),
-        storedSegments), expected, storedSegments));
+        storedSegments, tolerance), expected, storedSegments));
+    problems.add(verdict("app vs stored", () -> TranscriptCheck.assertAppHoldsTheStoredTranscript(appSegments,
+        storedSegments), null, null));
     if (!stored.path("complete").asBoolean()) {
       problems.add("stored transcript not complete");
     }

@@ -32,20 +32,76 @@ final class SessionTimeline {
   private SessionTimeline() {
   }
 
-  static String of(Stack stack, String sessionId) {
-    Topics topics = Topics.of(Map.of(Topics.AUDIO_DEGRADED, stack.prefix + Topics.AUDIO_DEGRADED,
+  /**
+   * How a session was switched and what its transcriptions held, from its records on {@code transcript.events}:
+   * live connections and batch chunks (stt_sessions), degraded episodes and recoveries announced, and fragment
+   * tokens (the emulator's realism: {@code [0-9]{1,3}} or {@code w[0-9]{0,2}}) the workers published.
+   */
+  record Switches(int liveConnections, int batchChunks, int degraded, int recovered, int fragments) {
+
+    Switches plus(Switches o) {
+      return new Switches(liveConnections + o.liveConnections, batchChunks + o.batchChunks, degraded + o.degraded,
+          recovered + o.recovered, fragments + o.fragments);
+    }
+
+    /** Changes of path: every episode announced and every recovery. */
+    int switches() {
+      return degraded + recovered;
+    }
+
+    @Override
+    public String toString() {
+      return String.format("%d live connections, %d batch chunks, %d stt_degraded, %d stt_recovered, %d fragments",
+          liveConnections, batchChunks, degraded, recovered, fragments);
+    }
+  }
+
+  static final Switches NONE = new Switches(0, 0, 0, 0, 0);
+
+  private static final java.util.regex.Pattern FRAGMENT = java.util.regex.Pattern.compile("[0-9]{1,3}|w[0-9]{0,2}");
+
+  static Switches switches(Stack stack, String sessionId) {
+    Topics topics = topics(stack);
+    java.util.Set<String> live = new java.util.HashSet<>();
+    java.util.Set<String> batch = new java.util.HashSet<>();
+    int[] counts = new int[3];
+    read(stack, topics.transcriptEvents().name(), topics.transcriptEvents().valueSerde().deserializer(), sessionId,
+        (offset, value) -> {
+          if (value instanceof SegmentsProduced p) {
+            (p.getMode().equals("live") ? live : batch).add(p.getSttSession());
+            p.getSegments().forEach(seg -> seg.getWords().forEach(w -> {
+              if (FRAGMENT.matcher(w.getText().replaceAll("[^A-Za-z0-9]", "").toLowerCase()).matches()) {
+                counts[2]++;
+              }
+            }));
+          } else if (value instanceof StatusChanged c && c.getStatus().equals("stt_degraded")) {
+            counts[0]++;
+          } else if (value instanceof StatusChanged c && c.getStatus().equals("stt_recovered")) {
+            counts[1]++;
+          }
+        });
+    return new Switches(live.size(), batch.size(), counts[0], counts[1], counts[2]);
+  }
+
+  private static Topics topics(Stack stack) {
+    return Topics.of(Map.of(Topics.AUDIO_DEGRADED, stack.prefix + Topics.AUDIO_DEGRADED,
         Topics.TRANSCRIPT_EVENTS, stack.prefix + Topics.TRANSCRIPT_EVENTS), ValueSerdeProvider.avroSingleObject());
+  }
+
+  static String of(Stack stack, String sessionId) {
+    Topics topics = topics(stack);
     StringBuilder out = new StringBuilder();
     out.append("  audio.degraded of ").append(sessionId).append('\n');
-    read(stack, topics.audioDegraded().name(), topics.audioDegraded().valueSerde().deserializer(), sessionId, out);
+    read(stack, topics.audioDegraded().name(), topics.audioDegraded().valueSerde().deserializer(), sessionId,
+        (offset, value) -> out.append("    @").append(offset).append(' ').append(describe(value)).append('\n'));
     out.append("  transcript.events of ").append(sessionId).append('\n');
     read(stack, topics.transcriptEvents().name(), topics.transcriptEvents().valueSerde().deserializer(), sessionId,
-        out);
+        (offset, value) -> out.append("    @").append(offset).append(' ').append(describe(value)).append('\n'));
     return out.toString();
   }
 
   private static void read(Stack stack, String topic, Deserializer<SpecificRecord> values, String sessionId,
-      StringBuilder out) {
+      java.util.function.BiConsumer<Long, SpecificRecord> each) {
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
         ConsumerConfig.GROUP_ID_CONFIG, "timeline-" + UUID.randomUUID(),
@@ -63,8 +119,7 @@ final class SessionTimeline {
           .anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           if (sessionId.equals(r.key())) {
-            out.append("    @").append(r.offset()).append(' ')
-                .append(describe(values.deserialize(r.topic(), r.headers(), r.value()))).append('\n');
+            each.accept(r.offset(), values.deserialize(r.topic(), r.headers(), r.value()));
           }
         }
       }

@@ -11,26 +11,24 @@ import dev.rstt.avro.SessionUpdate;
 import dev.rstt.avro.StatusChanged;
 import dev.rstt.avro.StatusEvent;
 import dev.rstt.avro.TranscriptSegment;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One session's merged transcript and status, and the rules of docs/CONTRACT.md section 6 that change it.
- * Each input event yields at most one {@link SessionUpdate}: the segments it created or grew (ids stable), the
- * status it forwards, whether the transcript is complete, and the next revision.
+ * Each input event yields at most one {@link SessionUpdate}: the segments it created or changed (ids stable), the
+ * ids of segments it removed (their words were replaced by better copies), the status it forwards, whether the
+ * transcript is complete, and the next revision. The app, applying every update, holds {@link #segments()}.
  *
  * <p>Not thread-safe; the topology owns one instance per record being processed.
  */
@@ -44,8 +42,8 @@ public final class SessionTranscript {
   private final String sessionId;
   private String userId;
   private long revision;
-  private final List<Segment> segments = new ArrayList<>();
-  private final Set<String> ids = new HashSet<>();
+  private final Timeline timeline;
+  private Coverage coverage = new Coverage();
   private final AppliedRecords applied = new AppliedRecords();
   private final List<StatusRecord> statuses = new ArrayList<>();
   private boolean readyForwarded;
@@ -55,15 +53,21 @@ public final class SessionTranscript {
   private long lastActivityMs;
   // Counters of what this instance's apply calls dropped (not persisted; for metrics).
   private long droppedWords;
+  private final Map<CopyRules.Reason, Long> replacedCopies = new EnumMap<>(CopyRules.Reason.class);
   private long ignoredRedeliveries;
 
   public SessionTranscript(String sessionId) {
     this.sessionId = sessionId;
+    this.timeline = new Timeline(sessionId);
   }
 
   // ---------------------------------------------------------------------------------------------- segments
 
-  /** Applies one worker result (redelivery, dedup, placement, combine). */
+  /**
+   * Applies one worker result (redelivery, copies of words already accepted, placement, combine). A word that is
+   * a copy of accepted words of other stt_sessions (section 6.2, {@link CopyRules}) is dropped unless it is better
+   * than every one of them; then it replaces them, and the segments that held them shrink, split or go.
+   */
   public Optional<SessionUpdate> apply(SegmentsProduced produced, long nowMs) {
     EventChecks.validate(sessionId, produced);
     lastActivityMs = nowMs;
@@ -74,100 +78,81 @@ public final class SessionTranscript {
       ignoredRedeliveries++;
       return Optional.empty();
     }
-    Map<String, Segment> upserts = new LinkedHashMap<>();
+    if (!coverage.extend(stt, produced.getCoveredFromSamples(), produced.getCoveredToSamples(),
+        produced.getSampleRate())) {
+      log.warn("Result {}#{} gives no valid covered range (from {}, to {}, rate {}): its stt_session's words count "
+          + "as lying inside its audio", stt, produced.getSeq(), produced.getCoveredFromSamples(),
+          produced.getCoveredToSamples(), produced.getSampleRate());
+    }
+    Timeline.Changes changes = new Timeline.Changes();
     int dropped = 0;
+    int replaced = 0;
     List<dev.rstt.avro.Segment> input = new ArrayList<>(produced.getSegments());
     input.sort(Comparator.comparingDouble(dev.rstt.avro.Segment::getStart));
     for (dev.rstt.avro.Segment in : input) {
       List<Word> run = new ArrayList<>();
       for (Word w : wordsOf(in, stt)) {
-        if (isCoveredByAnotherSttSession(w)) {
-          dropped++;
-          flush(run, in, stt, produced.getSttProvider(), upserts);
-          run = new ArrayList<>();
-        } else {
+        CopyRules.Copy candidate = CopyRules.locate(w, coverage.of(stt));
+        List<CopyRules.Copy> copies = timeline.copiesOf(candidate, coverage);
+        if (copies.isEmpty()) {
           run.add(w);
+        } else if (replaces(candidate, copies)) {
+          Set<Word> out = Segment.identitySet();
+          copies.forEach(c -> out.add(c.word()));
+          timeline.remove(out, changes);
+          replaced += out.size();
+          run.add(w);
+        } else {
+          dropped++;
+          flush(run, in, stt, produced.getSttProvider(), changes);
+          run = new ArrayList<>();
         }
       }
-      flush(run, in, stt, produced.getSttProvider(), upserts);
+      flush(run, in, stt, produced.getSttProvider(), changes);
     }
     droppedWords += dropped;
-    if (dropped > 0) {
-      log.debug("Dropped {} words of {}#{} already transcribed by another stt_session", dropped, stt,
-          produced.getSeq());
+    if (dropped > 0 || replaced > 0) {
+      log.debug("Result {}#{}: dropped {} words (a better copy was accepted), replaced {} accepted copies", stt,
+          produced.getSeq(), dropped, replaced);
     }
-    if (upserts.isEmpty()) {
+    if (changes.isEmpty()) {
       return Optional.empty();
     }
-    List<Segment> changed = new ArrayList<>(upserts.values());
+    List<Segment> changed = changes.upserts();
     changed.sort(Comparator.comparingDouble(Segment::start));
-    return Optional.of(update(changed, null));
+    return Optional.of(update(changed, changes.removed(), null));
+  }
+
+  /** Whether {@code candidate} is better than each of {@code copies}; counts why, when it is. */
+  private boolean replaces(CopyRules.Copy candidate, List<CopyRules.Copy> copies) {
+    List<CopyRules.Reason> reasons = new ArrayList<>(copies.size());
+    for (CopyRules.Copy accepted : copies) {
+      CopyRules.Reason why = CopyRules.better(candidate, accepted);
+      if (why == null) {
+        return false;
+      }
+      reasons.add(why);
+    }
+    for (CopyRules.Reason why : reasons) {
+      replacedCopies.merge(why, 1L, Long::sum);
+    }
+    return true;
   }
 
   private void flush(List<Word> run, dev.rstt.avro.Segment in, String stt, String provider,
-      Map<String, Segment> upserts) {
+      Timeline.Changes changes) {
     if (run.isEmpty()) {
       return;
     }
-    List<String> texts = new ArrayList<>(run.size());
-    double end = run.get(0).end();
-    for (Word w : run) {
-      texts.add(w.text());
-      end = Math.max(end, w.end());
-    }
-    Segment candidate = new Segment(null, stt, provider, in.getSpeaker(), in.getSpeakerId(), in.getIsUser(), null,
-        run.get(0).start(), end, CombineRules.normalize(String.join(" ", texts)), run);
-    place(candidate, upserts);
-  }
-
-  /** Inserts by start time (after equal starts) and combines with the segment just before it, if the rules allow. */
-  private void place(Segment candidate, Map<String, Segment> upserts) {
-    int at = segments.size();
-    while (at > 0 && segments.get(at - 1).start() > candidate.start()) {
-      at--;
-    }
-    Segment previous = at > 0 ? segments.get(at - 1) : null;
-    if (CombineRules.canMerge(previous, candidate)) {
-      previous.absorb(candidate);
-      upserts.put(previous.id(), previous);
-      return;
-    }
-    Segment placed = candidate.withId(newId(candidate));
-    segments.add(at, placed);
-    ids.add(placed.id());
-    upserts.put(placed.id(), placed);
-  }
-
-  /** Deterministic: session, stt_session and first word start; a clash (same start) takes the next suffix. */
-  private String newId(Segment s) {
-    String base = sessionId + "/" + (s.sttSession() == null ? "-" : s.sttSession()) + "/"
-        + Math.round(s.start() * 1_000_000d);
-    String id = UUID.nameUUIDFromBytes(base.getBytes(StandardCharsets.UTF_8)).toString();
-    for (int n = 1; ids.contains(id); n++) {
-      id = UUID.nameUUIDFromBytes((base + "#" + n).getBytes(StandardCharsets.UTF_8)).toString();
-    }
-    return id;
-  }
-
-  private boolean isCoveredByAnotherSttSession(Word w) {
-    for (Segment s : segments) {
-      if (s.start() > w.end() || s.end() < w.start()) {
-        continue;
-      }
-      for (Word accepted : s.words()) {
-        if (WordOverlap.isDuplicate(accepted, w)) {
-          return true;
-        }
-      }
-    }
-    return false;
+    timeline.place(Segment.of(null, stt, provider, in.getSpeaker(), in.getSpeakerId(), in.getIsUser(), null, run),
+        changes);
   }
 
   private static List<Word> wordsOf(dev.rstt.avro.Segment in, String stt) {
     List<Word> words = new ArrayList<>();
     for (dev.rstt.avro.Word w : in.getWords()) {
       if (!w.getText().isBlank()) {
-        words.add(new Word(w.getText().strip(), w.getStart(), w.getEnd(), stt));
+        words.add(new Word(w.getText().strip(), w.getStart(), w.getEnd(), stt, Word.quantize(w.getConfidence())));
       }
     }
     if (words.isEmpty() && !in.getText().isBlank()) {
@@ -237,7 +222,7 @@ public final class SessionTranscript {
     if (forwarded == null && complete() == wasComplete) {
       return Optional.empty();
     }
-    return Optional.of(update(List.of(), forwarded));
+    return Optional.of(update(List.of(), List.of(), forwarded));
   }
 
   // ---------------------------------------------------------------------------------------------- state
@@ -256,7 +241,7 @@ public final class SessionTranscript {
     return idle >= (complete() ? retention : abandoned).toMillis();
   }
 
-  private SessionUpdate update(List<Segment> changed, StatusRecord status) {
+  private SessionUpdate update(List<Segment> changed, List<String> removed, StatusRecord status) {
     revision++;
     List<TranscriptSegment> out = new ArrayList<>(changed.size());
     for (Segment s : changed) {
@@ -267,7 +252,7 @@ public final class SessionTranscript {
         .setUserId(userId)
         .setRevision(revision)
         .setSegments(out)
-        .setRemovedSegmentIds(List.of())
+        .setRemovedSegmentIds(new ArrayList<>(removed))
         .setStatus(status == null ? null : new StatusEvent(status.status(), status.statusText(),
             new HashMap<>(status.metadata())))
         .setComplete(complete())
@@ -314,7 +299,12 @@ public final class SessionTranscript {
   }
 
   public List<Segment> segments() {
-    return Collections.unmodifiableList(segments);
+    return timeline.segments();
+  }
+
+  /** The audio each stt_session received, as its records said. */
+  public Coverage coverage() {
+    return coverage;
   }
 
   public List<StatusRecord> statuses() {
@@ -350,9 +340,14 @@ public final class SessionTranscript {
     return lastActivityMs;
   }
 
-  /** Words dropped as second copies by this instance's {@code apply} calls. */
+  /** Words dropped on arrival, a better copy being accepted already, by this instance's {@code apply} calls. */
   public long droppedWords() {
     return droppedWords;
+  }
+
+  /** Accepted copies replaced by a better later copy by this instance's {@code apply} calls, by reason. */
+  public Map<CopyRules.Reason, Long> replacedCopies() {
+    return Collections.unmodifiableMap(replacedCopies);
   }
 
   /** Records ignored as redeliveries by this instance's {@code apply} calls. */
@@ -364,16 +359,14 @@ public final class SessionTranscript {
 
   /** Rebuilds a transcript from its stored form (the codec's side of the store). */
   public static SessionTranscript restore(String sessionId, String userId, long revision, List<Segment> segments,
-      List<AppliedRecords.Range> applied, List<StatusRecord> statuses, boolean readyForwarded,
+      List<AppliedRecords.Range> applied, Coverage coverage, List<StatusRecord> statuses, boolean readyForwarded,
       List<Long> openEpisodes, boolean liveFinished, boolean batchFinished, long lastActivityMs) {
     SessionTranscript t = new SessionTranscript(sessionId);
     t.userId = userId;
     t.revision = revision;
-    for (Segment s : segments) {
-      t.segments.add(s);
-      t.ids.add(s.id());
-    }
+    segments.forEach(t.timeline::restore);
     applied.forEach(t.applied::restore);
+    t.coverage = coverage;
     t.statuses.addAll(statuses);
     t.readyForwarded = readyForwarded;
     t.episodes = Episodes.restore(openEpisodes);
