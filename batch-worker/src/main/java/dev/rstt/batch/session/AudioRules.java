@@ -1,0 +1,119 @@
+package dev.rstt.batch.session;
+
+import dev.rstt.avro.AudioChunk;
+import dev.rstt.batch.chunking.AudioBuffer;
+import dev.rstt.batch.chunking.CutPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Degraded audio into batch chunks (docs/CONTRACT.md section 5): appended to the buffer on the session timeline,
+ * deduplicated within an episode, cut at silence once at least min-chunk long or at the quietest point near
+ * max-chunk, at a gap in the timeline, when the format changes, after idle-flush without audio (twice: first at
+ * the last silence, then everything), and when the worker at its memory cap asks for it.
+ */
+final class AudioRules {
+
+  private static final Logger log = LoggerFactory.getLogger(SessionCore.class);
+
+  private final SessionState s;
+  private ChunkRules chunks;
+
+  AudioRules(SessionState s) {
+    this.s = s;
+  }
+
+  void wire(ChunkRules chunkRules) {
+    this.chunks = chunkRules;
+  }
+
+  void onAudio(AudioChunk audio, RecordRef ref) {
+    int channels = Math.max(1, audio.getChannels());
+    if (s.hasBufferedAudio() && (s.sampleRate != audio.getSampleRate() || s.channels != channels)) {
+      flush("flush");
+      s.buffer = null;
+    }
+    s.userId = audio.getUserId();
+    s.language = audio.getLanguage();
+    s.sampleRate = audio.getSampleRate();
+    s.channels = channels;
+    byte[] pcm = new byte[audio.getPcm().remaining()];
+    audio.getPcm().duplicate().get(pcm);
+    long frames = pcm.length / (2L * channels);
+    long from = audio.getOffsetSamples();
+    long to = from + frames;
+    if (frames == 0 || (s.nextSample >= 0 && to <= s.nextSample)) {
+      if (frames > 0) {
+        log.debug("Ignoring redelivered audio seq {} [{}, {})", audio.getSeq(), from, to);
+        s.emit(new Effect.DuplicateSkipped(audio.getSeq(), from, to));
+      }
+      s.emit(new Effect.RecordDone(ref));
+      return;
+    }
+    int skipBytes = 0;
+    if (s.nextSample >= 0 && from < s.nextSample) {
+      skipBytes = (int) ((s.nextSample - from) * 2 * channels); // the part already buffered or transcribed
+      from = s.nextSample;
+    }
+    if (s.hasBufferedAudio() && from != s.buffer.endSample()) {
+      log.info("Gap in degraded audio at sample {} (buffer ends at {}): cutting there", from, s.buffer.endSample());
+      flush("gap");
+    }
+    if (s.buffer == null) {
+      s.buffer = new AudioBuffer<>(s.sampleRate, channels, from);
+    }
+    if (s.episode == null) {
+      s.episode = new Episode(++s.episodes, from);
+      log.info("Degraded audio from sample {} ({} s): episode {}", from,
+          String.format("%.3f", (double) from / s.sampleRate), s.episode.number());
+      if (s.mode() == SessionMode.WAITING) {
+        s.transitionTo(SessionMode.DEGRADED, "degraded audio");
+      }
+    }
+    s.buffer.append(from, pcm, skipBytes, new HeldRecord(ref, s.now));
+    s.nextSample = to;
+    s.lastAudioAt = s.now;
+    s.idleCuts = 0;
+    while (true) {
+      long cut = s.policy.cutPoint(s.buffer.data(), s.buffer.frames(), s.buffer.sampleRate(), s.buffer.channels());
+      if (cut == CutPolicy.NONE) {
+        break;
+      }
+      chunks.cut(s.buffer.cut(cut), "cut");
+    }
+  }
+
+  /** Everything buffered becomes a chunk (LiveResumed, SessionEnded, a gap, a new format, the second idle cut). */
+  void flush(String why) {
+    if (s.hasBufferedAudio()) {
+      chunks.cut(s.buffer.cutAll(), why);
+    }
+  }
+
+  /** No audio for idle-flush (while the worker reads): cut at the last silence, and all at the next idle period. */
+  void onTick() {
+    if (s.paused || !s.hasBufferedAudio() || s.now - s.lastAudioAt < s.settings.idleFlush().toNanos()) {
+      return;
+    }
+    log.debug("No audio for {} ms: flushing", (s.now - s.lastAudioAt) / 1_000_000);
+    if (s.idleCuts++ == 0) {
+      long cut = s.policy.idleCutPoint(s.buffer.data(), s.buffer.frames(), s.buffer.sampleRate(),
+          s.buffer.channels());
+      chunks.cut(s.buffer.cut(cut), "idle");
+      s.lastAudioAt = s.now;
+    } else {
+      flush("idle");
+    }
+  }
+
+  /** The worker at its memory cap waits for this session's audio: cut at its last silence. */
+  void forceCut() {
+    if (!s.hasBufferedAudio()) {
+      return;
+    }
+    long cut = s.policy.forcedCutPoint(s.buffer.data(), s.buffer.frames(), s.buffer.sampleRate(),
+        s.buffer.channels());
+    log.info("Paused at the memory cap with every session waiting for audio: forcing a cut");
+    chunks.cut(s.buffer.cut(cut), "forced");
+  }
+}
