@@ -55,7 +55,7 @@ final class BatchMetrics {
   }
 
   void cut(String reason) {
-    Counter.builder(CUTS).description("Batch chunks cut, by reason (cut, flush, idle, gap, forced)")
+    Counter.builder(CUTS).description("Batch chunks cut, by reason (cut, flush, gap, replay, idle, forced)")
         .tag("reason", reason).register(meters).increment();
   }
 

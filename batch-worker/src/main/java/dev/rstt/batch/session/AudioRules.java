@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Degraded audio into batch chunks (docs/CONTRACT.md section 5): appended to the buffer on the session timeline,
- * deduplicated within an episode, cut at silence once at least min-chunk long or at the quietest point near
+ * deduplicated within an episode (audio going back into samples it never had starts it afresh), cut at silence once at least min-chunk long or at the quietest point near
  * max-chunk, at a gap in the timeline, when the format changes, after idle-flush without audio (twice: first at
  * the last silence, then everything), and when the worker at its memory cap asks for it.
  */
@@ -42,6 +42,10 @@ final class AudioRules {
     long frames = pcm.length / (2L * channels);
     long from = audio.getOffsetSamples();
     long to = from + frames;
+    if (frames > 0 && s.nextSample >= 0 && from < s.nextSample
+        && !s.accepted.covers(from, Math.min(to, s.nextSample))) {
+      replay(from);
+    }
     if (frames == 0 || (s.nextSample >= 0 && to <= s.nextSample)) {
       if (frames > 0) {
         log.debug("Ignoring redelivered audio seq {} [{}, {})", audio.getSeq(), from, to);
@@ -71,6 +75,7 @@ final class AudioRules {
       }
     }
     s.buffer.append(from, pcm, skipBytes, new HeldRecord(ref, s.now));
+    s.accepted.add(from, to);
     s.nextSample = to;
     s.lastAudioAt = s.now;
     s.idleCuts = 0;
@@ -81,6 +86,22 @@ final class AudioRules {
       }
       chunks.cut(s.buffer.cut(cut), "cut");
     }
+  }
+
+  /**
+   * Audio that goes back before what the episode accepted last and was not all accepted: re-routed by an STT worker
+   * that took the session over, from its committed offset, which lies before this episode or in one of its gaps
+   * (the chunks there were on a live connection that died with the previous owner; nobody finalised them,
+   * docs/CONTRACT.md sections 4-5). Dropping it as a redelivery would lose it: the episode's deduplication starts
+   * afresh there, like a new episode's, and what follows is transcribed again (the merger drops the copies).
+   */
+  private void replay(long from) {
+    log.info("Degraded audio from sample {} goes back into audio this episode never had (accepted up to {}): "
+        + "re-routed by a take-over, transcribed again from there", from, s.nextSample);
+    flush("replay");
+    s.nextSample = -1;
+    s.accepted.clear();
+    s.episode = new Episode(s.episode.number(), Math.min(s.episode.startSample(), from));
   }
 
   /** Everything buffered becomes a chunk (LiveResumed, SessionEnded, a gap, a new format, the second idle cut). */

@@ -24,7 +24,7 @@ public sealed interface Effect {
   record RecordDone(RecordRef ref) implements Effect {
   }
 
-  /** A batch chunk was cut ({@code reason}: cut, flush, gap, idle, forced); for metrics and logs. */
+  /** A batch chunk was cut ({@code reason}: cut, flush, gap, replay, idle, forced); for metrics and logs. */
   record ChunkCut(String sttSession, long fromSamples, long toSamples, String reason, boolean silent)
       implements Effect {
   }

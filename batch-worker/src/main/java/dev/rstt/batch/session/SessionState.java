@@ -38,6 +38,8 @@ final class SessionState {
   AudioBuffer<HeldRecord> buffer;
   /** Session-timeline sample just past the last audio accepted in this episode; -1 before any. */
   long nextSample = -1;
+  /** The samples accepted in this episode. */
+  final Coverage accepted = new Coverage();
   /** The open degraded episode, or null. */
   Episode episode;
   int episodes;

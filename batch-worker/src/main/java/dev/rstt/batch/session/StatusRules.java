@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * queues {@code stt_recovered} (at the resume offset, with {@code degraded_duration_s} and
  * {@code degraded_to_samples}); {@code SessionEnded} likewise with {@code batch_finished} at the session's end. A
  * status is published only once every chunk cut before it is acknowledged, so it never overtakes its segments;
- * the record that caused it is done when it is acknowledged. After a {@code LiveResumed} the next audio belongs
- * to a new episode and is taken even when it starts before the resume offset.
+ * the record that caused it is done when it is acknowledged. After a {@code LiveResumed} (or {@code SessionEnded})
+ * the next audio belongs to a new episode and is taken even when it starts before the resume offset.
  */
 final class StatusRules {
 
@@ -42,6 +42,7 @@ final class StatusRules {
     // was sent but died before finalising (docs/CONTRACT.md section 4). It is a new episode's audio, not a
     // redelivery, so it is transcribed again (the merger drops the words both chunks hold).
     s.nextSample = -1;
+    s.accepted.clear();
     log.info("Live resumed at sample {}{}: stt_recovered after {} chunk(s)", at,
         resumed.getColdTakeover() ? " (cold take-over)" : "", s.outstanding.size());
     enqueue(Statuses.STT_RECOVERED, record, at, degradedTo, duration, rate);
@@ -55,6 +56,8 @@ final class StatusRules {
     audio.flush("flush");
     Long degradedTo = Episode.degradedTo(s.episode, s.nextSample);
     s.episode = null;
+    s.nextSample = -1; // only a take-over's replay can follow the end: a new episode's audio, as after LiveResumed
+    s.accepted.clear();
     if (s.mode() != SessionMode.ENDING) {
       s.transitionTo(SessionMode.ENDING, "session ended (" + ended.getReason() + ")");
     }

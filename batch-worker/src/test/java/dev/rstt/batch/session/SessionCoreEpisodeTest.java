@@ -160,4 +160,76 @@ class SessionCoreEpisodeTest {
     assertThat(d.on(acked(new AckKey.BatchFinished(1)))).containsExactly(done("e"));
     assertThat(d.on(acked(new AckKey.Recovered(0)))).containsExactly(done("r"), new Effect.Finished());
   }
+
+  /**
+   * An STT worker that took the session over re-routes from its committed offset, before this episode: the chunks
+   * there were on a live connection that died with the previous owner. Skipping them as redeliveries (everything
+   * before the last accepted sample) lost them; the episode starts afresh there instead.
+   */
+  @Test
+  void shouldTranscribeAgainFromAReplayThatStartsBeforeTheEpisode() {
+    Driver d = new Driver().tone(2000);
+    assertThat(d.feed(5, 9)).isEmpty();
+    assertThat(d.on(d.chunkInput(2))).as("chunk 2 was never here: the episode restarts at it").containsExactly(
+        cut("b-1", 8_000, 16_000, "replay"),
+        d.transcribe("b-1", 8_000, 16_000, 0));
+    assertThat(d.core.episodeStart()).isEqualTo(3_200);
+    for (long seq = 3; seq <= 12; seq++) {
+      assertThat(d.on(d.chunkInput(seq, "c" + seq + "'"))).as("chunk %d taken again", seq).isEmpty();
+    }
+    assertThat(d.on(resumedInput(20_800, "r"))).containsExactly(
+        cut("b-2", 3_200, 20_800, "flush"),
+        d.transcribe("b-2", 3_200, 20_800, 1));
+    d.on(new Input.Transcribed("b-1", T));
+    d.on(new Input.Transcribed("b-2", T));
+    d.on(ackedChunk("b-1"));
+    assertThat(d.on(ackedChunk("b-2"))).as("degraded from the replay's first sample").containsExactly(
+        done(2), done("c3'"), done("c4'"), done("c5'"), done("c6'"), done("c7'"), done("c8'"), done("c9'"),
+        done("c10'"), done("c11'"), done("c12'"),
+        recovered(0, 20_800, 20_800L, 1.1));
+  }
+
+  @Test
+  void shouldTranscribeAReplayIntoAGapOfTheEpisode() {
+    Driver d = new Driver().tone(2000);
+    d.feed(0, 4);
+    assertThat(d.on(d.chunkInput(10))).as("chunks 5-9 missing").containsExactly(
+        cut("b-1", 0, 8_000, "gap"),
+        d.transcribe("b-1", 0, 8_000, 0));
+    d.feed(11, 12);
+    assertThat(d.on(d.chunkInput(3, "c3'"))).as("all there: a redelivery").containsExactly(
+        new Effect.DuplicateSkipped(3, 4_800, 6_400),
+        done("c3'"));
+    assertThat(d.on(d.chunkInput(6))).as("into the gap: the episode restarts at it").containsExactly(
+        cut("b-2", 16_000, 20_800, "replay"),
+        d.transcribe("b-2", 16_000, 20_800, 1));
+    assertThat(d.core.episodeStart()).as("the episode still began at 0").isZero();
+    d.feed(7, 9);
+    d.on(d.chunkInput(10, "c10'"));
+    assertThat(d.on(endedInput(17_600, "e"))).containsExactly(
+        cut("b-3", 9_600, 17_600, "flush"),
+        d.transcribe("b-3", 9_600, 17_600, 2));
+  }
+
+  @Test
+  void shouldTakeATakeOversReplayAfterSessionEndedAsANewEpisode() {
+    Driver d = new Driver().tone(1000);
+    d.feed(0, 9);
+    d.on(endedInput(16_000, "e"));
+    assertThat(d.on(d.chunkInput(5, "c5'"))).as("not a redelivery: a new owner re-routes the tail").isEmpty();
+    for (long seq = 6; seq <= 9; seq++) {
+      d.on(d.chunkInput(seq, "c" + seq + "'"));
+    }
+    assertThat(d.on(endedInput(16_000, "e'"))).containsExactly(
+        cut("b-2", 8_000, 16_000, "flush"),
+        d.transcribe("b-2", 8_000, 16_000, 1));
+    d.on(new Input.Transcribed("b-1", T));
+    d.on(new Input.Transcribed("b-2", T));
+    assertThat(d.on(ackedChunk("b-2"))).containsExactly(done("c5'"), done("c6'"), done("c7'"), done("c8'"),
+        done("c9'"));
+    assertThat(d.on(ackedChunk("b-1"))).containsExactly(
+        done(0), done(1), done(2), done(3), done(4), done(5), done(6), done(7), done(8), done(9),
+        batchFinished(0, 16_000, 16_000L),
+        batchFinished(1, 16_000, 16_000L));
+  }
 }
