@@ -19,6 +19,7 @@ import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.LoggingProducerListener;
 import org.springframework.kafka.listener.CommonErrorHandler;
 
 /**
@@ -62,7 +63,11 @@ public class RsttKafkaAutoConfiguration {
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, DeadLetterValueSerializer.class);
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, DeadLetterValueSerializer.class);
     props.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-    return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(props));
+    KafkaTemplate<Object, Object> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(props));
+    LoggingProducerListener<Object, Object> listener = new LoggingProducerListener<>();
+    listener.setIncludeContents(false); // a failed send is logged with its coordinates, never the record's bytes
+    template.setProducerListener(listener);
+    return template;
   }
 
   @Bean
