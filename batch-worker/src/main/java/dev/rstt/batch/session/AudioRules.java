@@ -101,7 +101,9 @@ final class AudioRules {
     flush("replay");
     s.nextSample = -1;
     s.accepted.clear();
-    s.episode = new Episode(s.episode.number(), Math.min(s.episode.startSample(), from));
+    if (s.episode != null) {
+      s.episode = new Episode(s.episode.number(), Math.min(s.episode.startSample(), from));
+    }
   }
 
   /** Everything buffered becomes a chunk (LiveResumed, SessionEnded, a gap, a new format, the second idle cut). */
