@@ -68,6 +68,7 @@ final class AudioRules {
     }
     if (s.episode == null) {
       s.episode = new Episode(++s.episodes, from);
+      s.episodeEnd = -1;
       log.info("Degraded audio from sample {} ({} s): episode {}", from,
           String.format("%.3f", (double) from / s.sampleRate), s.episode.number());
       if (s.mode() == SessionMode.WAITING) {
@@ -77,6 +78,7 @@ final class AudioRules {
     s.buffer.append(from, pcm, skipBytes, new HeldRecord(ref, s.now));
     s.accepted.add(from, to);
     s.nextSample = to;
+    s.episodeEnd = Math.max(s.episodeEnd, to);
     s.lastAudioAt = s.now;
     s.idleCuts = 0;
     while (true) {

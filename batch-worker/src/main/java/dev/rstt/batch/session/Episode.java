@@ -18,8 +18,11 @@ record Episode(int number, long startSample) {
     return Math.max(0, resumeOffset - episode.startSample) / (double) sampleRate;
   }
 
-  /** The end of the episode's degraded audio ({@code nextSample}), or null when no episode is open. */
-  static Long degradedTo(Episode episode, long nextSample) {
-    return episode == null ? null : nextSample;
+  /**
+   * The end of the episode's degraded audio (the latest sample accepted in it, before a take-over's replay
+   * included, so the merger closes every episode that audio belonged to), or null when no episode is open.
+   */
+  static Long degradedTo(Episode episode, long episodeEnd) {
+    return episode == null ? null : episodeEnd;
   }
 }

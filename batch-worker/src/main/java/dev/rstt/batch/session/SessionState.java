@@ -42,6 +42,8 @@ final class SessionState {
   final Coverage accepted = new Coverage();
   /** The open degraded episode, or null. */
   Episode episode;
+  /** The end of the open episode's degraded audio (the latest sample accepted in it, a replay's included). */
+  long episodeEnd = -1;
   int episodes;
   long lastAudioAt;
   /** Idle cuts since the last audio: the first one keeps a trailing partial word, the second flushes all. */

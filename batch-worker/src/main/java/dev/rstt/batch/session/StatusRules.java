@@ -36,7 +36,7 @@ final class StatusRules {
     int rate = resumed.getSampleRate() > 0 ? resumed.getSampleRate() : s.sampleRate;
     long at = resumed.getResumeOffsetSamples();
     double duration = Episode.degradedSeconds(s.episode, at, rate);
-    Long degradedTo = Episode.degradedTo(s.episode, s.nextSample);
+    Long degradedTo = Episode.degradedTo(s.episode, s.episodeEnd);
     closeEpisode("live resumed at sample " + at);
     // The next episode may begin with audio before this resume offset: the overlap that a recovery connection
     // was sent but died before finalising (docs/CONTRACT.md section 4). It is a new episode's audio, not a
@@ -54,7 +54,7 @@ final class StatusRules {
     }
     HeldRecord record = new HeldRecord(ref, s.now);
     audio.flush("flush");
-    Long degradedTo = Episode.degradedTo(s.episode, s.nextSample);
+    Long degradedTo = Episode.degradedTo(s.episode, s.episodeEnd);
     s.episode = null;
     s.nextSample = -1; // only a take-over's replay can follow the end: a new episode's audio, as after LiveResumed
     s.accepted.clear();

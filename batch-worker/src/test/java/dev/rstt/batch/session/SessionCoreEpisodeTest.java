@@ -209,6 +209,28 @@ class SessionCoreEpisodeTest {
     assertThat(d.on(endedInput(17_600, "e"))).containsExactly(
         cut("b-3", 9_600, 17_600, "flush"),
         d.transcribe("b-3", 9_600, 17_600, 2));
+    for (String stt : new String[] {"b-1", "b-2", "b-3"}) {
+      d.on(new Input.Transcribed(stt, T));
+      d.on(ackedChunk(stt));
+    }
+    assertThat(d.core.mode()).isEqualTo(SessionMode.ENDING);
+    assertThat(d.on(ackedChunk("b-3"))).isEmpty();
+    d.on(acked(new AckKey.BatchFinished(0)));
+    assertThat(d.core.finished()).isTrue();
+  }
+
+  @Test
+  void shouldReportTheFurthestDegradedAudioOfAnEpisodeWhoseReplayStoppedShortOfIt() {
+    Driver d = new Driver().tone(2000);
+    d.feed(5, 12);
+    d.on(d.chunkInput(2));
+    d.feed(3, 6);
+    d.on(resumedInput(11_200, "r")); // the take-over went live again before the audio already re-routed
+    d.on(new Input.Transcribed("b-1", T));
+    d.on(new Input.Transcribed("b-2", T));
+    d.on(ackedChunk("b-1"));
+    assertThat(d.on(ackedChunk("b-2"))).as("degraded to the end of chunk 12, not of the replay")
+        .endsWith(recovered(0, 11_200, 20_800L, 0.5));
   }
 
   @Test

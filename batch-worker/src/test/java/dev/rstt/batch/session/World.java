@@ -43,7 +43,10 @@ final class World {
   static final class Ep {
     final int incarnation;
     final long firstFrom;
+    /** Where the episode's audio went furthest (a replayed episode's included): its degraded_to_samples. */
     long maxTo = -1;
+    /** The end of the latest audio read in this episode since it (re)started: what is behind it is deduplicated. */
+    long readTo = -1;
     final BitSet union = new BitSet();
     final BitSet cut = new BitSet();
     final BitSet acked = new BitSet();
@@ -147,11 +150,14 @@ final class World {
     Ref ref = new Ref(incarnation, rec.offset());
     if (rec.kind() == Upstream.Kind.AUDIO) {
       if (cur == null || replayInto(cur, rec)) {
+        Ep replayed = cur;
         cur = new Ep(incarnation, cur == null ? rec.from() : Math.min(cur.firstFrom, rec.from()));
+        cur.maxTo = replayed == null ? -1 : replayed.maxTo; // a replay's episode ends where the audio went furthest
         eps.add(cur);
       }
       cur.union.set((int) rec.from(), (int) rec.to());
       cur.maxTo = Math.max(cur.maxTo, rec.to());
+      cur.readTo = Math.max(cur.readTo, rec.to());
       apply(new Input.Audio((AudioChunk) rec.value(), ref));
       return;
     }
@@ -172,8 +178,8 @@ final class World {
    * which starts the episode's deduplication afresh (docs/CONTRACT.md section 5).
    */
   private static boolean replayInto(Ep ep, Upstream.Rec rec) {
-    long end = Math.min(rec.to(), ep.maxTo);
-    return rec.from() < ep.maxTo && ep.union.get((int) rec.from(), (int) end).cardinality() < end - rec.from();
+    long end = Math.min(rec.to(), ep.readTo);
+    return rec.from() < ep.readTo && ep.union.get((int) rec.from(), (int) end).cardinality() < end - rec.from();
   }
 
   /** Deepgram answers one due request: a transcript, or a transient or permanent failure. */
