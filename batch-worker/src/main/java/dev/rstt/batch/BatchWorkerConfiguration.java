@@ -33,7 +33,6 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.LoggingProducerListener;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -87,12 +86,7 @@ public class BatchWorkerConfiguration {
 
   @Bean
   KafkaTemplate<String, SpecificRecord> transcriptEventsTemplate(KafkaProperties kafka, Topics topics) {
-    KafkaTemplate<String, SpecificRecord> template = KafkaFactories.template(kafka, topics.transcriptEvents(),
-        Map.of());
-    LoggingProducerListener<String, SpecificRecord> listener = new LoggingProducerListener<>();
-    listener.setIncludeContents(false); // a failed send is logged without its transcript
-    template.setProducerListener(listener);
-    return template;
+    return KafkaFactories.template(kafka, topics.transcriptEvents(), Map.of()); // failed sends logged by coordinates
   }
 
   /** Closes the transcript producer at shutdown, after the poll loop stopped (lifecycle stops come first). */

@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Degraded audio into batch chunks (docs/CONTRACT.md section 5): appended to the buffer on the session timeline,
  * deduplicated within an episode (audio going back into samples it never had starts it afresh), cut at silence once at least min-chunk long or at the quietest point near
- * max-chunk, at a gap in the timeline, when the format changes, after idle-flush without audio (twice: first at
- * the last silence, then everything), and when the worker at its memory cap asks for it.
+ * max-chunk, at a gap in the timeline, when the format changes, after idle-flush without audio (at the last silence
+ * only: never through a word whose rest may be late), and when the worker at its memory cap asks for it.
  */
 final class AudioRules {
 
@@ -108,26 +108,38 @@ final class AudioRules {
     }
   }
 
-  /** Everything buffered becomes a chunk (LiveResumed, SessionEnded, a gap, a new format, the second idle cut). */
+  /** Everything buffered becomes a chunk (LiveResumed, SessionEnded, a gap, a new format, a long-idle tail). */
   void flush(String why) {
     if (s.hasBufferedAudio()) {
       chunks.cut(s.buffer.cutAll(), why);
     }
   }
 
-  /** No audio for idle-flush (while the worker reads): cut at the last silence, and all at the next idle period. */
+  /**
+   * No audio for idle-flush (while the worker reads): cut at the last silence, every idle period. A tail with no
+   * silence may be a word whose rest is only late (an STT worker or the broker held up): it waits for more audio,
+   * LiveResumed or SessionEnded, and is flushed whole only once the session has been idle for twice
+   * session-retention (it will never end otherwise).
+   */
   void onTick() {
-    if (s.paused || !s.hasBufferedAudio() || s.now - s.lastAudioAt < s.settings.idleFlush().toNanos()) {
+    long idle = s.settings.idleFlush().toNanos();
+    if (s.paused || !s.hasBufferedAudio() || s.now - s.lastAudioAt < idle) {
       return;
     }
-    log.debug("No audio for {} ms: flushing", (s.now - s.lastAudioAt) / 1_000_000);
-    if (s.idleCuts++ == 0) {
-      long cut = s.policy.idleCutPoint(s.buffer.data(), s.buffer.frames(), s.buffer.sampleRate(),
-          s.buffer.channels());
+    s.idleCuts++;
+    s.lastAudioAt = s.now;
+    long cut = s.policy.idleCutPointOrNone(s.buffer.data(), s.buffer.frames(), s.buffer.sampleRate(),
+        s.buffer.channels());
+    if (cut != CutPolicy.NONE) {
+      log.debug("No audio for {} idle period(s): cutting at the last silence", s.idleCuts);
       chunks.cut(s.buffer.cut(cut), "idle");
-      s.lastAudioAt = s.now;
-    } else {
+    } else if (s.idleCuts * idle >= 2 * s.settings.sessionRetention().toNanos()) {
+      log.info("No audio for {} idle periods (twice the session retention): flushing a tail without silence",
+          s.idleCuts);
       flush("idle");
+    } else {
+      log.debug("No audio for {} idle period(s): holding a tail without silence (a word may still arrive)",
+          s.idleCuts);
     }
   }
 

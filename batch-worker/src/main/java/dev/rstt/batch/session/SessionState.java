@@ -46,7 +46,7 @@ final class SessionState {
   long episodeEnd = -1;
   int episodes;
   long lastAudioAt;
-  /** Idle cuts since the last audio: the first one keeps a trailing partial word, the second flushes all. */
+  /** Idle periods since the last audio (time the worker read and the session sent nothing, in idle-flush units). */
   int idleCuts;
   long lastRecordAt;
   /** The worker is not reading (memory cap, failing publishes): no idle flush. */

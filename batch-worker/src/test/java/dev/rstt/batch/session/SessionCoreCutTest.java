@@ -12,11 +12,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rstt.batch.deepgram.Transcript;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
  * How degraded audio becomes batch chunks (docs/CONTRACT.md section 5), on the core alone: one line per expected
- * effect. Settings of {@link Driver}: min-chunk 1 s, max-chunk 3 s, quiet-search 1 s, idle-flush 2 s; 16 kHz.
+ * effect. Settings of {@link Driver}: min-chunk 1 s, max-chunk 3 s, quiet-search 1 s, idle-flush 2 s, session-retention
+ * 60 s; 16 kHz.
  */
 class SessionCoreCutTest {
 
@@ -59,30 +61,65 @@ class SessionCoreCutTest {
   }
 
   @Test
-  void shouldFlushAnIdleSessionFirstAtItsLastSilenceThenEntirely() {
-    Driver d = new Driver().tone(500).silence(200).tone(200); // a word may still be arriving at the end
+  void shouldCutAnIdleSessionOnlyAtItsLastSilenceAndHoldAWordStillArriving() {
+    Driver d = new Driver().tone(500).silence(200).tone(400); // the second word stops half way: its rest is late
     d.feed(0, 8);
     assertThat(d.tickAfter(1_999)).isEmpty();
     assertThat(d.tickAfter(1)).as("idle-flush: cut in the last silence").containsExactly(
         cut("b-1", 0, 9_600, "idle"),
         d.transcribe("b-1", 0, 9_600, 0, 0, 0, 2_000));
-    assertThat(d.tickAfter(1_999)).isEmpty();
-    assertThat(d.tickAfter(1)).as("a second idle period: the rest").containsExactly(
-        cut("b-2", 9_600, 14_400, "idle"),
-        d.transcribe("b-2", 9_600, 14_400, 1, 0, 0, 4_000));
+    assertThat(d.tickAfter(2_000)).as("the next idle period: in the silence left before the half word").containsExactly(
+        new Effect.ChunkCut("b-2", 9_600, 10_400, "idle", true),
+        silentSegments("b-2", 9_600, 10_400));
+    for (int period = 3; period <= 12; period++) {
+      assertThat(d.tickAfter(2_000)).as("idle period %d: the half word is held, not cut", period).isEmpty();
+    }
+    assertThat(d.feed(9, 10)).as("the rest of the word, after the stall").isEmpty();
+    assertThat(d.on(endedInput(17_600, "e"))).as("the word whole in one chunk").containsExactly(
+        cut("b-3", 10_400, 17_600, "flush"),
+        d.transcribe("b-3", 10_400, 17_600, 2, 0, 0, 24_000));
+  }
+
+  @Test
+  void shouldFlushATailWithoutSilenceWholeOnlyAfterTwiceTheSessionRetention() {
+    BatchSettings retention5s = new BatchSettings(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofMillis(20),
+        Duration.ofMillis(100), 500, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
+        Duration.ofMillis(500), 2.0, 0.5, Duration.ofSeconds(30));
+    Driver d = new Driver(retention5s).tone(500); // a word, then nothing: no LiveResumed, no SessionEnded ever
+    d.feed(0, 4);
+    for (int period = 1; period <= 4; period++) {
+      assertThat(d.tickAfter(2_000)).as("idle period %d: no silence to cut in", period).isEmpty();
+    }
+    assertThat(d.core.finished()).as("held audio keeps the session past its retention").isFalse();
+    assertThat(d.tickAfter(2_000)).as("10 s idle, twice session-retention: the tail whole").containsExactly(
+        cut("b-1", 0, 8_000, "idle"),
+        d.transcribe("b-1", 0, 8_000, 0, 0, 0, 10_000));
+    Transcript t = words("one");
+    assertThat(d.on(new Input.Transcribed("b-1", t))).containsExactly(segments("b-1", 0, 8_000, t));
+    assertThat(d.on(ackedChunk("b-1"))).containsExactly(doneChunks(0, 4));
+    assertThat(d.tickAfter(1)).as("nothing left: forgotten").containsExactly(new Effect.Finished());
+  }
+
+  @Test
+  void shouldFlushAnIdleSessionWholeWhenItsAudioEndsInSilence() {
+    Driver d = new Driver().tone(800).silence(100); // the pause ends before min-chunk: no cut while reading
+    assertThat(d.feed(0, 8)).isEmpty();
+    assertThat(d.tickAfter(2_000)).as("nothing of a word can be late: everything, in one chunk").containsExactly(
+        cut("b-1", 0, 14_400, "idle"),
+        d.transcribe("b-1", 0, 14_400, 0, 0, 0, 2_000));
   }
 
   @Test
   void shouldNotCountTheWorkersOwnPauseAsIdleTime() {
-    Driver d = new Driver().tone(500);
-    d.feed(0, 4);
+    Driver d = new Driver().tone(800).silence(100);
+    d.feed(0, 8);
     assertThat(d.on(new Input.ConsumptionPaused())).isEmpty();
     assertThat(d.tickAfter(5_000)).as("no idle flush while the worker does not read").isEmpty();
     assertThat(d.on(new Input.ConsumptionResumed())).isEmpty();
     assertThat(d.tickAfter(1_999)).as("the idle clock starts again").isEmpty();
     assertThat(d.tickAfter(1)).containsExactly(
-        cut("b-1", 0, 8_000, "idle"),
-        d.transcribe("b-1", 0, 8_000, 0, 0, 0, 7_000));
+        cut("b-1", 0, 14_400, "idle"),
+        d.transcribe("b-1", 0, 14_400, 0, 0, 0, 7_000));
   }
 
   @Test

@@ -40,6 +40,7 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
   static final String METRIC_EXPIRED = "rstt.merger.sessions.expired";
   static final String METRIC_DUPLICATE_WORDS = "rstt.merger.words.deduplicated";
   static final String METRIC_REDELIVERED = "rstt.merger.records.redelivered";
+  static final String METRIC_WORDS = "rstt.merger.words";
 
   private final MergerConfig config;
   private final MeterRegistry meters;
@@ -50,6 +51,14 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
   SessionMergeProcessor(MergerConfig config, MeterRegistry meters) {
     this.config = config;
     this.meters = meters;
+    words("live");
+    words("batch");
+  }
+
+  /** Words merged into transcripts (duplicates and redeliveries excluded), by the mode that transcribed them. */
+  private Counter words(String mode) {
+    return Counter.builder(METRIC_WORDS).description("Words merged into transcripts, by live or batch mode")
+        .tag("mode", mode).register(meters);
   }
 
   @Override
@@ -101,6 +110,10 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
       if (transcript.ignoredRedeliveries() > 0) {
         Counter.builder(METRIC_REDELIVERED).description("Results ignored because (stt_session, seq) was applied")
             .register(meters).increment(transcript.ignoredRedeliveries());
+      }
+      if (event instanceof SegmentsProduced produced && transcript.ignoredRedeliveries() == 0) {
+        long received = produced.getSegments().stream().mapToLong(s -> s.getWords().size()).sum();
+        words(String.valueOf(produced.getMode())).increment(Math.max(0, received - transcript.droppedWords()));
       }
       transcripts.put(sessionId, transcript);
       Long deadline = now + (transcript.complete() ? config.retention() : config.abandonedRetention()).toMillis();
