@@ -68,7 +68,7 @@ class FailedPublishIT {
 
     setWritable(h.topics.transcriptEvents().name(), false);
     h.sendAll(session, records);
-    await().atMost(Duration.ofSeconds(60)).until(() -> counter(worker, "rstt.batch.publish.failures") >= 3);
+    await().atMost(Duration.ofSeconds(60)).until(() -> BatchHarness.counter(worker, "rstt.batch.publish.failures") >= 3);
     await().atMost(Duration.ofSeconds(10)).until(() -> BatchHarness.gauge(worker, "rstt.batch.consumption.paused") == 1);
     assertThat(h.eventsOf(session)).as("nothing written while the topic refuses").isEmpty();
     assertThat(h.committedTotal()).as("nothing committed before its transcript is written").isLessThanOrEqualTo(0);
@@ -94,8 +94,4 @@ class FailedPublishIT {
     }
   }
 
-  private static double counter(ConfigurableApplicationContext ctx, String name) {
-    var c = ctx.getBean(io.micrometer.core.instrument.MeterRegistry.class).find(name).counter();
-    return c == null ? 0 : c.count();
-  }
 }
