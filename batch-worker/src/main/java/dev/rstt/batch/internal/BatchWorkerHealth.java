@@ -1,4 +1,4 @@
-package dev.rstt.batch.worker;
+package dev.rstt.batch.internal;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;

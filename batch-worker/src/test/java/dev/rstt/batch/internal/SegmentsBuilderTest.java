@@ -1,4 +1,4 @@
-package dev.rstt.batch.worker;
+package dev.rstt.batch.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package dev.rstt.batch.worker;
+package dev.rstt.batch.internal;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -19,6 +19,7 @@ final class BatchMetrics {
   static final String CUTS = "rstt.batch.cuts";
   static final String PAUSES = "rstt.batch.consumption.pauses";
   static final String DUPLICATES = "rstt.batch.records.duplicate";
+  static final String PUBLISH_FAILURES = "rstt.batch.publish.failures";
 
   final AtomicLong bufferedBytes = new AtomicLong();
   volatile double bufferedSeconds;
@@ -27,6 +28,7 @@ final class BatchMetrics {
   private final MeterRegistry meters;
   private final Timer latency;
   private final Counter duplicates;
+  private final Counter publishFailures;
 
   BatchMetrics(MeterRegistry meters) {
     this.meters = meters;
@@ -43,6 +45,8 @@ final class BatchMetrics {
         .publishPercentileHistogram().register(meters);
     duplicates = Counter.builder(DUPLICATES).description("Redelivered audio already buffered, ignored")
         .register(meters);
+    publishFailures = Counter.builder(PUBLISH_FAILURES)
+        .description("Sends to Kafka that failed (each is sent again, in order, until written)").register(meters);
   }
 
   void chunk(String outcome) {
@@ -51,7 +55,7 @@ final class BatchMetrics {
   }
 
   void cut(String reason) {
-    Counter.builder(CUTS).description("Batch chunks cut, by reason (cut, flush, idle, gap, forced)")
+    Counter.builder(CUTS).description("Batch chunks cut, by reason (cut, flush, gap, replay, idle, forced)")
         .tag("reason", reason).register(meters).increment();
   }
 
@@ -65,5 +69,9 @@ final class BatchMetrics {
 
   void duplicate() {
     duplicates.increment();
+  }
+
+  void publishFailure() {
+    publishFailures.increment();
   }
 }

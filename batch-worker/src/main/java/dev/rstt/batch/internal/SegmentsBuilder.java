@@ -1,4 +1,4 @@
-package dev.rstt.batch.worker;
+package dev.rstt.batch.internal;
 
 import dev.rstt.avro.Segment;
 import dev.rstt.avro.SegmentsProduced;
