@@ -13,12 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,14 +61,14 @@ class FailedPublishIT {
     List<SpecificRecord> records = new ArrayList<>(h.chunks(session, script, 0, 0, 100));
     records.add(BatchHarness.sessionEnded(session, records.size() - 1, script.sampleCount(), rate));
 
-    setWritable(h.topics.transcriptEvents().name(), false);
+    h.broker.setTopicWritable(h.topics.transcriptEvents().name(), false);
     h.sendAll(session, records);
     await().atMost(Duration.ofSeconds(60)).until(() -> BatchHarness.counter(worker, "rstt.batch.publish.failures") >= 3);
     await().atMost(Duration.ofSeconds(10)).until(() -> BatchHarness.gauge(worker, "rstt.batch.consumption.paused") == 1);
     assertThat(h.eventsOf(session)).as("nothing written while the topic refuses").isEmpty();
     assertThat(h.committedTotal()).as("nothing committed before its transcript is written").isLessThanOrEqualTo(0);
 
-    setWritable(h.topics.transcriptEvents().name(), true);
+    h.broker.setTopicWritable(h.topics.transcriptEvents().name(), true);
     await().atMost(Duration.ofSeconds(60)).until(() -> !h.statusesOf(session, "batch_finished").isEmpty());
     BatchHarness.assertWordsExactlyOnce(h.wordsOf(session), script.words());
     List<SpecificRecord> all = h.eventsOf(session);
@@ -83,15 +78,6 @@ class FailedPublishIT {
     assertThat(sttSessions).as("each chunk's transcript written once").doesNotHaveDuplicates();
     await().atMost(Duration.ofSeconds(15)).until(() -> h.committedTotal() == records.size());
     await().atMost(Duration.ofSeconds(10)).until(() -> BatchHarness.gauge(worker, "rstt.batch.consumption.paused") == 0);
-  }
-
-  private void setWritable(String topic, boolean writable) throws Exception {
-    try (Admin admin = h.broker.admin()) {
-      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-      AlterConfigOp op = new AlterConfigOp(new ConfigEntry("max.message.bytes", "64"),
-          writable ? AlterConfigOp.OpType.DELETE : AlterConfigOp.OpType.SET);
-      admin.incrementalAlterConfigs(Map.of(resource, List.of(op))).all().get(15, TimeUnit.SECONDS);
-    }
   }
 
 }
