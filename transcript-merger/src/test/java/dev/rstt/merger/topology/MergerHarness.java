@@ -43,7 +43,10 @@ final class MergerHarness implements AutoCloseable {
   }
 
   MergerHarness(MergerConfig config) {
-    Path stateDir = freshStateDir();
+    this(config, freshStateDir());
+  }
+
+  MergerHarness(MergerConfig config, Path stateDir) {
     MergerConfig local = config.withApplicationId("merger-test", stateDir.toString());
     Properties props = MergerStreamsProperties.build(local, Map.of("bootstrap.servers", "unused:9092"), (short) 1);
     driver = new TopologyTestDriver(MergerTopology.buildTopology(local, topics, meters), props, START);
