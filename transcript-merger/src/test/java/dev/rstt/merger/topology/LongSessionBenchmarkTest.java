@@ -2,10 +2,13 @@ package dev.rstt.merger.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rstt.avro.SegmentsProduced;
 import dev.rstt.avro.StatusChanged;
 import dev.rstt.merger.LongSession;
 import dev.rstt.merger.MergerConfig;
 import dev.rstt.merger.avro.HistoryEntry;
+import dev.rstt.merger.merge.Closing;
+import dev.rstt.merger.merge.Segment;
 import dev.rstt.merger.merge.SessionTranscript;
 import dev.rstt.merger.query.TranscriptPages;
 import dev.rstt.merger.query.TranscriptView;
@@ -75,6 +78,39 @@ class LongSessionBenchmarkTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The merger's own work per event without the driver and RocksDB: decode the session's value, apply, close,
+   * encode the value and what closed (what grows with the session when the state is one value).
+   */
+  private static Run core(LongSession events, String session, Duration horizon, int upToWords) {
+    double[] micros = new double[events.events.size()];
+    List<Integer> words = new ArrayList<>();
+    byte[] state = null;
+    int largest = 0;
+    int n = 0;
+    long closed = 0;
+    for (int i = 0; i < events.events.size() && events.wordsSoFar.get(i) <= upToWords; i++, n++) {
+      long start = System.nanoTime();
+      SessionTranscript t = state == null ? new SessionTranscript(session) : SessionStateSerde.decode(state);
+      if (events.events.get(i) instanceof SegmentsProduced p) {
+        t.apply(p, i);
+      } else {
+        t.apply((StatusChanged) events.events.get(i), i);
+      }
+      Closing closing = t.close(horizon);
+      for (Closing.Closed<Segment> c : closing.segments()) {
+        HistoryEntrySerde.encode(HistoryEntrySerde.of(c.item()));
+        HistoryEntrySerde.encode(HistoryEntrySerde.position(c.position()));
+      }
+      state = SessionStateSerde.encode(t);
+      micros[n] = (System.nanoTime() - start) / 1000.0;
+      words.add(events.wordsSoFar.get(i));
+      largest = Math.max(largest, state.length);
+      closed = t.history().closedSegments();
+    }
+    return new Run(Arrays.copyOf(micros, n), words, largest, 0, closed);
   }
 
   private static void delete(Path dir) {
@@ -156,6 +192,12 @@ class LongSessionBenchmarkTest {
     double late = run.medianAt(WORDS);
     System.out.printf("long session, open tail (horizon %s): median per event %.0f us at word 1,000, %.0f us at "
         + "word 50,000 (x%.2f)%n", MergerConfig.defaults().tailHorizon(), early, late, late / early);
+    Duration horizon = MergerConfig.defaults().tailHorizon();
+    core(new LongSession(WARM, 5_000, 1800, 41), WARM, horizon, Integer.MAX_VALUE); // JIT warm-up
+    Run merger = core(session, S, horizon, Integer.MAX_VALUE);
+    System.out.printf("long session, open tail, merger alone (decode, apply, close, encode): median per event %.0f us "
+        + "at word 1,000, %.0f us at word 50,000 (x%.2f)%n", merger.medianAt(1_000), merger.medianAt(WORDS),
+        merger.medianAt(WORDS) / merger.medianAt(1_000));
     assertThat(run.largestTail()).as("largest session-transcripts value").isLessThan(MAX_VALUE_BYTES);
     assertThat(run.largestHistory()).as("largest session-history value").isLessThan(MAX_VALUE_BYTES);
 
@@ -171,6 +213,10 @@ class LongSessionBenchmarkTest {
       } finally {
         delete(baselineDir);
       }
+      Run alone = core(session, S, Duration.ofHours(24), 8_000);
+      System.out.printf("long session, whole session in one value (baseline), merger alone: median per event %.0f us "
+          + "at word 1,000, %.0f us at word 8,000 (x%.2f)%n", alone.medianAt(1_000), alone.medianAt(8_000),
+          alone.medianAt(8_000) / alone.medianAt(1_000));
     }
   }
 }
