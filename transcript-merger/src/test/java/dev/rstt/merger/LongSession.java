@@ -30,9 +30,22 @@ public final class LongSession {
   private record Spoken(String text, double start, double end, String speaker) {
   }
 
+  private final int batchLag;
+  private final List<SpecificRecord> pending = new ArrayList<>();
+  private int pendingIn = -1;
+
   public LongSession(String session, int words, double episodeEvery, long seed) {
+    this(session, words, episodeEvery, 0, seed);
+  }
+
+  /**
+   * @param batchLag how many live records of the recovery connection arrive before the episode's batch records
+   *     and its {@code stt_recovered} (pre-recorded answers that slow)
+   */
+  public LongSession(String session, int words, double episodeEvery, int batchLag, long seed) {
     this.session = session;
     this.random = new Random(seed);
+    this.batchLag = batchLag;
     List<List<Spoken>> sentences = speak(words);
     generate(sentences, episodeEvery);
   }
@@ -70,7 +83,7 @@ public final class LongSession {
     for (int i = 0; i < sentences.size(); i++) {
       List<Spoken> sentence = sentences.get(i);
       double start = sentence.get(0).start();
-      if (start >= nextEpisode && i + 12 < sentences.size()) {
+      if (start >= nextEpisode && pending.isEmpty() && i + 12 + batchLag < sentences.size()) {
         // The live connection dies at the cursor: the next 10 sentences go to the batch path.
         double degradedFrom = cursor;
         add(status(session, "stt_degraded", samples(degradedFrom)), spokenSoFar);
@@ -110,10 +123,10 @@ public final class LongSession {
         cursor = round(sentence.get(sentence.size() - 1).end() + 0.1);
         spokenSoFar += sentence.size();
         add(record(live, seq++, "live", resumeFrom, cursor, first, 0.95), spokenSoFar);
-        for (SegmentsProduced c : chunks) {
-          add(c, spokenSoFar);
-        }
-        add(status(session, "stt_recovered", samples(switchAt), samples(switchAt)), spokenSoFar);
+        pending.addAll(chunks);
+        pending.add(status(session, "stt_recovered", samples(switchAt), samples(switchAt)));
+        pendingIn = batchLag;
+        flushPending(spokenSoFar);
         nextEpisode = sentence.get(0).start() + episodeEvery;
         continue;
       }
@@ -125,8 +138,17 @@ public final class LongSession {
         add(r, spokenSoFar); // delivered twice
       }
       cursor = to;
+      pendingIn--;
+      flushPending(spokenSoFar);
     }
     add(status(session, "live_finished", samples(cursor)), spokenSoFar);
+  }
+
+  private void flushPending(int spoken) {
+    if (pendingIn <= 0 && !pending.isEmpty()) {
+      pending.forEach(r -> add(r, spoken));
+      pending.clear();
+    }
   }
 
   private void add(SpecificRecord r, int spoken) {

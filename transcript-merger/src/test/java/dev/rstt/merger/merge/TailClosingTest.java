@@ -40,8 +40,9 @@ class TailClosingTest {
 
   @Test
   void closingTheSettledPartChangesNoUpdateAndNoSegment() {
-    // 40 minutes of speech with eight degraded episodes, copies in every recovery overlap, redeliveries.
-    LongSession session = new LongSession(S, 4_000, 300, 7);
+    // 40 minutes of speech with degraded episodes whose batch records arrive 20 live records (about two minutes,
+    // four horizons) late, copies in every recovery overlap, redeliveries.
+    LongSession session = new LongSession(S, 4_000, 300, 20, 7);
     SessionTranscript unbounded = new SessionTranscript(S);
     SessionTranscript tail = new SessionTranscript(S);
     List<Segment> closed = new ArrayList<>();

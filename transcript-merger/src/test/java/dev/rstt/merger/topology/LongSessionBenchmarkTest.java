@@ -149,7 +149,7 @@ class LongSessionBenchmarkTest {
 
   @Test
   void anEightHourSessionKeepsItsStateSmallAndReadsBackComplete() {
-    LongSession session = new LongSession(S, WORDS, 1800, 42);
+    LongSession session = new LongSession(S, WORDS, 1800, 30, 42);
     Run run;
     Path dir = stateDir();
     try (MergerHarness h = new MergerHarness(MergerConfig.defaults(), dir)) {
