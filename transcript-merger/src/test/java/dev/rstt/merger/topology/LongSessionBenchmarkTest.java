@@ -182,6 +182,9 @@ class LongSessionBenchmarkTest {
           run.micros().length, ids.size(), run.closed(), pages);
       assertThat(LongSession.words(texts)).as("every word once, in order").containsExactlyElementsOf(session.expected);
       assertThat(ids).doesNotHaveDuplicates();
+      assertThat(h.meters.find("rstt.merger.words.late").counter()).as("no word arrived from before the tail").isNull();
+      assertThat(h.meters.get("rstt.merger.words.deduplicated").counter().count()).as("copies were dropped")
+          .isPositive();
       assertThat(pages).isGreaterThan(2);
     } finally {
       delete(dir);
