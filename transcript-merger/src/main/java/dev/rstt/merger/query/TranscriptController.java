@@ -143,15 +143,16 @@ public class TranscriptController {
     if (result instanceof TranscriptPages.Result.Page page) {
       return ResponseEntity.ok(page.view());
     }
-    if (result instanceof TranscriptPages.Result.UnknownCursor) {
-      return badRequest("unknown_cursor", "after names no segment of this transcript (it may have been replaced by "
-          + "a better copy): read again from the first page");
+    if (result instanceof TranscriptPages.Result.UnknownCursor cursor) {
+      return ResponseEntity.badRequest().body(new TranscriptView.ErrorView("unknown_cursor", "after names no segment "
+          + "of this transcript (it may have been replaced by a better copy): read again from the first page",
+          cursor.userId()));
     }
     return ResponseEntity.notFound().build();
   }
 
   private static ResponseEntity<Object> badRequest(String error, String message) {
-    return ResponseEntity.badRequest().body(new TranscriptView.ErrorView(error, message));
+    return ResponseEntity.badRequest().body(new TranscriptView.ErrorView(error, message, null));
   }
 
   private static ResponseEntity<Object> unavailable() {

@@ -38,7 +38,8 @@ public final class TranscriptPages {
     record NotFound() implements Result {
     }
 
-    record UnknownCursor() implements Result {
+    /** @param userId the session's owner */
+    record UnknownCursor(String userId) implements Result {
     }
   }
 
@@ -60,7 +61,7 @@ public final class TranscriptPages {
     if (after != null) {
       Long at = position(history, session, after, closed, tail);
       if (at == null) {
-        return new Result.UnknownCursor();
+        return new Result.UnknownCursor(t.userId());
       }
       from = at + 1;
     }

@@ -59,7 +59,12 @@ public record TranscriptView(
     }
   }
 
-  /** An error answer of the transcript read (400: a bad {@code limit}, an {@code after} that names no segment). */
-  public record ErrorView(@JsonProperty("error") String error, @JsonProperty("message") String message) {
+  /**
+   * An error answer of the transcript read (400: a bad {@code limit}, an {@code after} that names no segment).
+   * {@code user_id} is the session's owner when the session was found (the gateway answers 404 to anyone else,
+   * so the error does not tell that a session exists).
+   */
+  public record ErrorView(@JsonProperty("error") String error, @JsonProperty("message") String message,
+      @JsonProperty("user_id") String userId) {
   }
 }
