@@ -190,6 +190,25 @@ class MergerApplicationIT {
           assertPages(port, s, body);
         }
       }
+      // A page larger than WebClient's default buffer (256 KiB) comes back whole when forwarded.
+      String big = sessions.get(0);
+      try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(
+          Map.<String, Object>of("bootstrap.servers", BROKER.bootstrapServers()), new StringSerializer(),
+          topics.transcriptEvents().valueSerde().serializer())) {
+        for (int i = 0; i < 1000; i++) {
+          String text = "w" + i + "x".repeat(400) + ".";
+          producer.send(new ProducerRecord<>(topics.transcriptEvents().name(), big, produced(big,
+              "01LIVE00000000000000000002", i, segment("SPEAKER_" + (i % 2), word(text, 10 + i, 10.5 + i)))));
+        }
+      }
+      for (int port : new int[] {portA, portB}) {
+        JsonNode page = await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+          HttpResponse<String> response = getPath(port, "/internal/sessions/" + big + "/transcript?limit=1000");
+          return response.statusCode() == 200 ? json.readTree(response.body()) : null;
+        }, p -> p != null && p.get("segments").size() == 1000);
+        assertThat(page.toString().length()).isGreaterThan(400_000);
+        assertThat(page.get("next").asString()).isEqualTo(page.get("segments").get(999).get("id").asString());
+      }
       // Each instance held only one of the two sessions, so one answer of each instance was forwarded.
       assertThat(List.of(activePort(a, sessions.get(0)), activePort(a, sessions.get(1))))
           .containsExactlyInAnyOrder(portA, portB);
