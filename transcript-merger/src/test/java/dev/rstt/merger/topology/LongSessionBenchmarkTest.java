@@ -14,10 +14,6 @@ import dev.rstt.merger.query.TranscriptPages;
 import dev.rstt.merger.query.TranscriptView;
 import dev.rstt.merger.store.HistoryEntrySerde;
 import dev.rstt.merger.store.SessionStateSerde;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * (docs/CONTRACT.md section 6.8). Asserts what is deterministic: no store value reaches 64 KiB, and the
  * transcript reads back complete through pages. Prints what is not: the processing time per event (the driver's
  * whole path: store read and decode, merge, encode, store and changelog writes, output) around word 1,000 and
- * around word 50,000, after a warm-up session. {@code -Dlong-session.baseline=true} also runs the state as it was
+ * around word 50,000, after a warm-up session (RocksDB state on tmpfs, {@link MergerHarness#onTmpfs}), and the
+ * merger's own work per event alone. {@code -Dlong-session.baseline=true} also runs the state as it was
  * before the open tail (a horizon longer than the session: nothing closes) for 8,000 words, side by side.
  *
  * <p>Run: {@code mvn -B -ntp verify -pl transcript-merger -am -Dtest=LongSessionBenchmarkTest
@@ -61,22 +58,6 @@ class LongSessionBenchmarkTest {
       double[] window = Arrays.copyOfRange(micros, from, Math.min(micros.length, from + WINDOW));
       Arrays.sort(window);
       return window[window.length / 2];
-    }
-  }
-
-  /**
-   * RocksDB state on tmpfs when the machine has one: the driver commits (and flushes every store) after each record,
-   * and on a disk shared with other builds that I/O wait, not the merger, would be most of what is timed.
-   */
-  private static Path stateDir() {
-    Path shm = Path.of("/dev/shm");
-    if (!Files.isDirectory(shm) || !Files.isWritable(shm)) {
-      return MergerHarness.freshStateDir();
-    }
-    try {
-      return Files.createTempDirectory(shm, "rstt-merger-long-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
@@ -113,14 +94,6 @@ class LongSessionBenchmarkTest {
     return new Run(Arrays.copyOf(micros, n), words, largest, 0, closed);
   }
 
-  private static void delete(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   private static Run feed(MergerHarness h, String session, LongSession events, int upToWords) {
     double[] micros = new double[events.events.size()];
     List<Integer> words = new ArrayList<>();
@@ -151,8 +124,7 @@ class LongSessionBenchmarkTest {
   void anEightHourSessionKeepsItsStateSmallAndReadsBackComplete() {
     LongSession session = new LongSession(S, WORDS, 1800, 30, 42);
     Run run;
-    Path dir = stateDir();
-    try (MergerHarness h = new MergerHarness(MergerConfig.defaults(), dir)) {
+    try (MergerHarness h = MergerHarness.onTmpfs(MergerConfig.defaults())) {
       feed(h, WARM, new LongSession(WARM, 5_000, 1800, 41), Integer.MAX_VALUE); // JIT warm-up
       run = feed(h, S, session, Integer.MAX_VALUE);
 
@@ -186,8 +158,6 @@ class LongSessionBenchmarkTest {
       assertThat(h.meters.get("rstt.merger.words.deduplicated").counter().count()).as("copies were dropped")
           .isPositive();
       assertThat(pages).isGreaterThan(2);
-    } finally {
-      delete(dir);
     }
     System.out.printf("long session: largest session-transcripts value %d bytes, largest session-history value %d "
         + "bytes%n", run.largestTail(), run.largestHistory());
@@ -206,15 +176,12 @@ class LongSessionBenchmarkTest {
 
     if (Boolean.getBoolean("long-session.baseline")) {
       MergerConfig unbounded = MergerConfig.defaults().withTailHorizon(Duration.ofHours(24));
-      Path baselineDir = stateDir();
-      try (MergerHarness h = new MergerHarness(unbounded, baselineDir)) {
+      try (MergerHarness h = MergerHarness.onTmpfs(unbounded)) {
         feed(h, WARM, new LongSession(WARM, 5_000, 1800, 41), 3_000);
         Run before = feed(h, S, session, 8_000);
         System.out.printf("long session, whole session in one value (baseline): median per event %.0f us at word "
             + "1,000, %.0f us at word 8,000 (x%.2f); value %d bytes at word 8,000%n", before.medianAt(1_000),
             before.medianAt(8_000), before.medianAt(8_000) / before.medianAt(1_000), before.largestTail());
-      } finally {
-        delete(baselineDir);
       }
       Run alone = core(session, S, Duration.ofHours(24), 8_000);
       System.out.printf("long session, whole session in one value (baseline), merger alone: median per event %.0f us "
