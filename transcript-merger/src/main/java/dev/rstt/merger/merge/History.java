@@ -81,6 +81,7 @@ public final class History {
 
   /** Records {@code s} as closed; returns its position. */
   long close(Segment s) {
+    untilUs = Math.max(untilUs, Math.round(s.end() * 1e6));
     for (Word w : s.words()) {
       long end = Math.round(w.end() * 1e6);
       untilUs = Math.max(untilUs, end);
