@@ -58,7 +58,9 @@ class GatewayProtocolIT {
   private static AudioFramesReader frames;
   private static UpdatesProducer merger;
   private static HttpServer mergerHttp;
-  private static final Map<String, String> storedTranscripts = new HashMap<>();
+  private static final Map<String, String> storedTranscripts = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The raw query string of the merger's last transcript read, per session ("null" when none). */
+  private static final Map<String, String> mergerQueries = new java.util.concurrent.ConcurrentHashMap<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -69,10 +71,13 @@ class GatewayProtocolIT {
     mergerHttp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     mergerHttp.createContext("/internal/sessions/", exchange -> {
       String[] parts = exchange.getRequestURI().getPath().split("/");
+      mergerQueries.put(parts[3], String.valueOf(exchange.getRequestURI().getRawQuery()));
       String body = storedTranscripts.get(parts[3]);
+      int code = body == null ? 404 : body.startsWith("400 ") ? 400 : 200;
+      body = code == 400 ? body.substring(4) : body;
       byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : bytes.length);
+      exchange.sendResponseHeaders(code, body == null ? -1 : bytes.length);
       if (body != null) {
         exchange.getResponseBody().write(bytes);
       }
@@ -556,6 +561,48 @@ class GatewayProtocolIT {
     HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(
         gw.http("/v1/sessions/" + session + "/transcript")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(anonymous.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void shouldPassPagingThroughWithoutABufferLimit() throws Exception {
+    String owner = user();
+    String session = "01JABCDEFGHJKMNPQRSTVWXYZ1";
+    // A page of 1000 segments of 2,000 characters: 2 MB, far past any default buffer of 256 KiB.
+    StringBuilder segments = new StringBuilder();
+    for (int i = 0; i < 1000; i++) {
+      segments.append(i == 0 ? "" : ",").append("{\"id\":\"s").append(i).append("\",\"text\":\"")
+          .append("w".repeat(2000)).append("\",\"speaker\":\"SPEAKER_0\",\"speaker_id\":0,\"is_user\":false,")
+          .append("\"person_id\":null,\"start\":").append(i).append(",\"end\":").append(i + 0.5)
+          .append(",\"stt_provider\":\"deepgram\",\"stt_session\":\"x\"}");
+    }
+    storedTranscripts.put(session, "{\"session_id\":\"" + session + "\",\"user_id\":\"" + owner + "\","
+        + "\"segments\":[" + segments + "],\"statuses\":[],\"complete\":true,\"next\":\"s999\"}");
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(
+            gw.http("/v1/sessions/" + session + "/transcript?after=a%20b&limit=1000"))
+        .header("Authorization", "Bearer " + GatewayInstance.token(owner)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(mergerQueries.get(session)).isEqualTo("after=a+b&limit=1000");
+    JsonNode body = json(page.body());
+    assertThat(body.path("segments").size()).isEqualTo(1000);
+    assertThat(body.path("next").asString()).isEqualTo("s999");
+
+    http.send(HttpRequest.newBuilder(gw.http("/v1/sessions/" + session + "/transcript"))
+        .header("Authorization", "Bearer " + GatewayInstance.token(owner)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(mergerQueries.get(session)).as("no paging asked, none passed").isEqualTo("null");
+
+    // The merger refuses a cursor: the owner gets its reason, anyone else the same 404 as for no session.
+    storedTranscripts.put(session, "400 {\"error\":\"unknown_cursor\",\"message\":\"read again\",\"user_id\":\""
+        + owner + "\"}");
+    HttpResponse<String> refused = http.send(HttpRequest.newBuilder(
+            gw.http("/v1/sessions/" + session + "/transcript?after=gone"))
+        .header("Authorization", "Bearer " + GatewayInstance.token(owner)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(json(refused.body()).path("code").asString()).isEqualTo("unknown_cursor");
+    HttpResponse<String> notTheirs = http.send(HttpRequest.newBuilder(
+            gw.http("/v1/sessions/" + session + "/transcript?after=gone"))
+        .header("Authorization", "Bearer " + GatewayInstance.token(user())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(notTheirs.statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -107,7 +107,9 @@ class MergerApplicationIT {
   private static void assertTranscript(JsonNode body, String session) {
     assertThat(body.get("session_id").asString()).isEqualTo(session);
     assertThat(body.get("user_id").asString()).isEqualTo(Events.USER);
-    assertThat(body.get("segments").size()).isEqualTo(1);
+    assertThat(body.get("segments").size()).isEqualTo(2);
+    assertThat(body.get("segments").get(1).get("text").asString()).isEqualTo("Bye.");
+    assertThat(body.get("next").isNull()).as("one page holds it all").isTrue();
     JsonNode segment = body.get("segments").get(0);
     assertThat(segment.get("text").asString()).isEqualTo("Hello world.");
     assertThat(segment.get("speaker").asString()).isEqualTo("SPEAKER_1");
@@ -122,6 +124,28 @@ class MergerApplicationIT {
     assertThat(body.get("statuses").size()).isEqualTo(1);
     assertThat(body.get("statuses").get(0).get("status").asString()).isEqualTo("ready");
     assertThat(body.get("statuses").get(0).get("occurred_at_ms").asLong()).isEqualTo(5_000L);
+  }
+
+  /** Pages of one segment, through the owner or forwarded there; bad paging parameters are a clear 400. */
+  private void assertPages(int port, String session, JsonNode whole) throws Exception {
+    String path = "/internal/sessions/" + session + "/transcript";
+    JsonNode first = json.readTree(getPath(port, path + "?limit=1").body());
+    assertThat(first.get("segments").size()).isEqualTo(1);
+    assertThat(first.get("segments").get(0)).isEqualTo(whole.get("segments").get(0));
+    assertThat(first.get("statuses")).isEqualTo(whole.get("statuses"));
+    String next = first.get("next").asString();
+    assertThat(next).isEqualTo(whole.get("segments").get(0).get("id").asString());
+    JsonNode second = json.readTree(getPath(port, path + "?after=" + next + "&limit=1").body());
+    assertThat(second.get("segments").size()).isEqualTo(1);
+    assertThat(second.get("segments").get(0)).isEqualTo(whole.get("segments").get(1));
+    assertThat(second.get("statuses").size()).as("statuses come with the first page").isZero();
+    assertThat(second.get("next").isNull()).isTrue();
+    HttpResponse<String> badLimit = getPath(port, path + "?limit=0");
+    assertThat(badLimit.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(badLimit.body()).get("error").asString()).isEqualTo("bad_limit");
+    HttpResponse<String> unknown = getPath(port, path + "?after=no-such-segment");
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(unknown.body()).get("error").asString()).isEqualTo("unknown_cursor");
   }
 
   @Test
@@ -150,6 +174,7 @@ class MergerApplicationIT {
               status(s, "ready"),
               produced(s, "01LIVE00000000000000000001", 0, segment("SPEAKER_1", word("Hello", 0.5, 0.8))),
               produced(s, "01LIVE00000000000000000001", 1, segment("SPEAKER_1", word("world.", 0.9, 1.3))),
+              produced(s, "01LIVE00000000000000000001", 2, segment("SPEAKER_2", word("Bye.", 5.0, 5.4))),
               status(s, "live_finished")}) {
             producer.send(new ProducerRecord<>(topics.transcriptEvents().name(), s, r));
           }
@@ -162,7 +187,27 @@ class MergerApplicationIT {
             return response.statusCode() == 200 ? json.readTree(response.body()) : null;
           }, r -> r != null && r.get("complete").asBoolean());
           assertTranscript(body, s);
+          assertPages(port, s, body);
         }
+      }
+      // A page larger than WebClient's default buffer (256 KiB) comes back whole when forwarded.
+      String big = sessions.get(0);
+      try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(
+          Map.<String, Object>of("bootstrap.servers", BROKER.bootstrapServers()), new StringSerializer(),
+          topics.transcriptEvents().valueSerde().serializer())) {
+        for (int i = 0; i < 1000; i++) {
+          String text = "w" + i + "x".repeat(400) + ".";
+          producer.send(new ProducerRecord<>(topics.transcriptEvents().name(), big, produced(big,
+              "01LIVE00000000000000000002", i, segment("SPEAKER_" + (i % 2), word(text, 10 + i, 10.5 + i)))));
+        }
+      }
+      for (int port : new int[] {portA, portB}) {
+        JsonNode page = await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+          HttpResponse<String> response = getPath(port, "/internal/sessions/" + big + "/transcript?limit=1000");
+          return response.statusCode() == 200 ? json.readTree(response.body()) : null;
+        }, p -> p != null && p.get("segments").size() == 1000);
+        assertThat(page.toString().length()).isGreaterThan(400_000);
+        assertThat(page.get("next").asString()).isEqualTo(page.get("segments").get(999).get("id").asString());
       }
       // Each instance held only one of the two sessions, so one answer of each instance was forwarded.
       assertThat(List.of(activePort(a, sessions.get(0)), activePort(a, sessions.get(1))))

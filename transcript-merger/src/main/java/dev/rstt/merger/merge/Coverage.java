@@ -70,6 +70,11 @@ public final class Coverage {
     return bySession.containsKey(sttSession);
   }
 
+  /** Forgets {@code sttSession}'s range once it has left the open tail. */
+  void retire(String sttSession) {
+    bySession.remove(sttSession);
+  }
+
   /** Rebuilds one stt_session's range from its stored form ({@code -1}: unknown). */
   public void restore(String sttSession, long fromUs, long toUs) {
     Range r = new Range(fromUs, toUs);

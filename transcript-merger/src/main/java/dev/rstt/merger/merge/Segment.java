@@ -162,6 +162,22 @@ public final class Segment {
     this.end = e;
   }
 
+  /** As the app sees it in a {@code SessionUpdate}. */
+  public dev.rstt.avro.TranscriptSegment toAvro() {
+    return dev.rstt.avro.TranscriptSegment.newBuilder()
+        .setId(id)
+        .setText(text)
+        .setSpeaker(speaker)
+        .setSpeakerId(speakerId)
+        .setIsUser(isUser)
+        .setPersonId(personId)
+        .setStart(start)
+        .setEnd(end)
+        .setSttProvider(sttProvider)
+        .setSttSession(sttSession)
+        .build();
+  }
+
   public String id() {
     return id;
   }

@@ -42,12 +42,14 @@ public final class SessionTranscript {
   private final String sessionId;
   private String userId;
   private long revision;
-  private final Timeline timeline;
-  private Coverage coverage = new Coverage();
-  private final AppliedRecords applied = new AppliedRecords();
-  private final List<StatusRecord> statuses = new ArrayList<>();
+  // Package-private for Closing, which takes what can no longer change out of them.
+  final Timeline timeline;
+  Coverage coverage = new Coverage();
+  final AppliedRecords applied = new AppliedRecords();
+  final List<StatusRecord> statuses = new ArrayList<>();
+  Episodes episodes = new Episodes();
+  History history = new History();
   private boolean readyForwarded;
-  private Episodes episodes = new Episodes();
   private boolean liveFinished;
   private boolean batchFinished;
   private long lastActivityMs;
@@ -55,6 +57,7 @@ public final class SessionTranscript {
   private long droppedWords;
   private final Map<CopyRules.Reason, Long> replacedCopies = new EnumMap<>(CopyRules.Reason.class);
   private long ignoredRedeliveries;
+  private long lateWords;
 
   public SessionTranscript(String sessionId) {
     this.sessionId = sessionId;
@@ -83,7 +86,11 @@ public final class SessionTranscript {
       log.warn("Result {}#{} gives no valid covered range (from {}, to {}, rate {}): its stt_session's words count "
           + "as lying inside its audio", stt, produced.getSeq(), produced.getCoveredFromSamples(),
           produced.getCoveredToSamples(), produced.getSampleRate());
+    } else {
+      history.rate(produced.getSampleRate());
+      history.reached(Math.round(produced.getCoveredToSamples() * 1e6 / produced.getSampleRate()));
     }
+    int late = 0;
     Timeline.Changes changes = new Timeline.Changes();
     int dropped = 0;
     int replaced = 0;
@@ -91,7 +98,11 @@ public final class SessionTranscript {
     input.sort(Comparator.comparingDouble(dev.rstt.avro.Segment::getStart));
     for (dev.rstt.avro.Segment in : input) {
       List<Word> run = new ArrayList<>();
-      for (Word w : wordsOf(in, stt)) {
+      for (Word w : Word.of(in, stt)) {
+        history.reached(Math.round(w.end() * 1e6));
+        if (late(w)) {
+          late++;
+        }
         CopyRules.Copy candidate = CopyRules.locate(w, coverage.of(stt));
         List<CopyRules.Copy> copies = timeline.copiesOf(candidate, coverage);
         if (copies.isEmpty()) {
@@ -111,6 +122,11 @@ public final class SessionTranscript {
       flush(run, in, stt, produced.getSttProvider(), changes);
     }
     droppedWords += dropped;
+    if (late > 0) {
+      lateWords += late;
+      log.warn("Result {}#{} holds {} words from before the open tail: compared with the open tail only", stt,
+          produced.getSeq(), late);
+    }
     if (dropped > 0 || replaced > 0) {
       log.debug("Result {}#{}: dropped {} words (a better copy was accepted), replaced {} accepted copies", stt,
           produced.getSeq(), dropped, replaced);
@@ -146,20 +162,6 @@ public final class SessionTranscript {
     }
     timeline.place(Segment.of(null, stt, provider, in.getSpeaker(), in.getSpeakerId(), in.getIsUser(), null, run),
         changes);
-  }
-
-  private static List<Word> wordsOf(dev.rstt.avro.Segment in, String stt) {
-    List<Word> words = new ArrayList<>();
-    for (dev.rstt.avro.Word w : in.getWords()) {
-      if (!w.getText().isBlank()) {
-        words.add(new Word(w.getText().strip(), w.getStart(), w.getEnd(), stt, Word.quantize(w.getConfidence())));
-      }
-    }
-    if (words.isEmpty() && !in.getText().isBlank()) {
-      words.add(new Word(in.getText().strip(), in.getStart(), in.getEnd(), stt)); // a producer without words
-    }
-    words.sort(Comparator.comparingDouble(Word::start));
-    return words;
   }
 
   // ---------------------------------------------------------------------------------------------- statuses
@@ -211,6 +213,7 @@ public final class SessionTranscript {
       statuses.add(forwarded);
       if (statuses.size() > MAX_STATUS_HISTORY) {
         statuses.remove(0);
+        history.statuses++; // its position is used: it left the history without reaching the history store
       }
       log.info("Status {} forwarded{}", change.getStatus(), episodeNote);
     } else {
@@ -223,6 +226,23 @@ public final class SessionTranscript {
       return Optional.empty();
     }
     return Optional.of(update(List.of(), List.of(), forwarded));
+  }
+
+  // ---------------------------------------------------------------------------------------------- tail
+
+  /**
+   * Takes out of this transcript what no later event can change (docs/CONTRACT.md section 6.8): segments ending
+   * more than {@code horizon} of audio before the latest audio seen and before every open degraded episode,
+   * statuses beyond the newest few, stt_sessions long gone. The caller writes them to the history store once;
+   * what stays is the open tail, whose size depends on the horizon, not on the length of the session.
+   */
+  public Closing close(Duration horizon) {
+    return Closing.close(this, horizon);
+  }
+
+  /** A word before the open tail: closed words could be its copies, or a closed segment its predecessor. */
+  private boolean late(Word w) {
+    return history.late(w) || (history.untilUs >= 0 && w.start() < timeline.firstStart());
   }
 
   // ---------------------------------------------------------------------------------------------- state
@@ -245,7 +265,7 @@ public final class SessionTranscript {
     revision++;
     List<TranscriptSegment> out = new ArrayList<>(changed.size());
     for (Segment s : changed) {
-      out.add(toAvro(s));
+      out.add(s.toAvro());
     }
     return SessionUpdate.newBuilder()
         .setSessionId(sessionId)
@@ -256,21 +276,6 @@ public final class SessionTranscript {
         .setStatus(status == null ? null : new StatusEvent(status.status(), status.statusText(),
             new HashMap<>(status.metadata())))
         .setComplete(complete())
-        .build();
-  }
-
-  public static TranscriptSegment toAvro(Segment s) {
-    return TranscriptSegment.newBuilder()
-        .setId(s.id())
-        .setText(s.text())
-        .setSpeaker(s.speaker())
-        .setSpeakerId(s.speakerId())
-        .setIsUser(s.isUser())
-        .setPersonId(s.personId())
-        .setStart(s.start())
-        .setEnd(s.end())
-        .setSttProvider(s.sttProvider())
-        .setSttSession(s.sttSession())
         .build();
   }
 
@@ -298,8 +303,14 @@ public final class SessionTranscript {
     return revision;
   }
 
+  /** The open tail's segments, by start (all of them until {@link #close} first closes some). */
   public List<Segment> segments() {
     return timeline.segments();
+  }
+
+  /** What has left the open tail, and where it begins. */
+  public History history() {
+    return history;
   }
 
   /** The audio each stt_session received, as its records said. */
@@ -355,13 +366,20 @@ public final class SessionTranscript {
     return ignoredRedeliveries;
   }
 
+  /** Words that arrived from before the open tail, by this instance's {@code apply} calls. */
+  public long lateWords() {
+    return lateWords;
+  }
+
   // ---------------------------------------------------------------------------------------------- restore
 
   /** Rebuilds a transcript from its stored form (the codec's side of the store). */
   public static SessionTranscript restore(String sessionId, String userId, long revision, List<Segment> segments,
       List<AppliedRecords.Range> applied, Coverage coverage, List<StatusRecord> statuses, boolean readyForwarded,
-      List<Long> openEpisodes, boolean liveFinished, boolean batchFinished, long lastActivityMs) {
+      List<Long> openEpisodes, boolean liveFinished, boolean batchFinished, long lastActivityMs,
+      History.Stored history) {
     SessionTranscript t = new SessionTranscript(sessionId);
+    t.history = History.restore(history);
     t.userId = userId;
     t.revision = revision;
     segments.forEach(t.timeline::restore);

@@ -66,6 +66,32 @@ final class Timeline {
     return Collections.unmodifiableList(segments);
   }
 
+  /**
+   * Takes out the segments that end before {@code boundary} (seconds) from the start of the timeline, in order,
+   * stopping at the first that does not, and keeping the last segment that starts at or before it: a word
+   * arriving at the boundary or later finds its predecessor (section 6.4) open. Their ids leave the id set: a
+   * closed segment is never changed again (docs/CONTRACT.md section 6.8).
+   */
+  List<Segment> closeBefore(double boundary) {
+    int n = 0;
+    while (n + 1 < segments.size() && segments.get(n).end() < boundary
+        && segments.get(n + 1).start() <= boundary) {
+      n++;
+    }
+    if (n == 0) {
+      return List.of();
+    }
+    List<Segment> closed = new ArrayList<>(segments.subList(0, n));
+    segments.subList(0, n).clear();
+    closed.forEach(s -> ids.remove(s.id()));
+    return closed;
+  }
+
+  /** Start of the first open segment; {@link Double#POSITIVE_INFINITY} when there is none. */
+  double firstStart() {
+    return segments.isEmpty() ? Double.POSITIVE_INFINITY : segments.get(0).start();
+  }
+
   /** Rebuilds from the stored segments (already in order). */
   void restore(Segment s) {
     segments.add(s);

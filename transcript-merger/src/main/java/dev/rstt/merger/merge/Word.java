@@ -16,6 +16,21 @@ public record Word(String text, double start, double end, String sttSession, dou
     this(text, start, end, sttSession, 1.0);
   }
 
+  /** The words of an input segment in time order (blank ones left out; a producer without words: its text). */
+  static java.util.List<Word> of(dev.rstt.avro.Segment in, String stt) {
+    java.util.List<Word> words = new java.util.ArrayList<>();
+    for (dev.rstt.avro.Word w : in.getWords()) {
+      if (!w.getText().isBlank()) {
+        words.add(new Word(w.getText().strip(), w.getStart(), w.getEnd(), stt, quantize(w.getConfidence())));
+      }
+    }
+    if (words.isEmpty() && !in.getText().isBlank()) {
+      words.add(new Word(in.getText().strip(), in.getStart(), in.getEnd(), stt)); // a producer without words
+    }
+    words.sort(java.util.Comparator.comparingDouble(Word::start));
+    return words;
+  }
+
   public double duration() {
     return end - start;
   }

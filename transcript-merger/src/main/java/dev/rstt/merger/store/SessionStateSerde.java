@@ -9,6 +9,7 @@ import dev.rstt.merger.merge.AppliedRecords;
 import dev.rstt.merger.merge.CombineRules;
 import dev.rstt.merger.merge.Coverage;
 import dev.rstt.merger.merge.Episodes;
+import dev.rstt.merger.merge.History;
 import dev.rstt.merger.merge.Segment;
 import dev.rstt.merger.merge.SessionTranscript;
 import dev.rstt.merger.merge.StatusRecord;
@@ -40,15 +41,26 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class SessionStateSerde implements Serde<SessionTranscript> {
 
   static {
-    ClassSecurityValidator.ClassSecurityPredicate previous = ClassSecurityValidator.getGlobal();
-    ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(previous,
-        type -> type.getName().startsWith("dev.rstt.merger.avro.")));
+    allowModuleRecords();
+  }
+
+  private static boolean allowed;
+
+  /** Lets Avro instantiate this module's generated records (its class security check), once. */
+  static synchronized void allowModuleRecords() {
+    if (!allowed) {
+      ClassSecurityValidator.ClassSecurityPredicate previous = ClassSecurityValidator.getGlobal();
+      ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(previous,
+          type -> type.getName().startsWith("dev.rstt.merger.avro.")));
+      allowed = true;
+    }
   }
 
   private static final BinaryMessageEncoder<SessionState> ENCODER =
       new BinaryMessageEncoder<>(SpecificData.get(), SessionState.getClassSchema());
   /** Earlier versions of {@code SessionState}, oldest first: a store restored from an old changelog decodes. */
-  static final List<String> EARLIER_VERSIONS = List.of("session-state/v1.avsc", "session-state/v2.avsc");
+  static final List<String> EARLIER_VERSIONS = List.of("session-state/v1.avsc", "session-state/v2.avsc",
+      "session-state/v3.avsc");
 
   private static final BinaryMessageDecoder<SessionState> DECODER = decoder();
 
@@ -140,6 +152,7 @@ public final class SessionStateSerde implements Serde<SessionTranscript> {
     for (StatusRecord s : t.statuses()) {
       statuses.add(new StoredStatus(s.status(), s.statusText(), new HashMap<>(s.metadata()), s.occurredAtMs()));
     }
+    History.Stored h = t.history().stored();
     return SessionState.newBuilder()
         .setSessionId(t.sessionId())
         .setUserId(t.userId())
@@ -153,6 +166,13 @@ public final class SessionStateSerde implements Serde<SessionTranscript> {
         .setLiveFinished(t.liveFinished())
         .setBatchFinished(t.batchFinished())
         .setLastActivityMs(t.lastActivityMs())
+        .setClosedSegments(h.segments())
+        .setClosedStatuses(h.statuses())
+        .setDroppedStatuses(h.droppedStatuses())
+        .setClosedUntilUs(h.untilUs())
+        .setClosedReachUs(h.reachUs())
+        .setFrontierUs(h.frontierUs())
+        .setSampleRate(h.sampleRate())
         .build();
   }
 
@@ -184,9 +204,20 @@ public final class SessionStateSerde implements Serde<SessionTranscript> {
     // A v1 value knows only that an episode was open, not where it started: one episode of unknown start.
     List<Long> openEpisodes = !s.getOpenEpisodes().isEmpty() ? s.getOpenEpisodes()
         : s.getEpisodeOpen() ? List.of(Episodes.UNKNOWN) : List.of();
+    long frontier = s.getFrontierUs();
+    if (frontier < 0) { // a value written before v4: the latest audio its words and ranges reached
+      for (Segment g : segments) {
+        frontier = Math.max(frontier, Math.round(g.end() * 1e6));
+      }
+      for (AppliedRange r : s.getApplied()) {
+        frontier = Math.max(frontier, r.getCoveredToUs());
+      }
+    }
+    History.Stored history = new History.Stored(s.getClosedSegments(), s.getClosedStatuses(),
+        s.getDroppedStatuses(), s.getClosedUntilUs(), s.getClosedReachUs(), frontier, s.getSampleRate());
     return SessionTranscript.restore(s.getSessionId(), s.getUserId(), s.getRevision(), segments, applied, coverage,
         statuses, s.getReadyForwarded(), openEpisodes, s.getLiveFinished(), s.getBatchFinished(),
-        s.getLastActivityMs());
+        s.getLastActivityMs(), history);
   }
 
   /**

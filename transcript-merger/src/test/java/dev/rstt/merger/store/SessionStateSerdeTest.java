@@ -92,6 +92,51 @@ class SessionStateSerdeTest {
   }
 
   /**
+   * A store restored from a changelog the merger wrote before the open tail (schema v3: the whole session in one
+   * value). It reads as a tail with nothing closed, its frontier taken from its words and ranges; the updates and
+   * segments it yields are those of the original, and the next close takes its settled part out.
+   */
+  @Test
+  void shouldReadAValueWrittenWithTheThirdSchemaVersionAndCloseItsSettledPart() throws Exception {
+    SessionTranscript original = new SessionTranscript(S);
+    original.apply(status(S, "ready"), 10);
+    for (int i = 0; i < 40; i++) {
+      original.apply(produced(S, "live", i, segment("SPEAKER_" + (i % 2), tone(String.format("w%03d.", i), 10.0 * i))),
+          20 + i);
+    }
+    Schema v3 = SessionStateSerde.earlierVersion("session-state/v3.avsc");
+    assertThat(v3.getField("closed_segments")).as("v3 predates the open tail").isNull();
+    // The value as v3 wrote it: the v4 record resolved to the v3 schema, in v3's single-object encoding.
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+    new org.apache.avro.specific.SpecificDatumWriter<dev.rstt.merger.avro.SessionState>(
+        dev.rstt.merger.avro.SessionState.getClassSchema()).write(SessionStateSerde.toState(original), encoder);
+    encoder.flush();
+    GenericRecord old = new org.apache.avro.generic.GenericDatumReader<GenericRecord>(
+        dev.rstt.merger.avro.SessionState.getClassSchema(), v3).read(null,
+        org.apache.avro.io.DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+    ByteBuffer encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v3).encode(old);
+    byte[] bytes = new byte[encoded.remaining()];
+    encoded.get(bytes);
+
+    SessionTranscript restored = SessionStateSerde.decode(bytes);
+    assertThat(restored.segments()).extracting(s -> s.id())
+        .containsExactlyElementsOf(original.segments().stream().map(s -> s.id()).toList());
+    assertThat(restored.segments()).extracting(s -> s.text())
+        .containsExactlyElementsOf(original.segments().stream().map(s -> s.text()).toList());
+    assertThat(restored.history().closedSegments()).isZero();
+    assertThat(restored.history().stored().frontierUs()).as("the last record's covered end")
+        .isEqualTo(390_360_000L);
+    var next = produced(S, "live", 40, segment("SPEAKER_0", tone("w040.", 400.0)));
+    assertThat(restored.apply(next, 100)).isEqualTo(original.apply(next, 100));
+    var closing = restored.close(java.time.Duration.ofMinutes(5));
+    assertThat(closing.segments()).extracting(c -> c.item().text()).containsExactly("w000.", "w001.", "w002.",
+        "w003.", "w004.", "w005.", "w006.", "w007.", "w008.", "w009.");
+    assertThat(closing.segments()).extracting(c -> c.position()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L,
+        9L);
+  }
+
+  /**
    * A store restored from a changelog the previous merger version (schema v2) wrote: words without text or
    * confidence, stt_sessions without covered ranges. Their words keep their text, count as inside their audio
    * with full confidence, so a copy arriving now never replaces them (the old rule, first copy wins).
