@@ -32,7 +32,12 @@ public final class KafkaSetupCli {
   }
 
   public static void main(String[] args) throws Exception {
-    System.exit(run(parse(args), System.out));
+    System.exit(run(args, System.out));
+  }
+
+  /** Runs with command-line {@code args}, printing to {@code out}; returns the exit code. */
+  public static int run(String[] args, PrintStream out) throws Exception {
+    return run(parse(args), out);
   }
 
   static Map<String, String> parse(String[] args) {
