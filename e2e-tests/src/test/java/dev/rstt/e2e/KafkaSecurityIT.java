@@ -9,6 +9,7 @@ import dev.rstt.common.kafka.TopicPlan;
 import dev.rstt.common.kafka.TopicProvisioner;
 import dev.rstt.testsupport.SecureKafkaBroker;
 import dev.rstt.testsupport.ToneScript;
+import dev.rstt.tools.BenchCli;
 import dev.rstt.tools.KafkaSetupCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -34,6 +35,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -76,12 +78,22 @@ class KafkaSecurityIT {
     try (var out = Files.newBufferedWriter(adminConfig)) {
       admin.store(out, "the operator's client config");
     }
-    ByteArrayOutputStream setupOut = new ByteArrayOutputStream();
-    int code = KafkaSetupCli.run(new String[] {"--kafka-config", adminConfig.toString(), "--partitions", "4"},
-        new PrintStream(setupOut, true, StandardCharsets.UTF_8));
-    assertThat(code).as("kafka-setup: %s", setupOut).isZero();
+    Properties users = new Properties();
     for (String service : SERVICES) {
-      passwords.put(service, broker.createScramUser(principalName(service)));
+      passwords.put(service, SecureKafkaBroker.randomPassword());
+      users.put(principalName(service), passwords.get(service));
+    }
+    Path usersFile = dir.resolve("scram-users.properties");
+    try (var out = Files.newBufferedWriter(usersFile)) {
+      users.store(out, "the services' SCRAM-SHA-512 credentials");
+    }
+    ByteArrayOutputStream setupOut = new ByteArrayOutputStream();
+    int code = KafkaSetupCli.run(new String[] {"--kafka-config", adminConfig.toString(), "--partitions", "4",
+        "--scram-credentials", usersFile.toString()}, new PrintStream(setupOut, true, StandardCharsets.UTF_8));
+    assertThat(code).as("kafka-setup: %s", setupOut).isZero();
+    assertThat(setupOut.toString(StandardCharsets.UTF_8)).contains("SCRAM-SHA-512 credentials set for");
+    for (String service : SERVICES) {
+      broker.awaitScramLogin(principalName(service), passwords.get(service));
     }
     Map<String, Map<String, String>> env = new HashMap<>();
     for (String service : SERVICES) {
@@ -134,6 +146,7 @@ class KafkaSecurityIT {
   private Map<String, Object> client(String service) {
     Map<String, Object> props = new HashMap<>(broker.scramProperties(principalName(service), passwords.get(service)));
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     return props;
   }
@@ -198,6 +211,17 @@ class KafkaSecurityIT {
       });
     }
     return records;
+  }
+
+  @Test
+  void shouldLetTheToolsPrincipalMeasureLagButNotWrite() throws Exception {
+    Properties tools = new Properties();
+    tools.putAll(client("tools"));
+    await("every service group seen by the bench's lag").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(BenchCli.lag(tools)).containsKeys("stt-worker", "batch-worker", "transcript-merger")
+            .allSatisfy((group, lag) -> assertThat(lag).as(group).isNotNegative()));
+    // it may write nowhere: its idempotent producer is refused its producer id
+    assertThatThrownBy(() -> poison("tools", "audio.frames")).hasCauseInstanceOf(AuthorizationException.class);
   }
 
   @Test

@@ -552,7 +552,9 @@ public final class BenchCli {
     return r;
   }
 
-  private static Map<String, Long> lag(Properties props) {
+  /** Every consumer group's lag (records behind the end, summed over its partitions); an {@code error: ...} key when
+   * Kafka cannot be asked. */
+  public static Map<String, Long> lag(Properties props) {
     Map<String, Long> lags = new LinkedHashMap<>();
     try (Admin admin = Admin.create(props)) {
       for (ConsumerGroupListing group : admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS)) {

@@ -4,6 +4,9 @@ import dev.rstt.common.kafka.AclPlan;
 import dev.rstt.common.kafka.TopicPlan;
 import dev.rstt.common.kafka.TopicProvisioner;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,18 +14,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 
 /**
  * The operator's one step before the services start on a broker with ACLs (README "Security"): creates the topics
  * (with their dead-letter twins; an existing topic is never changed) and the ACLs of every service principal
- * ({@link AclPlan}), as a principal allowed to (a super user). With {@code --print} it only prints the same as
- * {@code kafka-topics.sh} and {@code kafka-acls.sh} commands.
+ * ({@link AclPlan}), as a principal allowed to (a super user); with {@code --scram-credentials FILE} (a properties
+ * file of {@code user=password}) it first creates or resets those SCRAM-SHA-512 users. With {@code --print} it only
+ * prints the topics and ACLs as {@code kafka-topics.sh} and {@code kafka-acls.sh} commands.
  *
  * <pre>
  * kafka-setup [--kafka host:port] [--kafka-config admin.properties] [--print] [--partitions 12] [--replication 1]
- *             [--topic-prefix P] [--merger-application-id transcript-merger]
+ *             [--topic-prefix P] [--merger-application-id transcript-merger] [--scram-credentials users.properties]
  *             [--principals ingest-gateway=User:a,stt-worker=User:b,batch-worker=User:c,transcript-merger=User:d,tools=User:e]
  * </pre>
  */
@@ -56,6 +65,28 @@ public final class KafkaSetupCli {
       }
     }
     return opts;
+  }
+
+  /** Creates or resets the SCRAM-SHA-512 users of a {@code user=password} file; returns their names. */
+  static List<String> scramUsers(Properties client, Path file) throws Exception {
+    Properties users = new Properties();
+    try (Reader in = Files.newBufferedReader(file)) {
+      users.load(in);
+    }
+    List<UserScramCredentialAlteration> upserts = new ArrayList<>();
+    for (String user : new TreeSet<>(users.stringPropertyNames())) {
+      String password = users.getProperty(user);
+      if (password.length() < 16) {
+        throw new IllegalArgumentException("The SCRAM password of " + user + " in " + file
+            + " is shorter than 16 characters");
+      }
+      upserts.add(new UserScramCredentialUpsertion(user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192),
+          password));
+    }
+    try (Admin a = Admin.create(client)) {
+      a.alterUserScramCredentials(upserts).all().get(30, TimeUnit.SECONDS);
+    }
+    return new ArrayList<>(new TreeSet<>(users.stringPropertyNames()));
   }
 
   static AclPlan.Names names(Map<String, String> opts) {
@@ -103,6 +134,10 @@ public final class KafkaSetupCli {
       return 0;
     }
     Properties client = KafkaClientConfig.fromOptions(opts);
+    if (opts.containsKey("scram-credentials")) {
+      List<String> users = scramUsers(client, Path.of(opts.get("scram-credentials")));
+      out.println("kafka-setup: SCRAM-SHA-512 credentials set for " + users);
+    }
     Map<String, Object> admin = new HashMap<>();
     client.forEach((k, v) -> admin.put(k.toString(), v));
     List<TopicPlan.Wanted> wanted = new ArrayList<>();

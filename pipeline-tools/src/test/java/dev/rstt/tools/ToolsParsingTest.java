@@ -86,4 +86,13 @@ class ToolsParsingTest {
     assertThatThrownBy(() -> KafkaSetupCli.principals(Map.of("principals", "gateway=User:x")))
         .hasMessageContaining("ingest-gateway");
   }
+
+  @Test
+  void kafkaSetupRefusesAShortScramPasswordBeforeTouchingKafka(@TempDir Path dir) throws Exception {
+    Path users = dir.resolve("users.properties");
+    Files.writeString(users, "ingest-gateway=0123456789abcdef0123\nstt-worker=short\n");
+    Properties unreachable = KafkaClientConfig.load("127.0.0.1:1", null, Map.of());
+    assertThatThrownBy(() -> KafkaSetupCli.scramUsers(unreachable, users))
+        .hasMessageContaining("stt-worker").hasMessageContaining("shorter than 16");
+  }
 }

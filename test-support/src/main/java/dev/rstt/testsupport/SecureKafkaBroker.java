@@ -186,6 +186,12 @@ public final class SecureKafkaBroker implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("Cannot create SCRAM user " + user, e);
     }
+    awaitScramLogin(user, password);
+    return password;
+  }
+
+  /** Waits until the broker accepts this SCRAM user (credentials reach the broker through the metadata log). */
+  public void awaitScramLogin(String user, String password) {
     Properties p = new Properties();
     p.putAll(scramProperties(user, password));
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
@@ -195,7 +201,13 @@ public final class SecureKafkaBroker implements AutoCloseable {
         return as.describeCluster().clusterId().get(5, TimeUnit.SECONDS) != null;
       }
     });
-    return password;
+  }
+
+  /** A random password (hex, 36 characters). */
+  public static String randomPassword() {
+    byte[] bytes = new byte[18];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   /** Creates the ACLs (as the operator). */
@@ -218,12 +230,6 @@ public final class SecureKafkaBroker implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("Cannot create topics " + names, e);
     }
-  }
-
-  private static String randomPassword() {
-    byte[] bytes = new byte[18];
-    RANDOM.nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
   }
 
   @Override
