@@ -95,4 +95,14 @@ class ToolsParsingTest {
     assertThatThrownBy(() -> KafkaSetupCli.scramUsers(unreachable, users))
         .hasMessageContaining("stt-worker").hasMessageContaining("shorter than 16");
   }
+
+  @Test
+  void theReadmeShowsExactlyWhatKafkaSetupPrints() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    KafkaSetupCli.run(new String[] {"--print"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    String printed = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(printed).contains("--group '*'").doesNotContain("--group *");
+    String readme = Files.readString(Path.of("..", "README.md"));
+    assertThat(readme).as("README \"Security\": the output of kafka-setup --print").contains("```bash\n" + printed + "```");
+  }
 }

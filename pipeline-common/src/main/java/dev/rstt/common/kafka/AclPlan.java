@@ -93,7 +93,7 @@ public final class AclPlan {
         case GROUP -> " --group ";
         case TRANSACTIONAL_ID -> " --transactional-id ";
         default -> throw new IllegalStateException("no kafka-acls option for " + type);
-      }).append(name);
+      }).append(name.equals("*") ? "'*'" : name); // quoted, or a shell would expand it
       if (pattern == PatternType.PREFIXED) {
         b.append(" --resource-pattern-type prefixed");
       }
