@@ -90,7 +90,7 @@ class InternalSurfacesIT {
           List.of("--rstt.gateway.auth.hs256-secret=" + Stack.SECRET));
       try {
         await(module + " exits").atMost(Duration.ofSeconds(90)).until(() -> !p.alive());
-        assertThat(Files.readString(p.log())).contains("rstt.internal.secret").contains("RSTT_INTERNAL_SECRET");
+        assertThat(Files.readString(p.logFile())).contains("rstt.internal.secret").contains("RSTT_INTERNAL_SECRET");
       } finally {
         p.close();
       }

@@ -106,8 +106,8 @@ final class ServiceProcess implements AutoCloseable {
     return name;
   }
 
-  /** This process's output. */
-  Path log() {
+  /** The file this service logs to (appended to by every service of the same module and instance number). */
+  Path logFile() {
     return log;
   }
 

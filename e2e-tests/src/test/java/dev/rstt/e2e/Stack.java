@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The whole pipeline for one test class: the real in-process KRaft broker, the emulator, and every service as
- * its own JVM started from its exec jar with short, test-friendly timings.
+ * The whole pipeline for one test class: a real KRaft broker (by default the in-process one; a test that must
+ * stop the broker passes a {@link BrokerProcess}), the emulator, and every service as its own JVM started from
+ * its exec jar with short, test-friendly timings.
  */
 final class Stack implements AutoCloseable {
 
@@ -30,12 +31,13 @@ final class Stack implements AutoCloseable {
   static final String INTERNAL_SECRET = "e2e-internal-secret-0123456789-0123456789";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  /** The shared plaintext test broker; null for a stack on another broker ({@link #on}). */
-  final KafkaBroker broker;
+  /** The broker process, or null on the default stack (the in-process broker, which cannot be paused). */
+  final BrokerProcess brokerProcess;
+  private final String bootstrapServers;
+  private final List<String> extraArgs;
   final DeepgramEmulator emulator;
   /** Prefix of every topic name (and of the merger's application id); blank on a broker of its own. */
   final String prefix;
-  private final String bootstrap;
   private final Map<String, Map<String, String>> moduleEnv;
   private final List<ServiceProcess> processes = new ArrayList<>();
   private int instances;
@@ -44,22 +46,38 @@ final class Stack implements AutoCloseable {
   final String mergerStateDir = ServiceProcess.ROOT.resolve("e2e-tests/target/merger-state-" + System.nanoTime())
       .toString();
 
+  /** The default stack, on the JVM's shared in-process broker. */
   Stack() {
-    this(EmulatorSettings.defaults().withPort(0));
+    this(null, List.of(), EmulatorSettings.defaults().withPort(0));
   }
 
   /** With an emulator of these settings (e.g. its admin API opened to a web page's origin). */
   Stack(EmulatorSettings emulatorSettings) {
-    this(emulatorSettings, KafkaBroker.shared(), null, KafkaBroker.uniquePrefix("e2e"), Map.of());
+    this(null, List.of(), emulatorSettings);
   }
 
-  private Stack(EmulatorSettings emulatorSettings, KafkaBroker broker, String bootstrap, String prefix,
-      Map<String, Map<String, String>> moduleEnv) {
-    this.broker = broker;
-    this.bootstrap = broker != null ? broker.bootstrapServers() : bootstrap;
+  /**
+   * @param brokerProcess the broker the services use (null: the shared in-process broker)
+   * @param extraArgs arguments every service gets after the common ones (e.g. shorter Kafka client timeouts)
+   */
+  Stack(BrokerProcess brokerProcess, List<String> extraArgs) {
+    this(brokerProcess, extraArgs, EmulatorSettings.defaults().withPort(0));
+  }
+
+  Stack(BrokerProcess brokerProcess, List<String> extraArgs, EmulatorSettings emulatorSettings) {
+    this(brokerProcess, brokerProcess != null ? brokerProcess.bootstrapServers()
+        : KafkaBroker.shared().bootstrapServers(), extraArgs, emulatorSettings, KafkaBroker.uniquePrefix("e2e"),
+        Map.of());
+  }
+
+  private Stack(BrokerProcess brokerProcess, String bootstrapServers, List<String> extraArgs,
+      EmulatorSettings emulatorSettings, String prefix, Map<String, Map<String, String>> moduleEnv) {
+    this.brokerProcess = brokerProcess;
+    this.bootstrapServers = bootstrapServers;
+    this.extraArgs = List.copyOf(extraArgs);
     this.prefix = prefix;
     this.moduleEnv = moduleEnv;
-    emulator = DeepgramEmulator.start(emulatorSettings);
+    this.emulator = DeepgramEmulator.start(emulatorSettings);
   }
 
   /**
@@ -67,15 +85,15 @@ final class Stack implements AutoCloseable {
    * service given {@code moduleEnv.get(module)} on top of the common environment (e.g. its Kafka credentials).
    */
   static Stack on(String bootstrap, Map<String, Map<String, String>> moduleEnv) {
-    return new Stack(EmulatorSettings.defaults().withPort(0), null, bootstrap, "", moduleEnv);
+    return new Stack(null, bootstrap, List.of(), EmulatorSettings.defaults().withPort(0), "", moduleEnv);
   }
 
   String bootstrapServers() {
-    return bootstrap;
+    return bootstrapServers;
   }
 
   Map<String, String> env(String module) {
-    Map<String, String> env = new java.util.HashMap<>(Map.of("KAFKA_BOOTSTRAP", bootstrap,
+    Map<String, String> env = new java.util.HashMap<>(Map.of("KAFKA_BOOTSTRAP", bootstrapServers,
         "DEEPGRAM_BASE_URL", emulator.httpUrl(), "RSTT_INTERNAL_SECRET", INTERNAL_SECRET));
     env.putAll(moduleEnv.getOrDefault(module, Map.of()));
     return env;
@@ -106,6 +124,7 @@ final class Stack implements AutoCloseable {
 
   ServiceProcess start(String module, int port, List<String> args) {
     List<String> all = new ArrayList<>(common());
+    all.addAll(extraArgs);
     all.addAll(args);
     ServiceProcess p = ServiceProcess.start(module, Integer.toString(++instances), port, env(module), all);
     processes.add(p);
