@@ -64,6 +64,9 @@ compose_test() {
   }
   trap ct_down INT TERM EXIT
   export GATEWAY_PORT="$port"
+  # the gateway's credential for the merger's internal API: one per run unless given
+  RSTT_INTERNAL_SECRET="${RSTT_INTERNAL_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+  export RSTT_INTERNAL_SECRET
   "${CT_DC[@]}" --profile observability down -v --remove-orphans >/dev/null 2>&1 || true # an interrupted run's
   ct_log "building images (JRE_IMAGE=$JRE_IMAGE)"
   "${CT_DC[@]}" build -q >&2

@@ -27,6 +27,8 @@ import tools.jackson.databind.JsonNode;
 final class Stack implements AutoCloseable {
 
   static final String SECRET = "e2e-secret-0123456789-0123456789-0123456789";
+  /** The internal credential of the gateway's calls to the merger (and the merger's to another instance). */
+  static final String INTERNAL_SECRET = "e2e-internal-secret-0123456789-0123456789";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** The broker process, or null on the default stack (the in-process broker, which cannot be paused). */
@@ -34,7 +36,9 @@ final class Stack implements AutoCloseable {
   private final String bootstrapServers;
   private final List<String> extraArgs;
   final DeepgramEmulator emulator;
-  final String prefix = KafkaBroker.uniquePrefix("e2e");
+  /** Prefix of every topic name (and of the merger's application id); blank on a broker of its own. */
+  final String prefix;
+  private final Map<String, Map<String, String>> moduleEnv;
   private final List<ServiceProcess> processes = new ArrayList<>();
   private int instances;
 
@@ -61,19 +65,43 @@ final class Stack implements AutoCloseable {
   }
 
   Stack(BrokerProcess brokerProcess, List<String> extraArgs, EmulatorSettings emulatorSettings) {
+    this(brokerProcess, brokerProcess != null ? brokerProcess.bootstrapServers()
+        : KafkaBroker.shared().bootstrapServers(), extraArgs, emulatorSettings, KafkaBroker.uniquePrefix("e2e"),
+        Map.of());
+  }
+
+  private Stack(BrokerProcess brokerProcess, String bootstrapServers, List<String> extraArgs,
+      EmulatorSettings emulatorSettings, String prefix, Map<String, Map<String, String>> moduleEnv) {
     this.brokerProcess = brokerProcess;
-    this.bootstrapServers = brokerProcess != null ? brokerProcess.bootstrapServers()
-        : KafkaBroker.shared().bootstrapServers();
+    this.bootstrapServers = bootstrapServers;
     this.extraArgs = List.copyOf(extraArgs);
+    this.prefix = prefix;
+    this.moduleEnv = moduleEnv;
     this.emulator = DeepgramEmulator.start(emulatorSettings);
+  }
+
+  /**
+   * A stack on a broker of its own ({@code bootstrap}), with the default topic names and merger application id, each
+   * service given {@code moduleEnv.get(module)} on top of the common environment (e.g. its Kafka credentials).
+   */
+  static Stack on(String bootstrap, Map<String, Map<String, String>> moduleEnv) {
+    return new Stack(null, bootstrap, List.of(), EmulatorSettings.defaults().withPort(0), "", moduleEnv);
   }
 
   String bootstrapServers() {
     return bootstrapServers;
   }
 
-  Map<String, String> env() {
-    return Map.of("KAFKA_BOOTSTRAP", bootstrapServers, "DEEPGRAM_BASE_URL", emulator.httpUrl());
+  Map<String, String> env(String module) {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("KAFKA_BOOTSTRAP", bootstrapServers,
+        "DEEPGRAM_BASE_URL", emulator.httpUrl(), "RSTT_INTERNAL_SECRET", INTERNAL_SECRET));
+    env.putAll(moduleEnv.getOrDefault(module, Map.of()));
+    return env;
+  }
+
+  /** {@code rstt.merger.application-id} of this stack's merger. */
+  String mergerApplicationId() {
+    return prefix.isEmpty() ? "transcript-merger" : prefix.replace('.', '-') + "merger";
   }
 
   List<String> common() {
@@ -98,7 +126,7 @@ final class Stack implements AutoCloseable {
     List<String> all = new ArrayList<>(common());
     all.addAll(extraArgs);
     all.addAll(args);
-    ServiceProcess p = ServiceProcess.start(module, Integer.toString(++instances), port, env(), all);
+    ServiceProcess p = ServiceProcess.start(module, Integer.toString(++instances), port, env(module), all);
     processes.add(p);
     return p.awaitHealthy(Duration.ofSeconds(90));
   }
@@ -107,10 +135,16 @@ final class Stack implements AutoCloseable {
   private final int mergerPort = ServiceProcess.freePort();
 
   ServiceProcess startMerger() {
-    merger = start("transcript-merger", mergerPort, List.of("--rstt.merger.state-dir=" + mergerStateDir,
+    return startMerger(List.of());
+  }
+
+  ServiceProcess startMerger(List<String> extra) {
+    List<String> args = new ArrayList<>(List.of("--rstt.merger.state-dir=" + mergerStateDir,
         "--rstt.merger.application-server=127.0.0.1:" + mergerPort,
         "--rstt.merger.instance-id=e2e-merger",
-        "--rstt.merger.application-id=" + prefix.replace('.', '-') + "merger"));
+        "--rstt.merger.application-id=" + mergerApplicationId()));
+    args.addAll(extra);
+    merger = start("transcript-merger", mergerPort, args);
     return merger;
   }
 
@@ -155,7 +189,7 @@ final class Stack implements AutoCloseable {
 
   /** The sum of a Prometheus gauge/counter family on one service (0 when absent). */
   static double metric(ServiceProcess service, String name) {
-    String body = send(HttpRequest.newBuilder(URI.create(service.httpUrl() + "/actuator/prometheus")).GET().build());
+    String body = send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/actuator/prometheus")).GET().build());
     double sum = 0;
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(body);
     while (m.find()) {

@@ -68,6 +68,12 @@ class GatewayProtocolIT {
     topics = GatewayInstance.topics(prefix);
     mergerHttp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     mergerHttp.createContext("/internal/sessions/", exchange -> {
+      // as the merger: the internal API answers only the internal credential
+      if (!("Bearer " + GatewayInstance.INTERNAL_SECRET).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        exchange.sendResponseHeaders(401, -1);
+        exchange.close();
+        return;
+      }
       String[] parts = exchange.getRequestURI().getPath().split("/");
       String body = storedTranscripts.get(parts[3]);
       byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
@@ -565,14 +571,14 @@ class GatewayProtocolIT {
     app.sendBinary(new byte[640]);
     HttpClient http = HttpClient.newHttpClient();
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-      String prom = http.send(HttpRequest.newBuilder(gw.http("/actuator/prometheus")).build(),
+      String prom = http.send(HttpRequest.newBuilder(gw.management("/actuator/prometheus")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       return prom.contains("rstt_gateway_sockets_open") && prom.contains("rstt_gateway_frames_in_total")
           && prom.contains("rstt_gateway_bytes_in_total") && prom.contains("rstt_gateway_publish_latency_seconds")
           && prom.contains("rstt_gateway_rejections_total");
     });
     assertThat(gw.metrics().openSockets()).isPositive();
-    HttpResponse<String> health = http.send(HttpRequest.newBuilder(gw.http("/actuator/health")).build(),
+    HttpResponse<String> health = http.send(HttpRequest.newBuilder(gw.management("/actuator/health")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(json(health.body()).path("status").asString()).isEqualTo("UP");

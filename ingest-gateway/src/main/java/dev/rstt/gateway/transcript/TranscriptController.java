@@ -1,11 +1,13 @@
 package dev.rstt.gateway.transcript;
 
+import dev.rstt.common.auth.InternalAuthProperties;
 import dev.rstt.gateway.auth.AuthException;
 import dev.rstt.gateway.auth.TokenVerifier;
 import dev.rstt.gateway.config.GatewayProperties;
 import dev.rstt.gateway.updates.AppMessages;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +43,13 @@ public class TranscriptController {
   private final HttpClient merger;
   private final String mergerUrl;
 
-  public TranscriptController(TokenVerifier verifier, GatewayProperties props) {
+  public TranscriptController(TokenVerifier verifier, GatewayProperties props, InternalAuthProperties internal) {
     this.verifier = verifier;
     this.mergerUrl = props.mergerUrl().replaceAll("/+$", "");
-    this.merger = HttpClient.create().responseTimeout(Duration.ofSeconds(10));
+    // the merger's internal API takes the shared internal credential (rstt.internal.secret)
+    Optional<String> credential = internal.credential().authorizationHeader();
+    this.merger = HttpClient.create().responseTimeout(Duration.ofSeconds(10))
+        .headers(h -> credential.ifPresent(value -> h.set(HttpHeaders.AUTHORIZATION, value)));
   }
 
   @GetMapping(value = "/v1/sessions/{id}/transcript", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -62,6 +67,11 @@ public class TranscriptController {
         .responseSingle((response, body) -> {
           if (response.status().equals(HttpResponseStatus.NOT_FOUND)) {
             return Mono.just(notFound());
+          }
+          if (response.status().equals(HttpResponseStatus.UNAUTHORIZED)) {
+            log.error("The merger refused the internal credential: rstt.internal.secret (RSTT_INTERNAL_SECRET) differs "
+                + "between the gateway and the merger");
+            return Mono.just(badGateway());
           }
           if (response.status().code() != 200) {
             log.warn("Merger answered {} for a transcript", response.status().code());

@@ -20,11 +20,16 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class GatewayInstance implements AutoCloseable {
 
   private final ConfigurableApplicationContext context;
+  /** The internal credential the gateways of these tests send to the merger. */
+  public static final String INTERNAL_SECRET = "gateway-tests-internal-secret-0123456789";
+
   private final int port;
+  private final int managementPort;
 
   private GatewayInstance(ConfigurableApplicationContext context) {
     this.context = context;
     this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    this.managementPort = Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
   }
 
   /** The catalogue of the topics a gateway started with {@code prefix} publishes to and reads from. */
@@ -38,6 +43,8 @@ public final class GatewayInstance implements AutoCloseable {
       boolean waitForUpdates) {
     Map<String, Object> props = new HashMap<>();
     props.put("server.port", "0");
+    props.put("management.server.port", "0");
+    props.put("rstt.internal.secret", INTERNAL_SECRET);
     props.put("spring.kafka.bootstrap-servers", bootstrap);
     props.put("rstt.topics.audio-frames", prefix + "audio.frames");
     props.put("rstt.topics.audio-degraded", prefix + "audio.degraded");
@@ -68,6 +75,11 @@ public final class GatewayInstance implements AutoCloseable {
 
   public URI http(String path) {
     return URI.create("http://localhost:" + port + path);
+  }
+
+  /** A URI on the management port (health, metrics), bound to loopback. */
+  public URI management(String path) {
+    return URI.create("http://127.0.0.1:" + managementPort + path);
   }
 
   public GatewayMetrics metrics() {

@@ -1,5 +1,6 @@
 package dev.rstt.merger.query;
 
+import dev.rstt.common.auth.InternalAuthProperties;
 import dev.rstt.merger.MergerStreams;
 import dev.rstt.merger.merge.SessionTranscript;
 import dev.rstt.merger.topology.MergerTopology;
@@ -45,10 +46,14 @@ public class TranscriptController {
   private final WebClient client;
 
   public TranscriptController(MergerStreams merger, dev.rstt.merger.MergerConfig config,
-      ObjectProvider<WebClient.Builder> clients) {
+      InternalAuthProperties auth, ObjectProvider<WebClient.Builder> clients) {
     this.merger = merger;
     this.self = HostInfo.buildFromEndpoint(config.applicationServer());
-    this.client = clients.getIfAvailable(WebClient::builder).build();
+    // a forwarded read carries the internal credential, as the gateway's did
+    WebClient.Builder builder = clients.getIfAvailable(WebClient::builder);
+    auth.credential().authorizationHeader()
+        .ifPresent(value -> builder.defaultHeader(HttpHeaders.AUTHORIZATION, value));
+    this.client = builder.build();
   }
 
   @GetMapping(path = "/internal/sessions/{id}/transcript", produces = MediaType.APPLICATION_JSON_VALUE)
