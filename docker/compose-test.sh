@@ -64,6 +64,13 @@ compose_test() {
   }
   trap ct_down INT TERM EXIT
   export GATEWAY_PORT="$port"
+  # The gateway in development mode, with the random secret of ./pipeline's state directory (compose carries no
+  # default; `./pipeline stream` signs with the same secret).
+  local env_file
+  env_file="$(mktemp)"
+  "$ROOT/pipeline" compose-env "$env_file" 2>/dev/null
+  set -a; . "$env_file"; set +a
+  rm -f "$env_file"
   "${CT_DC[@]}" --profile observability down -v --remove-orphans >/dev/null 2>&1 || true # an interrupted run's
   ct_log "building images (JRE_IMAGE=$JRE_IMAGE)"
   "${CT_DC[@]}" build -q >&2
