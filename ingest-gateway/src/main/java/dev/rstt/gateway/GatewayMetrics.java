@@ -14,6 +14,7 @@ public final class GatewayMetrics {
   private final MeterRegistry registry;
   private final AtomicInteger openSockets = new AtomicInteger();
   private final Timer publishLatency;
+  private final Timer paced;
 
   public GatewayMetrics(MeterRegistry registry, Supplier<Number> globalUnackedBytes) {
     this.registry = registry;
@@ -24,6 +25,9 @@ public final class GatewayMetrics {
     this.publishLatency = Timer.builder("rstt.gateway.publish.latency")
         .description("Time from handing a record to the producer to Kafka's acknowledgement")
         .publishPercentileHistogram().register(registry);
+    this.paced = Timer.builder("rstt.gateway.paced")
+        .description("Waits before reading a socket whose audio came faster than limits.max-speed allows")
+        .register(registry);
     for (String reason : REJECTION_REASONS) {
       Counter.builder("rstt.gateway.rejections").description("Sockets refused or closed by the gateway, by reason")
           .tag("reason", reason).register(registry);
@@ -81,6 +85,11 @@ public final class GatewayMetrics {
 
   public void updateDropped(String why) {
     registry.counter("rstt.gateway.updates", "outcome", why).increment();
+  }
+
+  /** A socket was not read for {@code wait}: its audio came faster than its pace. */
+  public void paced(Duration wait) {
+    paced.record(wait);
   }
 
   public void backpressured() {

@@ -13,6 +13,7 @@ import dev.rstt.gateway.limits.ConnectionLimiter;
 import dev.rstt.gateway.session.AudioPublisher;
 import dev.rstt.gateway.session.GatewaySession;
 import dev.rstt.gateway.session.Outbound;
+import dev.rstt.gateway.session.SessionLimits;
 import dev.rstt.gateway.session.SessionRegistry;
 import dev.rstt.gateway.updates.AppMessages;
 import java.net.URI;
@@ -93,7 +94,8 @@ public final class ListenHandler implements WebSocketHandler {
     this.gatewayId = gatewayId;
     this.settings = new GatewaySession.Settings(props.chunk().maxDuration(), props.chunk().maxDelay(),
         props.backpressure().sessionMaxUnackedBytes(), props.idleTimeout(), props.pingInterval(),
-        props.stopTimeout());
+        props.stopTimeout(), new SessionLimits.Settings(props.limits().maxSpeed(), props.limits().paceBurst(),
+            props.limits().maxSessionDuration(), props.limits().noAudioTimeout()));
   }
 
   @Override
