@@ -64,9 +64,14 @@ compose_test() {
   }
   trap ct_down INT TERM EXIT
   export GATEWAY_PORT="$port"
-  # the gateway's credential for the merger's internal API: one per run unless given
-  RSTT_INTERNAL_SECRET="${RSTT_INTERNAL_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
-  export RSTT_INTERNAL_SECRET
+  # The gateway in development mode, with the random secrets of ./pipeline's state directory (compose carries no
+  # default; `./pipeline stream` signs with the same HS256 secret): RSTT_DEV_MODE, RSTT_GATEWAY_AUTH_HS256_SECRET and
+  # RSTT_INTERNAL_SECRET, the gateway's credential for the merger's internal API.
+  local env_file
+  env_file="$(mktemp)"
+  "$ROOT/pipeline" compose-env "$env_file" 2>/dev/null
+  set -a; . "$env_file"; set +a
+  rm -f "$env_file"
   "${CT_DC[@]}" --profile observability down -v --remove-orphans >/dev/null 2>&1 || true # an interrupted run's
   ct_log "building images (JRE_IMAGE=$JRE_IMAGE)"
   "${CT_DC[@]}" build -q >&2

@@ -42,9 +42,8 @@ class InternalSurfacesIT {
     services.put("transcript-merger", stack.startMerger(List.of(IDLE)));
     services.put("stt-worker", stack.start("stt-worker", List.of(IDLE)));
     services.put("batch-worker", stack.start("batch-worker", List.of(IDLE)));
-    services.put("ingest-gateway", stack.start("ingest-gateway", List.of(IDLE,
-        "--rstt.gateway.auth.hs256-secret=" + Stack.SECRET, "--rstt.gateway.merger-url="
-            + stack.merger.httpUrl())));
+    services.put("ingest-gateway", stack.start("ingest-gateway", List.of(IDLE, "--rstt.gateway.merger-url="
+        + stack.merger.httpUrl())));
   }
 
   @AfterAll
@@ -86,8 +85,11 @@ class InternalSurfacesIT {
     for (String module : List.of("ingest-gateway", "transcript-merger")) {
       Map<String, String> env = new HashMap<>(stack.env(module));
       env.remove("RSTT_INTERNAL_SECRET");
-      ServiceProcess p = ServiceProcess.start(module, "no-secret", env,
-          List.of("--rstt.gateway.auth.hs256-secret=" + Stack.SECRET));
+      // production settings otherwise (development mode would allow a blank internal secret): JWKS, fetched lazily
+      env.put("RSTT_GATEWAY_AUTH_JWKS_URL", "https://127.0.0.1:9/jwks.json");
+      env.put("RSTT_GATEWAY_AUTH_ISSUER", "https://issuer.example");
+      env.put("RSTT_GATEWAY_AUTH_AUDIENCE", "rstt");
+      ServiceProcess p = ServiceProcess.start(module, "no-secret", env, List.of());
       try {
         await(module + " exits").atMost(Duration.ofSeconds(90)).until(() -> !p.alive());
         assertThat(Files.readString(p.logFile())).contains("rstt.internal.secret").contains("RSTT_INTERNAL_SECRET");

@@ -26,9 +26,20 @@ import tools.jackson.databind.JsonNode;
  */
 final class Stack implements AutoCloseable {
 
-  static final String SECRET = "e2e-secret-0123456789-0123456789-0123456789";
-  /** The internal credential of the gateway's calls to the merger (and the merger's to another instance). */
-  static final String INTERNAL_SECRET = "e2e-internal-secret-0123456789-0123456789";
+  /** The gateways' development HS256 secret: random per run (no secret is a constant of the repository). */
+  static final String SECRET = DevTokens.randomSecret();
+  /** The internal credential of the gateway's calls to the merger (and the merger's to another instance): random. */
+  static final String INTERNAL_SECRET = DevTokens.randomSecret();
+
+  /**
+   * What every gateway of the e2e stack runs with: development mode by name, its secret in the environment (never on
+   * a command line), audio up to 10x real time (the tests stream at 1-2x and catch up after broker stalls), and
+   * room for many connections from 127.0.0.1.
+   */
+  static final List<String> GATEWAY_DEV_MODE = List.of(
+      "--rstt.gateway.limits.max-speed=10",
+      "--rstt.gateway.limits.ip-connect-burst=1000",
+      "--rstt.gateway.limits.ip-connect-refill=10ms");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** The broker process, or null on the default stack (the in-process broker, which cannot be paused). */
@@ -125,8 +136,14 @@ final class Stack implements AutoCloseable {
   ServiceProcess start(String module, int port, List<String> args) {
     List<String> all = new ArrayList<>(common());
     all.addAll(extraArgs);
+    Map<String, String> env = env(module);
+    if (module.equals("ingest-gateway")) {
+      all.addAll(GATEWAY_DEV_MODE);
+      env.put("RSTT_DEV_MODE", "true");
+      env.put("RSTT_GATEWAY_AUTH_HS256_SECRET", SECRET);
+    }
     all.addAll(args);
-    ServiceProcess p = ServiceProcess.start(module, Integer.toString(++instances), port, env(module), all);
+    ServiceProcess p = ServiceProcess.start(module, Integer.toString(++instances), port, env, all);
     processes.add(p);
     return p.awaitHealthy(Duration.ofSeconds(90));
   }
@@ -157,8 +174,7 @@ final class Stack implements AutoCloseable {
   }
 
   ServiceProcess startGateway() {
-    return start("ingest-gateway", List.of("--rstt.gateway.auth.hs256-secret=" + SECRET,
-        "--rstt.gateway.merger-url=" + merger.httpUrl()));
+    return start("ingest-gateway", List.of("--rstt.gateway.merger-url=" + merger.httpUrl()));
   }
 
   /** A development token for {@code uid}, signed with the gateways' HS256 secret. */

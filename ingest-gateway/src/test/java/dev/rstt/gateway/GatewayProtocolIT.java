@@ -235,9 +235,9 @@ class GatewayProtocolIT {
     Clock past = Clock.fixed(Instant.now().minus(Duration.ofHours(3)), ZoneOffset.UTC);
     String token = switch (kind) {
       case "missing" -> null;
-      case "expired" -> DevTokenCli.token(user, dev.rstt.gateway.config.GatewayProperties.Auth.DEV_SECRET,
+      case "expired" -> DevTokenCli.token(user, GatewayInstance.SECRET,
           Duration.ofMinutes(5), past);
-      case "forged" -> DevTokenCli.token(user, "an-attackers-secret-that-is-long-enough-32", Duration.ofHours(1),
+      case "forged" -> DevTokenCli.token(user, dev.rstt.common.auth.DevTokens.randomSecret(), Duration.ofHours(1),
           Clock.systemUTC());
       case "garbage" -> "not.a.jwt";
       default -> null;

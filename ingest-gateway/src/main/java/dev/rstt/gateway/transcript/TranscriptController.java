@@ -2,6 +2,7 @@ package dev.rstt.gateway.transcript;
 
 import dev.rstt.common.auth.InternalAuthProperties;
 import dev.rstt.gateway.auth.AuthException;
+import dev.rstt.gateway.auth.AuthUnavailableException;
 import dev.rstt.gateway.auth.TokenVerifier;
 import dev.rstt.gateway.config.GatewayProperties;
 import dev.rstt.gateway.updates.AppMessages;
@@ -58,6 +59,9 @@ public class TranscriptController {
     return Mono.fromCallable(() -> verifier.verify(authorization))
         .subscribeOn(Schedulers.boundedElastic())
         .flatMap(user -> ULID.matcher(id).matches() ? fetch(id, user) : Mono.just(notFound()))
+        .onErrorResume(AuthUnavailableException.class, e -> Mono.just(ResponseEntity.status(
+                HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfter().toSeconds()))
+            .contentType(MediaType.APPLICATION_JSON).body(AppMessages.error(e.code(), e.getMessage(), e.retryAfter()))))
         .onErrorResume(AuthException.class, e -> Mono.just(ResponseEntity.status(HttpStatus.UNAUTHORIZED)
             .contentType(MediaType.APPLICATION_JSON).body(AppMessages.error(e.code(), e.getMessage(), null))));
   }
