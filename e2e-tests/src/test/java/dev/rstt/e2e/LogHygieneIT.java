@@ -58,6 +58,7 @@ class LogHygieneIT {
     script.words().forEach(w -> secrets.add(Pattern.compile("\\b" + Pattern.quote(w.text()) + "\\b")));
     secrets.add(Pattern.compile(Pattern.quote(UID)));
     secrets.add(Pattern.compile(Pattern.quote(Stack.SECRET))); // the gateway's HS256 secret
+    secrets.add(Pattern.compile(Pattern.quote(Stack.INTERNAL_SECRET))); // the gateway's credential for the merger
     secrets.add(Pattern.compile(Pattern.quote(Stack.token(UID).split("\\.")[0] + ".")));
     long lines = 0;
     for (Path log : logs) {

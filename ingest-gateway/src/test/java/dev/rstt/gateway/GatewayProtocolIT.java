@@ -98,7 +98,7 @@ class GatewayProtocolIT {
     props.put("rstt.gateway.merger-url", "http://127.0.0.1:" + mergerHttp.getAddress().getPort());
     gw = GatewayInstance.start(bootstrap, prefix, "protocol-it", props, true);
     frames = new AudioFramesReader(bootstrap, topics.audioFrames());
-    merger = new UpdatesProducer(bootstrap, topics.sessionUpdates());
+    merger = new UpdatesProducer(bootstrap, topics.sessionUpdates(), frames);
   }
 
   @AfterAll
@@ -492,6 +492,27 @@ class GatewayProtocolIT {
       merger.send(segments(fineSession, 2, true));
       assertThat(fine.awaitClose()).isEqualTo(1000);
     }
+  }
+
+  @Test
+  void shouldDeliverAnUpdateOnlyToTheSocketOfItsUser() {
+    String user = user();
+    AppSocket app = connect(user, "sample_rate=16000&codec=pcm16");
+    String session = awaitStarted(app);
+    double before = gw.metrics().count("rstt.gateway.updates", "outcome", "foreign_user");
+    // forged by anyone who may write session.updates: the right session id, another user (or none)
+    merger.send(dev.rstt.avro.SessionUpdate.newBuilder(segments(session, 1, false, segment("forged-1", "w001", 0.1, 0.4)))
+        .setUserId("someone-else").build());
+    merger.send(dev.rstt.avro.SessionUpdate.newBuilder(segments(session, 2, false, segment("forged-2", "w002", 0.5, 0.9)))
+        .setUserId(user + " ").build());
+    merger.send(segments(session, 3, false, segment("genuine", "w003", 1.0, 1.4))); // the session's own user
+    app.awaitMessage(m -> m.contains("\"genuine\""));
+    assertThat(app.messages()).noneMatch(m -> m.contains("forged"));
+    assertThat(gw.metrics().count("rstt.gateway.updates", "outcome", "foreign_user") - before).isEqualTo(2);
+    app.stop();
+    published(session);
+    merger.send(segments(session, 4, true));
+    assertThat(app.awaitClose()).isEqualTo(1000);
   }
 
   @Test

@@ -63,7 +63,7 @@ class WebListenIT {
     props.put("rstt.gateway.limits.max-sessions-per-user", "2");
     gw = GatewayInstance.start(broker.bootstrapServers(), prefix, "web-listen-it", props, true);
     frames = new AudioFramesReader(broker.bootstrapServers(), topics.audioFrames());
-    merger = new UpdatesProducer(broker.bootstrapServers(), topics.sessionUpdates());
+    merger = new UpdatesProducer(broker.bootstrapServers(), topics.sessionUpdates(), frames);
   }
 
   @AfterAll
