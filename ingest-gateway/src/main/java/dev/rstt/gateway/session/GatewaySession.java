@@ -26,8 +26,9 @@ import reactor.core.scheduler.Scheduler;
  * SessionEnded after every earlier record is acknowledged and only if none failed), its back-pressure and its
  * outbound frames. Publishing and acknowledgements live in {@link SessionPublisher}, which outlives the socket
  * (the session's audio is still delivered after the app is gone); when to read the socket in {@link ReadGate}; the
- * idle, pace and length rules in {@link SessionLimits}, the close after stop in {@link StopClose}. Socket wiring lives in {@code ListenHandler}; this class does not touch the
- * socket except through {@link Outbound} and the force-close callback.
+ * idle, pace and length rules in {@link SessionLimits}, the close after stop in {@link StopClose}. Socket wiring lives
+ * in {@code ListenHandler}; this class does not touch the socket except through {@link Outbound} and the force-close
+ * callback.
  */
 public final class GatewaySession {
 

@@ -5,8 +5,8 @@ import java.time.Duration;
 import org.springframework.web.reactive.socket.CloseStatus;
 
 /**
- * What one session may cost and when it has been quiet too long, decided without I/O or clocks of its own (the caller passes the time; the caller
- * serialises):
+ * What one session may cost and when it has been quiet too long, decided without I/O or clocks of its own (the
+ * caller passes the time and serialises the calls):
  *
  * <ul>
  *   <li><b>Pace.</b> A token bucket on <em>decoded</em> samples (all channels), refilled at {@code maxSpeed} times
@@ -56,7 +56,8 @@ public final class SessionLimits {
    */
   public record Settings(double maxSpeed, Duration paceBurst, Duration maxDuration, Duration noAudioTimeout) {
     /** No limits (tests of other rules). */
-    public static final Settings NONE = new Settings(1e9, Duration.ofDays(1), Duration.ofDays(3650), Duration.ofDays(3650));
+    public static final Settings NONE =
+        new Settings(1e9, Duration.ofDays(1), Duration.ofDays(3650), Duration.ofDays(3650));
   }
 
   private final double samplesPerMs;
