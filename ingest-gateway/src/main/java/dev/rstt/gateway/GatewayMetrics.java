@@ -14,6 +14,7 @@ public final class GatewayMetrics {
   private final MeterRegistry registry;
   private final AtomicInteger openSockets = new AtomicInteger();
   private final Timer publishLatency;
+  private final Timer paced;
 
   public GatewayMetrics(MeterRegistry registry, Supplier<Number> globalUnackedBytes) {
     this.registry = registry;
@@ -24,6 +25,9 @@ public final class GatewayMetrics {
     this.publishLatency = Timer.builder("rstt.gateway.publish.latency")
         .description("Time from handing a record to the producer to Kafka's acknowledgement")
         .publishPercentileHistogram().register(registry);
+    this.paced = Timer.builder("rstt.gateway.paced")
+        .description("Waits before reading a socket whose audio came faster than limits.max-speed allows")
+        .register(registry);
     for (String reason : REJECTION_REASONS) {
       Counter.builder("rstt.gateway.rejections").description("Sockets refused or closed by the gateway, by reason")
           .tag("reason", reason).register(registry);
@@ -34,7 +38,8 @@ public final class GatewayMetrics {
   public static final java.util.List<String> REJECTION_REASONS = java.util.List.of("missing_token", "expired_token",
       "invalid_token", "unsupported_codec", "unsupported_sample_rate", "unsupported_channels",
       "unsupported_language", "codec_unavailable", "too_many_sessions", "connect_rate", "kafka_unavailable",
-      "frame_too_large", "idle_timeout", "client_too_slow", "internal_error", "transcript_pending");
+      "frame_too_large", "idle_timeout", "client_too_slow", "internal_error", "transcript_pending",
+      "auth_unavailable", "ip_connect_rate", "server_busy", "max_session_duration", "no_audio_timeout");
 
   public void socketOpened() {
     openSockets.incrementAndGet();
@@ -80,6 +85,11 @@ public final class GatewayMetrics {
 
   public void updateDropped(String why) {
     registry.counter("rstt.gateway.updates", "outcome", why).increment();
+  }
+
+  /** A socket was not read for {@code wait}: its audio came faster than its pace. */
+  public void paced(Duration wait) {
+    paced.record(wait);
   }
 
   public void backpressured() {

@@ -70,6 +70,12 @@ class GatewayProtocolIT {
     topics = GatewayInstance.topics(prefix);
     mergerHttp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     mergerHttp.createContext("/internal/sessions/", exchange -> {
+      // as the merger: the internal API answers only the internal credential
+      if (!("Bearer " + GatewayInstance.INTERNAL_SECRET).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        exchange.sendResponseHeaders(401, -1);
+        exchange.close();
+        return;
+      }
       String[] parts = exchange.getRequestURI().getPath().split("/");
       mergerQueries.put(parts[3], String.valueOf(exchange.getRequestURI().getRawQuery()));
       String body = storedTranscripts.get(parts[3]);
@@ -97,7 +103,7 @@ class GatewayProtocolIT {
     props.put("rstt.gateway.merger-url", "http://127.0.0.1:" + mergerHttp.getAddress().getPort());
     gw = GatewayInstance.start(bootstrap, prefix, "protocol-it", props, true);
     frames = new AudioFramesReader(bootstrap, topics.audioFrames());
-    merger = new UpdatesProducer(bootstrap, topics.sessionUpdates());
+    merger = new UpdatesProducer(bootstrap, topics.sessionUpdates(), frames);
   }
 
   @AfterAll
@@ -234,9 +240,9 @@ class GatewayProtocolIT {
     Clock past = Clock.fixed(Instant.now().minus(Duration.ofHours(3)), ZoneOffset.UTC);
     String token = switch (kind) {
       case "missing" -> null;
-      case "expired" -> DevTokenCli.token(user, dev.rstt.gateway.config.GatewayProperties.Auth.DEV_SECRET,
+      case "expired" -> DevTokenCli.token(user, GatewayInstance.SECRET,
           Duration.ofMinutes(5), past);
-      case "forged" -> DevTokenCli.token(user, "an-attackers-secret-that-is-long-enough-32", Duration.ofHours(1),
+      case "forged" -> DevTokenCli.token(user, dev.rstt.common.auth.DevTokens.randomSecret(), Duration.ofHours(1),
           Clock.systemUTC());
       case "garbage" -> "not.a.jwt";
       default -> null;
@@ -494,6 +500,27 @@ class GatewayProtocolIT {
   }
 
   @Test
+  void shouldDeliverAnUpdateOnlyToTheSocketOfItsUser() {
+    String user = user();
+    AppSocket app = connect(user, "sample_rate=16000&codec=pcm16");
+    String session = awaitStarted(app);
+    double before = gw.metrics().count("rstt.gateway.updates", "outcome", "foreign_user");
+    // forged by anyone who may write session.updates: the right session id, another user (or none)
+    merger.send(dev.rstt.avro.SessionUpdate.newBuilder(segments(session, 1, false, segment("forged-1", "w001", 0.1, 0.4)))
+        .setUserId("someone-else").build());
+    merger.send(dev.rstt.avro.SessionUpdate.newBuilder(segments(session, 2, false, segment("forged-2", "w002", 0.5, 0.9)))
+        .setUserId(user + " ").build());
+    merger.send(segments(session, 3, false, segment("genuine", "w003", 1.0, 1.4))); // the session's own user
+    app.awaitMessage(m -> m.contains("\"genuine\""));
+    assertThat(app.messages()).noneMatch(m -> m.contains("forged"));
+    assertThat(gw.metrics().count("rstt.gateway.updates", "outcome", "foreign_user") - before).isEqualTo(2);
+    app.stop();
+    published(session);
+    merger.send(segments(session, 4, true));
+    assertThat(app.awaitClose()).isEqualTo(1000);
+  }
+
+  @Test
   void shouldDeadLetterAnUndecodableUpdateAndKeepDelivering() {
     AppSocket app = connect(user(), "sample_rate=16000&codec=pcm16");
     String session = awaitStarted(app);
@@ -612,14 +639,14 @@ class GatewayProtocolIT {
     app.sendBinary(new byte[640]);
     HttpClient http = HttpClient.newHttpClient();
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-      String prom = http.send(HttpRequest.newBuilder(gw.http("/actuator/prometheus")).build(),
+      String prom = http.send(HttpRequest.newBuilder(gw.management("/actuator/prometheus")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       return prom.contains("rstt_gateway_sockets_open") && prom.contains("rstt_gateway_frames_in_total")
           && prom.contains("rstt_gateway_bytes_in_total") && prom.contains("rstt_gateway_publish_latency_seconds")
           && prom.contains("rstt_gateway_rejections_total");
     });
     assertThat(gw.metrics().openSockets()).isPositive();
-    HttpResponse<String> health = http.send(HttpRequest.newBuilder(gw.http("/actuator/health")).build(),
+    HttpResponse<String> health = http.send(HttpRequest.newBuilder(gw.management("/actuator/health")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(json(health.body()).path("status").asString()).isEqualTo("UP");

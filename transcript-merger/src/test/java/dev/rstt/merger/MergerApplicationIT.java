@@ -5,6 +5,7 @@ import static dev.rstt.merger.Events.segment;
 import static dev.rstt.merger.Events.status;
 import static dev.rstt.merger.Events.word;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.rstt.merger.topology.MergerTopology;
@@ -52,8 +53,15 @@ class MergerApplicationIT {
   final HttpClient http = HttpClient.newHttpClient();
   final JsonMapper json = JsonMapper.builder().build();
 
+  static final String SECRET = "merger-tests-internal-secret-0123456789";
+
   private ConfigurableApplicationContext start(int port, String instance) {
-    return new SpringApplicationBuilder(MergerApplication.class).run(
+    return new SpringApplicationBuilder(MergerApplication.class).run(args(port, instance, "--rstt.internal.secret="
+        + SECRET));
+  }
+
+  private String[] args(int port, String instance, String... more) {
+    List<String> args = new ArrayList<>(List.of(
         "--server.port=" + port,
         "--spring.kafka.bootstrap-servers=" + BROKER.bootstrapServers(),
         "--rstt.topics.audio-frames=" + prefix + "audio.frames",
@@ -63,8 +71,10 @@ class MergerApplicationIT {
         "--rstt.topics.partitions=2",
         "--rstt.merger.application-id=" + prefix + "merger",
         "--rstt.merger.state-dir=" + Path.of("target", "it-state", prefix + instance).toAbsolutePath(),
-        "--rstt.merger.application-server=localhost:" + port,
-        "--rstt.merger.instance-id=" + instance);
+        "--rstt.merger.application-server=127.0.0.1:" + port,
+        "--rstt.merger.instance-id=" + instance));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
   }
 
   /** Session ids landing on partition 0 and partition 1 of a two-partition topic. */
@@ -81,12 +91,16 @@ class MergerApplicationIT {
   }
 
   private HttpResponse<String> get(int port, String session) throws Exception {
-    return getPath(port, "/internal/sessions/" + session + "/transcript");
+    return getPath(port, "/internal/sessions/" + session + "/transcript", "Bearer " + SECRET);
   }
 
-  private HttpResponse<String> getPath(int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  private HttpResponse<String> getPath(int port, String path, String... authorization) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(10)).GET();
+    for (String value : authorization) {
+      request.header("Authorization", value);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static int freePort() {
@@ -214,6 +228,17 @@ class MergerApplicationIT {
           .containsExactlyInAnyOrder(portA, portB);
       assertThat(get(portA, "01UNKNOWNSESSION0000000000").statusCode()).isEqualTo(404);
       assertThat(get(portB, "01UNKNOWNSESSION0000000000").statusCode()).isEqualTo(404);
+      // the internal API answers only the internal credential (the forwarded reads above carried it)
+      for (int port : new int[] {portA, portB}) {
+        String path = "/internal/sessions/" + sessions.get(0) + "/transcript";
+        assertThat(getPath(port, path).statusCode()).as("no credential").isEqualTo(401);
+        assertThat(getPath(port, path, "Bearer " + SECRET.substring(1)).statusCode()).as("wrong").isEqualTo(401);
+        assertThat(getPath(port, path, "Bearer " + SECRET + "0").statusCode()).as("longer").isEqualTo(401);
+        assertThat(getPath(port, path, SECRET).statusCode()).as("not a bearer").isEqualTo(401);
+        assertThat(getPath(port, path).headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v ->
+            assertThat(v).startsWith("Bearer"));
+        assertThat(getPath(port, path).body()).isEmpty();
+      }
       HttpResponse<String> health = getPath(portA, "/actuator/health");
       assertThat(health.statusCode()).isEqualTo(200);
       assertThat(health.body()).contains("\"kafkaStreams\"").contains("RUNNING");
@@ -223,5 +248,14 @@ class MergerApplicationIT {
     } finally {
       apps.forEach(ConfigurableApplicationContext::close);
     }
+  }
+
+  @Test
+  void shouldNotStartWithoutTheInternalSecretOutsideDevelopmentMode() {
+    int port = freePort();
+    assertThatThrownBy(() -> new SpringApplicationBuilder(MergerApplication.class).run(args(port, "no-secret")))
+        .hasStackTraceContaining("rstt.internal.secret").hasStackTraceContaining("RSTT_INTERNAL_SECRET");
+    assertThatThrownBy(() -> new SpringApplicationBuilder(MergerApplication.class).run(args(port, "short-secret",
+        "--rstt.internal.secret=too-short"))).hasStackTraceContaining("rstt.internal.secret");
   }
 }

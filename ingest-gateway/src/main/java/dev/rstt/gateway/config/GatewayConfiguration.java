@@ -5,6 +5,8 @@ import dev.rstt.common.kafka.KafkaFactories;
 import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.audio.AudioCodecs;
 import dev.rstt.gateway.audio.AudioFormat;
+import dev.rstt.gateway.auth.AuthMode;
+import dev.rstt.gateway.auth.JwksKeys;
 import dev.rstt.gateway.auth.TokenVerifier;
 import dev.rstt.gateway.limits.ConnectionLimiter;
 import dev.rstt.gateway.session.AudioPublisher;
@@ -12,6 +14,7 @@ import dev.rstt.gateway.session.GatewaySession;
 import dev.rstt.gateway.session.SessionRegistry;
 import dev.rstt.gateway.session.UnackedBudget;
 import dev.rstt.gateway.updates.UpdatesListener;
+import dev.rstt.gateway.web.DevModeProperties;
 import dev.rstt.gateway.ws.ChannelCapturingUpgradeStrategy;
 import dev.rstt.gateway.ws.ListenHandler;
 import dev.rstt.schemas.Topics;
@@ -26,13 +29,16 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocketFactory;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -86,14 +92,30 @@ public class GatewayConfiguration {
     return codecs;
   }
 
+  /** Development mode, the auth mode and the checks that refuse development settings outside it; the banner. */
   @Bean
-  public TokenVerifier tokenVerifier(GatewayProperties props) {
-    if (!props.auth().usesJwks()) {
-      log.warn("DEV AUTH IS ON: tokens are HS256 with rstt.gateway.auth.hs256-secret{}; set "
-          + "rstt.gateway.auth.jwks-url, issuer and audience in production",
-          GatewayProperties.Auth.DEV_SECRET.equals(props.auth().hs256Secret()) ? " (the documented dev secret)" : "");
+  public SecurityPosture securityPosture(GatewayProperties props, DevModeProperties dev) {
+    SecurityPosture posture = SecurityPosture.resolve(props, dev.devMode());
+    posture.banner().forEach(log::warn);
+    log.info("Token verification: {}", posture.auth());
+    return posture;
+  }
+
+  @Bean
+  public TokenVerifier tokenVerifier(SecurityPosture posture, GatewayProperties props,
+      ObjectProvider<SslBundles> sslBundles) {
+    AuthMode mode = posture.auth();
+    int skew = (int) props.auth().clockSkew().toSeconds();
+    if (mode.kind() == AuthMode.Kind.HS256) {
+      return TokenVerifier.hs256(mode.hs256Secret(), mode.issuer(), mode.audience(), skew);
     }
-    return TokenVerifier.from(props.auth());
+    GatewayProperties.Jwks jwks = props.auth().jwks();
+    SSLSocketFactory ssl = null;
+    if (!jwks.sslBundle().isBlank()) {
+      ssl = sslBundles.getObject().getBundle(jwks.sslBundle().strip()).createSslContext().getSocketFactory();
+    }
+    return TokenVerifier.jwks(JwksKeys.fromUrl(mode.jwksUrl(), jwks, ssl), mode.issuer(), mode.audience(), skew,
+        JwksKeys.retryAfter(jwks));
   }
 
   @Bean

@@ -25,9 +25,10 @@ import reactor.core.scheduler.Scheduler;
  * One app session: its audio timeline on {@code audio.frames} (SessionStarted, gap-free AudioChunks,
  * SessionEnded after every earlier record is acknowledged and only if none failed), its back-pressure and its
  * outbound frames. Publishing and acknowledgements live in {@link SessionPublisher}, which outlives the socket
- * (the session's audio is still delivered after the app is gone); the idle rule in {@link IdleTimer}, the close
- * after stop in {@link StopClose}. Socket wiring lives in {@code ListenHandler}; this class does not touch the
- * socket except through {@link Outbound} and the force-close callback.
+ * (the session's audio is still delivered after the app is gone); when to read the socket in {@link ReadGate}; the
+ * idle, pace and length rules in {@link SessionLimits}, the close after stop in {@link StopClose}. Socket wiring lives
+ * in {@code ListenHandler}; this class does not touch the socket except through {@link Outbound} and the force-close
+ * callback.
  */
 public final class GatewaySession {
 
@@ -38,7 +39,14 @@ public final class GatewaySession {
 
   /** Tunables of a session, from {@code rstt.gateway.*}. */
   public record Settings(Duration chunkMaxDuration, Duration chunkMaxDelay, long sessionMaxUnackedBytes,
-      Duration idleTimeout, Duration pingInterval, Duration stopTimeout) {
+      Duration idleTimeout, Duration pingInterval, Duration stopTimeout, SessionLimits.Settings limits) {
+
+    /** Without pace, length or no-audio limits. */
+    public Settings(Duration chunkMaxDuration, Duration chunkMaxDelay, long sessionMaxUnackedBytes,
+        Duration idleTimeout, Duration pingInterval, Duration stopTimeout) {
+      this(chunkMaxDuration, chunkMaxDelay, sessionMaxUnackedBytes, idleTimeout, pingInterval, stopTimeout,
+          SessionLimits.Settings.NONE);
+    }
   }
 
   private final String id;
@@ -58,7 +66,8 @@ public final class GatewaySession {
   private State state = State.OPEN;
   private final SessionTimeline timeline;
   private long lastRevision = -1;
-  private final IdleTimer idle;
+  private final SessionLimits limits;
+  private final ReadGate gate;
   private long lastPingMs;
   private volatile Consumer<CloseStatus> forceClose = s -> { };
   /** SessionStarted was acknowledged; before that, the handler answers a Kafka failure itself. */
@@ -93,7 +102,9 @@ public final class GatewaySession {
     this.intake = new AudioIntake(new ChunkAggregator(ChunkAggregator.bytesFor(format,
         settings.chunkMaxDuration().toMillis())));
     this.lastPingMs = clock.millis();
-    this.idle = new IdleTimer(settings.idleTimeout().toMillis(), lastPingMs);
+    this.limits = new SessionLimits(settings.limits(), settings.idleTimeout(), format.sampleRate() * format.channels(),
+        lastPingMs);
+    this.gate = new ReadGate(this, limits, metrics, clock, timers);
   }
 
   public String id() {
@@ -141,7 +152,7 @@ public final class GatewaySession {
 
   /** Any inbound message: resets the idle timer. */
   public synchronized void touch() {
-    idle.activity(clock.millis());
+    limits.touch(clock.millis());
   }
 
   /**
@@ -149,6 +160,7 @@ public final class GatewaySession {
    * again: at once below the unacked caps, later when Kafka has caught up.
    */
   public Mono<Void> onAudio(byte[] frame) {
+    long readAtMs;
     synchronized (this) {
       if (state != State.OPEN) {
         return Mono.empty();
@@ -162,13 +174,15 @@ public final class GatewaySession {
         log.debug("Dropped an undecodable frame: {}", e.getMessage());
         return Mono.empty();
       }
-      AudioIntake.Added added = intake.add(pcm, clock.millis());
+      long now = clock.millis();
+      AudioIntake.Added added = intake.add(pcm, now);
       added.ready().forEach(this::publishChunk);
       if (added.flushGeneration() >= 0) {
         scheduleFlush(added.flushGeneration()); // publish the held audio within chunk.max-delay
       }
+      readAtMs = now + limits.audio(pcm.length / 2, now); // the pace: decoded samples, not bytes
     }
-    return backpressure();
+    return gate.after(publishing.capacity(), readAtMs);
   }
 
   /** A text frame: {@code {"type":"stop"}} ends the audio; anything else is ignored. */
@@ -193,26 +207,6 @@ public final class GatewaySession {
     if (chunk != null) {
       publishing.publish(timeline.next(chunk.pcm(), chunk.receivedAtMs()), chunk.pcm().length);
     }
-  }
-
-  /**
-   * Empty when the socket may be read at once; otherwise completes when Kafka has caught up. While it waits the
-   * app's silence does not count as idle.
-   */
-  private Mono<Void> backpressure() {
-    CompletableFuture<Void> capacity = publishing.capacity();
-    if (capacity == null) {
-      return Mono.empty();
-    }
-    synchronized (this) {
-      idle.paused();
-    }
-    metrics.backpressured();
-    return Mono.fromFuture(capacity.whenComplete((v, e) -> {
-      synchronized (this) {
-        idle.resumed(clock.millis());
-      }
-    }), true);
   }
 
   // ---------------------------------------------------------------- outbound and updates
@@ -253,23 +247,21 @@ public final class GatewaySession {
 
   /** Periodic: the {@code ping} text frame and the idle timeout. */
   public void tick() {
-    boolean isIdle = false;
     boolean ping = false;
+    SessionLimits.Verdict limit = SessionLimits.Verdict.NONE;
     synchronized (this) {
       long now = clock.millis();
-      if (state == State.OPEN && idle.idle(now)) {
-        isIdle = true;
-      } else if (state != State.CLOSED && now - lastPingMs >= settings.pingInterval().toMillis()) {
+      if (state == State.OPEN) {
+        limit = limits.check(now);
+      }
+      if (limit == SessionLimits.Verdict.NONE && state != State.CLOSED
+          && now - lastPingMs >= settings.pingInterval().toMillis()) {
         lastPingMs = now;
         ping = true;
       }
     }
-    if (isIdle) {
-      try (SessionMdc mdc = SessionMdc.of(id)) {
-        log.info("Idle for {}: closing 1001", settings.idleTimeout());
-      }
-      metrics.rejected("idle_timeout");
-      terminate("idle_timeout", CloseStatus.GOING_AWAY.withReason("idle timeout"));
+    if (limit != SessionLimits.Verdict.NONE) {
+      reached(limit);
     } else if (ping) {
       send("ping");
     }
@@ -283,6 +275,28 @@ public final class GatewaySession {
    * stored transcript completes later), or 1013 if Kafka refused audio of the session.
    */
   public void stop() {
+    stop("stop");
+  }
+
+  /**
+   * Idle ({@code idle-timeout}) or no audio ({@code limits.no-audio-timeout}): 1001. The maximum duration
+   * ({@code limits.max-session-duration}): ends like a stop, the app told at once, close 4011 once complete.
+   */
+  private void reached(SessionLimits.Verdict limit) {
+    try (SessionMdc mdc = SessionMdc.of(id)) {
+      log.info("{}: {}", limit, limit == SessionLimits.Verdict.MAX_DURATION ? "ending like a stop" : "closing 1001");
+    }
+    metrics.rejected(limit.reason());
+    if (limit == SessionLimits.Verdict.MAX_DURATION) {
+      send(SessionLimits.maxDurationMessage(settings.limits().maxDuration()));
+      stop("max_duration");
+    } else {
+      terminate("idle_timeout", CloseStatus.GOING_AWAY.withReason(limit == SessionLimits.Verdict.IDLE
+          ? "idle timeout" : "no audio"));
+    }
+  }
+
+  private void stop(String reason) {
     long lastSeq;
     synchronized (this) {
       if (state != State.OPEN) {
@@ -293,15 +307,17 @@ public final class GatewaySession {
       lastSeq = timeline.lastSeq();
     }
     try (SessionMdc mdc = SessionMdc.of(id)) {
-      log.info("Stop received: ending audio at seq {}", lastSeq);
+      log.info("Ending audio ({}) at seq {}", reason, lastSeq);
     }
-    endAudio("stop");
+    endAudio(reason);
     complete.copy().orTimeout(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((v, e) -> closeAfterStop(e == null));
+        .whenComplete((v, e) -> closeAfterStop(e == null, reason));
   }
 
-  private void closeAfterStop(boolean transcriptComplete) {
+  private void closeAfterStop(boolean transcriptComplete, String reason) {
     StopClose close = StopClose.decide(transcriptComplete, publishing.failure() != null);
+    CloseStatus status = close == StopClose.COMPLETE && reason.equals("max_duration")
+        ? SessionLimits.MAX_DURATION_CLOSE : close.status();
     synchronized (this) {
       if (state != State.STOPPING) {
         return; // closed meanwhile for another reason (shutdown, slow client, audio lost)
@@ -315,10 +331,10 @@ public final class GatewaySession {
             settings.stopTimeout(), publishing.allAcknowledged() ? "audio stored"
                 : publishing.unackedBytes() + " audio bytes still waiting for Kafka", close.status().getCode());
       } else {
-        log.info("Closing {} after stop ({})", close.status().getCode(), close);
+        log.info("Closing {} after {} ({})", status.getCode(), reason, close);
       }
     }
-    outbound.finish(close.status(), close.lastFrames(id));
+    outbound.finish(status, close.lastFrames(id));
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.rstt.gateway.transcript;
 
+import dev.rstt.common.auth.InternalAuthProperties;
 import dev.rstt.gateway.auth.AuthException;
+import dev.rstt.gateway.auth.AuthUnavailableException;
 import dev.rstt.gateway.auth.TokenVerifier;
 import dev.rstt.gateway.config.GatewayProperties;
 import dev.rstt.gateway.updates.AppMessages;
@@ -8,6 +10,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +49,13 @@ public class TranscriptController {
   private final HttpClient merger;
   private final String mergerUrl;
 
-  public TranscriptController(TokenVerifier verifier, GatewayProperties props) {
+  public TranscriptController(TokenVerifier verifier, GatewayProperties props, InternalAuthProperties internal) {
     this.verifier = verifier;
     this.mergerUrl = props.mergerUrl().replaceAll("/+$", "");
-    this.merger = HttpClient.create().responseTimeout(Duration.ofSeconds(10));
+    // the merger's internal API takes the shared internal credential (rstt.internal.secret)
+    Optional<String> credential = internal.credential().authorizationHeader();
+    this.merger = HttpClient.create().responseTimeout(Duration.ofSeconds(10))
+        .headers(h -> credential.ifPresent(value -> h.set(HttpHeaders.AUTHORIZATION, value)));
   }
 
   @GetMapping(value = "/v1/sessions/{id}/transcript", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -60,6 +66,9 @@ public class TranscriptController {
     return Mono.fromCallable(() -> verifier.verify(authorization))
         .subscribeOn(Schedulers.boundedElastic())
         .flatMap(user -> ULID.matcher(id).matches() ? fetch(id, page(after, limit), user) : Mono.just(notFound()))
+        .onErrorResume(AuthUnavailableException.class, e -> Mono.just(ResponseEntity.status(
+                HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfter().toSeconds()))
+            .contentType(MediaType.APPLICATION_JSON).body(AppMessages.error(e.code(), e.getMessage(), e.retryAfter()))))
         .onErrorResume(AuthException.class, e -> Mono.just(ResponseEntity.status(HttpStatus.UNAUTHORIZED)
             .contentType(MediaType.APPLICATION_JSON).body(AppMessages.error(e.code(), e.getMessage(), null))));
   }
@@ -81,6 +90,11 @@ public class TranscriptController {
         .responseSingle((response, body) -> {
           if (response.status().equals(HttpResponseStatus.NOT_FOUND)) {
             return Mono.just(notFound());
+          }
+          if (response.status().equals(HttpResponseStatus.UNAUTHORIZED)) {
+            log.error("The merger refused the internal credential: rstt.internal.secret (RSTT_INTERNAL_SECRET) differs "
+                + "between the gateway and the merger");
+            return Mono.just(badGateway());
           }
           if (response.status().equals(HttpResponseStatus.BAD_REQUEST)) {
             return body.asString().defaultIfEmpty("").map(json -> badPage(json, user));

@@ -6,12 +6,14 @@ import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.audio.AudioCodecs;
 import dev.rstt.gateway.audio.AudioFormat;
 import dev.rstt.gateway.auth.AuthException;
+import dev.rstt.gateway.auth.AuthUnavailableException;
 import dev.rstt.gateway.auth.TokenVerifier;
 import dev.rstt.gateway.config.GatewayProperties;
 import dev.rstt.gateway.limits.ConnectionLimiter;
 import dev.rstt.gateway.session.AudioPublisher;
 import dev.rstt.gateway.session.GatewaySession;
 import dev.rstt.gateway.session.Outbound;
+import dev.rstt.gateway.session.SessionLimits;
 import dev.rstt.gateway.session.SessionRegistry;
 import dev.rstt.gateway.updates.AppMessages;
 import java.net.URI;
@@ -92,7 +94,8 @@ public final class ListenHandler implements WebSocketHandler {
     this.gatewayId = gatewayId;
     this.settings = new GatewaySession.Settings(props.chunk().maxDuration(), props.chunk().maxDelay(),
         props.backpressure().sessionMaxUnackedBytes(), props.idleTimeout(), props.pingInterval(),
-        props.stopTimeout());
+        props.stopTimeout(), new SessionLimits.Settings(props.limits().maxSpeed(), props.limits().paceBurst(),
+            props.limits().maxSessionDuration(), props.limits().noAudioTimeout()));
   }
 
   @Override
@@ -156,13 +159,24 @@ public final class ListenHandler implements WebSocketHandler {
     String userId() throws AuthException;
   }
 
-  /** The verified user id, or a 1008 refusal with the verifier's code. */
+  /**
+   * The verified user id, or a 1008 refusal with the verifier's code; keys that cannot be had right now are not a bad
+   * token: 1013 {@code auth_unavailable} with the retry hint.
+   */
   static String authenticated(Authentication authentication) {
     try {
       return authentication.userId();
+    } catch (AuthUnavailableException e) {
+      throw unavailable(e);
     } catch (AuthException e) {
       throw new Rejection(CloseStatus.POLICY_VIOLATION, e.code(), e.getMessage(), null);
     }
+  }
+
+  /** 1013 {@code auth_unavailable}: the token could not be checked now (JWKS down); retry, do not log in again. */
+  static Rejection unavailable(AuthUnavailableException e) {
+    return new Rejection(CloseStatus.SERVICE_OVERLOAD.withReason("Auth unavailable"), e.code(), e.getMessage(),
+        e.retryAfter());
   }
 
   /** The audio parameters of the upgrade's query, checked (1008), and the codec available here (1003). */

@@ -30,6 +30,11 @@ public final class AppSocket implements WebSocket.Listener {
   private final boolean manualDemand;
   private volatile int pings;
   private WebSocket socket;
+  /**
+   * The last send: the JDK's WebSocket allows one outstanding send, and the pong answering a {@code ping} is sent
+   * from the listener's thread while the test may be sending, so every send is chained after the previous one.
+   */
+  private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
 
   private AppSocket(boolean pong, boolean manualDemand) {
     this.pong = pong;
@@ -75,7 +80,7 @@ public final class AppSocket implements WebSocket.Listener {
       if (text.equals("ping")) {
         pings++;
         if (pong) {
-          webSocket.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 0x8A, 0x00}), true);
+          send(ws -> webSocket.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 0x8A, 0x00}), true));
         }
       }
       synchronized (texts) {
@@ -122,11 +127,18 @@ public final class AppSocket implements WebSocket.Listener {
   }
 
   public void sendBinary(byte[] bytes) {
-    socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(20, TimeUnit.SECONDS).join();
+    send(ws -> ws.sendBinary(ByteBuffer.wrap(bytes), true)).orTimeout(20, TimeUnit.SECONDS).join();
   }
 
   public void sendText(String text) {
-    socket.sendText(text, true).orTimeout(20, TimeUnit.SECONDS).join();
+    send(ws -> ws.sendText(text, true)).orTimeout(20, TimeUnit.SECONDS).join();
+  }
+
+  private synchronized CompletableFuture<?> send(
+      java.util.function.Function<WebSocket, CompletableFuture<WebSocket>> sending) {
+    CompletableFuture<?> next = lastSend.exceptionally(e -> null).thenCompose(v -> sending.apply(socket));
+    lastSend = next;
+    return next;
   }
 
   public void stop() {

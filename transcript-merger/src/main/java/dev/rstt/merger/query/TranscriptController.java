@@ -1,5 +1,6 @@
 package dev.rstt.merger.query;
 
+import dev.rstt.common.auth.InternalAuthProperties;
 import dev.rstt.merger.MergerStreams;
 import dev.rstt.merger.avro.HistoryEntry;
 import dev.rstt.merger.merge.SessionTranscript;
@@ -50,12 +51,16 @@ public class TranscriptController {
   private final WebClient client;
 
   public TranscriptController(MergerStreams merger, dev.rstt.merger.MergerConfig config,
-      ObjectProvider<WebClient.Builder> clients) {
+      InternalAuthProperties auth, ObjectProvider<WebClient.Builder> clients) {
     this.merger = merger;
     this.self = HostInfo.buildFromEndpoint(config.applicationServer());
-    // A page is bounded by its limit, not by WebClient's default 256 KiB of buffered body.
-    this.client = clients.getIfAvailable(WebClient::builder)
-        .codecs(c -> c.defaultCodecs().maxInMemorySize(FORWARDED_PAGE_BYTES)).build();
+    // a forwarded read carries the internal credential, as the gateway's did; a page is bounded by its limit, not
+    // by WebClient's default 256 KiB of buffered body
+    WebClient.Builder builder = clients.getIfAvailable(WebClient::builder)
+        .codecs(c -> c.defaultCodecs().maxInMemorySize(FORWARDED_PAGE_BYTES));
+    auth.credential().authorizationHeader()
+        .ifPresent(value -> builder.defaultHeader(HttpHeaders.AUTHORIZATION, value));
+    this.client = builder.build();
   }
 
   @GetMapping(path = "/internal/sessions/{id}/transcript", produces = MediaType.APPLICATION_JSON_VALUE)
