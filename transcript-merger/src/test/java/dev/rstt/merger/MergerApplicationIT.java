@@ -54,6 +54,7 @@ class MergerApplicationIT {
   final JsonMapper json = JsonMapper.builder().build();
 
   static final String SECRET = "merger-tests-internal-secret-0123456789";
+  private static final String BEARER = "Bearer " + SECRET;
 
   private ConfigurableApplicationContext start(int port, String instance) {
     return new SpringApplicationBuilder(MergerApplication.class).run(args(port, instance, "--rstt.internal.secret="
@@ -91,7 +92,7 @@ class MergerApplicationIT {
   }
 
   private HttpResponse<String> get(int port, String session) throws Exception {
-    return getPath(port, "/internal/sessions/" + session + "/transcript", "Bearer " + SECRET);
+    return getPath(port, "/internal/sessions/" + session + "/transcript", BEARER);
   }
 
   private HttpResponse<String> getPath(int port, String path, String... authorization) throws Exception {
@@ -143,21 +144,21 @@ class MergerApplicationIT {
   /** Pages of one segment, through the owner or forwarded there; bad paging parameters are a clear 400. */
   private void assertPages(int port, String session, JsonNode whole) throws Exception {
     String path = "/internal/sessions/" + session + "/transcript";
-    JsonNode first = json.readTree(getPath(port, path + "?limit=1").body());
+    JsonNode first = json.readTree(getPath(port, path + "?limit=1", BEARER).body());
     assertThat(first.get("segments").size()).isEqualTo(1);
     assertThat(first.get("segments").get(0)).isEqualTo(whole.get("segments").get(0));
     assertThat(first.get("statuses")).isEqualTo(whole.get("statuses"));
     String next = first.get("next").asString();
     assertThat(next).isEqualTo(whole.get("segments").get(0).get("id").asString());
-    JsonNode second = json.readTree(getPath(port, path + "?after=" + next + "&limit=1").body());
+    JsonNode second = json.readTree(getPath(port, path + "?after=" + next + "&limit=1", BEARER).body());
     assertThat(second.get("segments").size()).isEqualTo(1);
     assertThat(second.get("segments").get(0)).isEqualTo(whole.get("segments").get(1));
     assertThat(second.get("statuses").size()).as("statuses come with the first page").isZero();
     assertThat(second.get("next").isNull()).isTrue();
-    HttpResponse<String> badLimit = getPath(port, path + "?limit=0");
+    HttpResponse<String> badLimit = getPath(port, path + "?limit=0", BEARER);
     assertThat(badLimit.statusCode()).isEqualTo(400);
     assertThat(json.readTree(badLimit.body()).get("error").asString()).isEqualTo("bad_limit");
-    HttpResponse<String> unknown = getPath(port, path + "?after=no-such-segment");
+    HttpResponse<String> unknown = getPath(port, path + "?after=no-such-segment", BEARER);
     assertThat(unknown.statusCode()).isEqualTo(400);
     assertThat(json.readTree(unknown.body()).get("error").asString()).isEqualTo("unknown_cursor");
   }
@@ -217,7 +218,7 @@ class MergerApplicationIT {
       }
       for (int port : new int[] {portA, portB}) {
         JsonNode page = await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-          HttpResponse<String> response = getPath(port, "/internal/sessions/" + big + "/transcript?limit=1000");
+          HttpResponse<String> response = getPath(port, "/internal/sessions/" + big + "/transcript?limit=1000", BEARER);
           return response.statusCode() == 200 ? json.readTree(response.body()) : null;
         }, p -> p != null && p.get("segments").size() == 1000);
         assertThat(page.toString().length()).isGreaterThan(400_000);
