@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.rstt.tools.TranscriptReader;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -221,9 +222,20 @@ final class Stack implements AutoCloseable {
 
   /** The transcript as the gateway serves it after the socket closed. */
   JsonNode transcript(ServiceProcess gateway, String sessionId, String uid) {
-    return AppSession.JSON.readTree(send(HttpRequest.newBuilder(
-            URI.create(gateway.httpUrl() + "/v1/sessions/" + sessionId + "/transcript"))
-        .header("Authorization", "Bearer " + token(uid)).GET().build()));
+    try {
+      TranscriptReader.Result read = new TranscriptReader(HttpClient.newHttpClient(), gateway.httpUrl(),
+          Duration.ofSeconds(15)).read(sessionId, token(uid));
+      if (!read.ok()) {
+        throw new IllegalStateException("transcript of " + sessionId + ": HTTP " + read.refused().status() + " "
+            + read.refused().body());
+      }
+      return read.transcript();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The sum of a Prometheus gauge/counter family on one service (0 when absent). */

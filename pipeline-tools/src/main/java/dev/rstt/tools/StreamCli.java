@@ -3,8 +3,6 @@ package dev.rstt.tools;
 import dev.rstt.common.audio.WavFile;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -96,15 +94,12 @@ public final class StreamCli {
     if (sessionId == null) {
       return 1;
     }
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-            URI.create(url + "/v1/sessions/" + sessionId + "/transcript"))
-        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      System.out.println("-- transcript: HTTP " + response.statusCode() + " " + response.body());
+    TranscriptReader.Result read = new TranscriptReader(http, url, Duration.ofSeconds(10)).read(sessionId, token);
+    if (!read.ok()) {
+      System.out.println("-- transcript: HTTP " + read.refused().status() + " " + read.refused().body());
       return 1;
     }
-    JsonNode transcript = JSON.readTree(response.body());
+    JsonNode transcript = read.transcript();
     System.out.println("== final transcript of " + sessionId + " (complete: "
         + transcript.path("complete").asBoolean() + ")");
     for (JsonNode segment : transcript.path("segments")) {
