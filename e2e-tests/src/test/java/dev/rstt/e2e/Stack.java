@@ -93,7 +93,12 @@ final class Stack implements AutoCloseable {
   }
 
   ServiceProcess startGateway() {
-    return start("ingest-gateway", List.of("--rstt.gateway.auth.hs256-secret=" + SECRET,
+    return startGateway(ServiceProcess.freePort());
+  }
+
+  /** A gateway on a given port (a restarted one keeps its port, so apps find it again). */
+  ServiceProcess startGateway(int port) {
+    return start("ingest-gateway", port, List.of("--rstt.gateway.auth.hs256-secret=" + SECRET,
         "--rstt.gateway.merger-url=" + merger.httpUrl()));
   }
 

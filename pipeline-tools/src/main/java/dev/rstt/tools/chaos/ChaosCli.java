@@ -74,7 +74,9 @@ public final class ChaosCli {
         : EnumSet.allOf(FaultKind.class);
     if (opts.containsKey("kinds")) {
       for (String k : opts.get("kinds").split(",")) {
-        kinds.add(FaultKind.byKey(k.strip()));
+        if (!k.isBlank() && !k.strip().equals("none")) {
+          kinds.add(FaultKind.byKey(k.strip()));
+        }
       }
     }
     if (opts.containsKey("exclude")) {

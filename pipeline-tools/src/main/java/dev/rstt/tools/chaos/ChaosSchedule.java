@@ -21,7 +21,7 @@ import java.util.Set;
  * reported in {@link #unplaced()}). So faults overlap freely, bounded so the run still makes progress, and every
  * fault has ended by the run's end.
  *
- * <p>Broker stalls last up to {@code min(5 min, 45 % of the run)}; in a run of at least {@value #LONG_RUN_MINUTES}
+ * <p>A fault lasts at most 20 % of the run (so a short CI run still fits every kind), broker stalls up to {@code min(5 min, 45 % of the run)}; in a run of at least {@value #LONG_RUN_MINUTES}
  * minutes the first one is a long one ({@value #LONG_STALL_MIN_MS}-300 s), beyond the producers' old 120 s delivery
  * timeout.
  */
@@ -32,6 +32,8 @@ public final class ChaosSchedule {
   /** A restarted JVM takes about this long to serve again; its slot stays taken meanwhile. */
   public static final long RESTART_GUARD_MS = 30_000;
   static final int ATTEMPTS = 400;
+  /** In a short run a fault lasts at most this share (%) of it, so every kind finds room. */
+  static final int SHORT_RUN_SHARE = 20;
   static final int LONG_RUN_MINUTES = 8;
   static final long LONG_STALL_MIN_MS = 240_000;
 
@@ -123,6 +125,9 @@ public final class ChaosSchedule {
       boolean longStall) {
     long min = kind.minDurationMs();
     long max = kind.maxDurationMs();
+    if (kind != FaultKind.BROKER_STALL) {
+      max = Math.max(min, Math.min(max, o.runMs() * SHORT_RUN_SHARE / 100));
+    }
     if (kind == FaultKind.BROKER_STALL) {
       max = Math.max(min, Math.min(max, o.runMs() * 45 / 100));
       if (longStall) {

@@ -36,6 +36,16 @@ class ChaosScheduleTest {
   }
 
   @Test
+  void shouldFitEveryKindButTheBrokerStallIntoAShortCiRun() {
+    ChaosSchedule.Options ci = ChaosSchedule.Options.of(150_000, 2, false, 4);
+    for (long seed = 1; seed <= 30; seed++) {
+      ChaosSchedule s = ChaosSchedule.generate(seed, ci);
+      assertThat(s.unplaced()).as("seed %d", seed).isEmpty();
+      assertThat(s.events()).allSatisfy(e -> assertThat(e.durationMs()).isLessThanOrEqualTo(30_000));
+    }
+  }
+
+  @Test
   void shouldKeepSlotsExclusiveAndTheNumberActiveBounded() {
     for (long seed = 1; seed <= 50; seed++) {
       for (int maxActive : new int[] {1, 2, 3, 5}) {
@@ -71,6 +81,9 @@ class ChaosScheduleTest {
         assertThat(e.atMs()).isGreaterThanOrEqualTo(o.warmupMs());
         assertThat(e.occupiedUntilMs()).isLessThanOrEqualTo(o.runMs());
         assertThat(e.durationMs()).isBetween(e.kind().minDurationMs(), e.kind().maxDurationMs());
+        if (e.kind() != FaultKind.BROKER_STALL) {
+          assertThat(e.durationMs()).isLessThanOrEqualTo(Math.max(e.kind().minDurationMs(), o.runMs() / 5));
+        }
         switch (e.kind()) {
           case LIVE_FLAPPING -> assertThat(e.param()).isBetween(200, 600);
           case PRERECORDED_SLOW -> assertThat(e.param()).isBetween(2_000, 8_000);
