@@ -27,6 +27,11 @@ public final class EmulatorAdmin {
         .PUT(HttpRequest.BodyPublishers.ofString(faults)));
   }
 
+  /** The current fault set, {@code GET /__emulator/faults}. */
+  public JsonNode current() {
+    return JSON.readTree(send(HttpRequest.newBuilder(URI.create(baseUrl + "/__emulator/faults")).GET()));
+  }
+
   public void clear() {
     send(HttpRequest.newBuilder(URI.create(baseUrl + "/__emulator/faults")).DELETE());
   }

@@ -48,8 +48,13 @@ public final class FaultInjector {
 
   /** Schedules every event relative to {@code runStartMs} (epoch ms). */
   public void start(ChaosSchedule schedule, long runStartMs) {
-    pending = new CountDownLatch(schedule.events().size());
-    for (FaultEvent e : schedule.events()) {
+    start(schedule.events(), runStartMs);
+  }
+
+  /** Schedules the given events relative to {@code runStartMs} (epoch ms); no two of one slot may overlap. */
+  public void start(List<FaultEvent> events, long runStartMs) {
+    pending = new CountDownLatch(events.size());
+    for (FaultEvent e : events) {
       long startDelay = Math.max(0, runStartMs + e.atMs() - System.currentTimeMillis());
       timer.schedule(() -> begin(e, runStartMs), startDelay, TimeUnit.MILLISECONDS);
     }
