@@ -22,8 +22,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
 /**
- * DESIGN.md section 5, end to end: real broker, every service its own JVM, tone-word sessions checked word by
- * word (exactly once, in order, time within 50 ms, one stt_session per segment) and the status sequence.
+ * The promise of docs/CONTRACT.md (no word lost, none doubled), end to end: real broker, every service its own
+ * JVM, tone-word sessions checked word by word (exactly once, in order, time within 50 ms, one stt_session per
+ * segment) and the status sequence.
  * Faults are global on the emulator, so the scenarios run one after another on one stack.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -2,11 +2,7 @@ package dev.rstt.e2e;
 
 import static org.awaitility.Awaitility.await;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import dev.rstt.common.auth.DevTokens;
 import dev.rstt.emulator.DeepgramEmulator;
 import dev.rstt.emulator.EmulatorSettings;
 import dev.rstt.testsupport.KafkaBroker;
@@ -17,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -34,7 +29,7 @@ final class Stack implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   final KafkaBroker broker = KafkaBroker.shared();
-  final DeepgramEmulator emulator = DeepgramEmulator.start(EmulatorSettings.defaults().withPort(0));
+  final DeepgramEmulator emulator;
   final String prefix = KafkaBroker.uniquePrefix("e2e");
   private final List<ServiceProcess> processes = new ArrayList<>();
   private int instances;
@@ -42,6 +37,15 @@ final class Stack implements AutoCloseable {
   ServiceProcess merger;
   final String mergerStateDir = ServiceProcess.ROOT.resolve("e2e-tests/target/merger-state-" + System.nanoTime())
       .toString();
+
+  Stack() {
+    this(EmulatorSettings.defaults().withPort(0));
+  }
+
+  /** With an emulator of these settings (e.g. its admin API opened to a web page's origin). */
+  Stack(EmulatorSettings emulatorSettings) {
+    emulator = DeepgramEmulator.start(emulatorSettings);
+  }
 
   Map<String, String> env() {
     return Map.of("KAFKA_BOOTSTRAP", broker.bootstrapServers(), "DEEPGRAM_BASE_URL", emulator.httpUrl());
@@ -104,14 +108,7 @@ final class Stack implements AutoCloseable {
 
   /** A development token for {@code uid}, signed with the gateways' HS256 secret. */
   static String token(String uid) {
-    try {
-      SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder().subject(uid)
-          .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 3_600_000L)).build());
-      jwt.sign(new MACSigner(SECRET));
-      return jwt.serialize();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return DevTokens.mint(uid, SECRET, Duration.ofHours(1), java.time.Clock.systemUTC());
   }
 
   void faults(String json) {

@@ -12,7 +12,7 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The invariants of DESIGN.md section 5, checked word by word on what an app (or the transcript endpoint)
+ * The invariants of docs/CONTRACT.md (sections 3-6), checked word by word on what an app (or the transcript endpoint)
  * holds: every spoken word exactly once, in spoken order, inside a segment that covers its true time within
  * 50 ms, every segment tagged with one stt_session. Words of a script must be distinct (ToneScript.numbered).
  */

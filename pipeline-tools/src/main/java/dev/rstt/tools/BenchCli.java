@@ -1,5 +1,7 @@
 package dev.rstt.tools;
 
+import dev.rstt.common.auth.DevTokens;
+import dev.rstt.schemas.Statuses;
 import dev.rstt.testsupport.ToneScript;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -354,17 +356,17 @@ public final class BenchCli {
   /** Time from the fault to stt_degraded and to the first word heard after it; from clearing to stt_recovered. */
   private static Map<String, Object> failover(List<Client> apps, long faultAt, long clearedAt) {
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("fault_to_stt_degraded", percentiles(apps.stream().filter(c -> c.statusAt.containsKey("stt_degraded"))
-        .mapToLong(c -> c.statusAt.get("stt_degraded") - faultAt).toArray()));
-    r.put("fault_to_first_degraded_word", percentiles(apps.stream().filter(c -> c.statusAt.containsKey("stt_degraded"))
+    r.put("fault_to_stt_degraded", percentiles(apps.stream().filter(c -> c.statusAt.containsKey(Statuses.STT_DEGRADED))
+        .mapToLong(c -> c.statusAt.get(Statuses.STT_DEGRADED) - faultAt).toArray()));
+    r.put("fault_to_first_degraded_word", percentiles(apps.stream().filter(c -> c.statusAt.containsKey(Statuses.STT_DEGRADED))
         .mapToLong(c -> {
-          long degradedAt = c.statusAt.get("stt_degraded");
+          long degradedAt = c.statusAt.get(Statuses.STT_DEGRADED);
           return Arrays.stream(c.receivedNanos).filter(t -> t > degradedAt).min().orElse(Long.MAX_VALUE) - faultAt;
         }).filter(d -> d < Long.MAX_VALUE / 2).toArray()));
-    r.put("cleared_to_stt_recovered", percentiles(apps.stream().filter(c -> c.statusAt.containsKey("stt_recovered"))
-        .mapToLong(c -> c.statusAt.get("stt_recovered") - clearedAt).toArray()));
-    r.put("sessions_degraded", apps.stream().filter(c -> c.statusAt.containsKey("stt_degraded")).count());
-    r.put("sessions_recovered", apps.stream().filter(c -> c.statusAt.containsKey("stt_recovered")).count());
+    r.put("cleared_to_stt_recovered", percentiles(apps.stream().filter(c -> c.statusAt.containsKey(Statuses.STT_RECOVERED))
+        .mapToLong(c -> c.statusAt.get(Statuses.STT_RECOVERED) - clearedAt).toArray()));
+    r.put("sessions_degraded", apps.stream().filter(c -> c.statusAt.containsKey(Statuses.STT_DEGRADED)).count());
+    r.put("sessions_recovered", apps.stream().filter(c -> c.statusAt.containsKey(Statuses.STT_RECOVERED)).count());
     return r;
   }
 
@@ -393,17 +395,9 @@ public final class BenchCli {
   }
 
   static String devToken(String secret, String uid) {
-    try {
-      com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
-          new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256),
-          new com.nimbusds.jwt.JWTClaimsSet.Builder().subject(uid).issueTime(new java.util.Date())
-              .expirationTime(new java.util.Date(System.currentTimeMillis() + 3_600_000L)).build());
-      jwt.sign(new com.nimbusds.jose.crypto.MACSigner(secret));
-      return jwt.serialize();
-    } catch (com.nimbusds.jose.JOSEException e) {
-      throw new IllegalStateException(e);
-    }
+    return DevTokens.mint(uid, secret, Duration.ofHours(1), java.time.Clock.systemUTC());
   }
+
 
   private static Map<String, Object> summarize(List<Client> clients) {
     List<Long> all = new ArrayList<>();

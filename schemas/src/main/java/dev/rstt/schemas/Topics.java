@@ -13,7 +13,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The typed topic catalogue of DESIGN.md section 2. Every record of a session is keyed by its session id,
+ * The typed topic catalogue of docs/CONTRACT.md section 1. Every record of a session is keyed by its session id,
  * so one partition holds the session's history in order. Names are configuration with these defaults.
  */
 public final class Topics {

@@ -1,5 +1,6 @@
 package dev.rstt.testsupport;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +16,6 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.Assumptions;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
@@ -23,8 +23,11 @@ import org.testcontainers.kafka.KafkaContainer;
  *
  * <ul>
  *   <li>{@code KAFKA_BOOTSTRAP} set: that external broker;
- *   <li>{@code -Dtests.kafka=testcontainers}: an {@code apache/kafka} container; without a Docker engine the
- *       calling test is skipped (an assumption failure), the same as Testcontainers' {@code disabledWithoutDocker};
+ *   <li>{@code -Dtests.kafka=testcontainers}: an {@code apache/kafka:4.1.2} container; where no Docker engine
+ *       can start it (no engine, or images it needs neither present nor pullable) the calling test is skipped
+ *       with the reason (an assumption failure), decided in seconds by {@link DockerProbe}. Where no registry
+ *       is reachable: {@code TESTCONTAINERS_RYUK_DISABLED=true}, {@code TESTCONTAINERS_HOST_OVERRIDE=localhost}
+ *       and the locally built broker image ({@code docker/local-images.sh kafka});
  *   <li>otherwise: an in-process single-node KRaft cluster ({@link KafkaClusterTestKit}, combined
  *       broker+controller) with replication factor 1 and no initial rebalance delay.
  * </ul>
@@ -33,7 +36,13 @@ public final class KafkaBroker {
 
   public enum Mode { EXTERNAL, TESTCONTAINERS, IN_PROCESS }
 
+  /** The image of the Testcontainers broker (docker/local-images.sh builds one under this name where none can be pulled). */
+  public static final String CONTAINER_IMAGE = "apache/kafka:4.1.2";
+  private static final Duration PULL_TIMEOUT = Duration.ofSeconds(60);
+
   private static KafkaBroker shared;
+  /** Why Testcontainers cannot be used here ("" when it can), once probed. */
+  private static String unusableDocker;
 
   private final Mode mode;
   private final String bootstrapServers;
@@ -72,15 +81,33 @@ public final class KafkaBroker {
       case EXTERNAL:
         return new KafkaBroker(mode, System.getenv("KAFKA_BOOTSTRAP").strip(), () -> { });
       case TESTCONTAINERS:
-        Assumptions.assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
-            "tests.kafka=testcontainers but no Docker engine is available: skipping");
-        KafkaContainer container = new KafkaContainer("apache/kafka:4.1.2")
-            .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0");
-        container.start();
-        return new KafkaBroker(mode, container.getBootstrapServers(), container::stop);
+        return startContainer();
       default:
         return startInProcess();
     }
+  }
+
+  /**
+   * The Testcontainers broker, or an assumption failure (the test is skipped, with the reason) when the engine is
+   * absent or cannot start it: decided by {@link DockerProbe} in seconds, never by a Testcontainers start that
+   * would retry pulls for minutes. The reason is kept, so every later test of this JVM skips at once.
+   */
+  private static KafkaBroker startContainer() {
+    String problem = testcontainersProblem();
+    Assumptions.assumeTrue(problem.isEmpty(), () -> "tests.kafka=testcontainers, but " + problem + ": skipping");
+    KafkaContainer container = new KafkaContainer(CONTAINER_IMAGE)
+        .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
+        .withStartupTimeout(Duration.ofMinutes(2));
+    container.start();
+    return new KafkaBroker(Mode.TESTCONTAINERS, container.getBootstrapServers(), container::stop);
+  }
+
+  /** Why Testcontainers cannot start the broker here ("" when it can); probed once per JVM. */
+  static synchronized String testcontainersProblem() {
+    if (unusableDocker == null) {
+      unusableDocker = DockerProbe.problem(CONTAINER_IMAGE, System.getenv(), PULL_TIMEOUT).orElse("");
+    }
+    return unusableDocker;
   }
 
   private static KafkaBroker startInProcess() {

@@ -3,7 +3,7 @@ package dev.rstt.testsupport;
 import java.util.Map;
 
 /**
- * The tone-word alphabet of DESIGN.md section 8, version 1: DTMF keypad pairs, 50 ms tones, 20 ms gaps,
+ * The tone-word alphabet (test-support/README.md), version 1: DTMF keypad pairs, 50 ms tones, 20 ms gaps,
  * words of a speaker symbol (A-D) and three digits.
  */
 public final class ToneWords {
@@ -56,7 +56,7 @@ public final class ToneWords {
     return (int) ((long) rate * ms / 1000);
   }
 
-  /** Sample n of a symbol's tone, exactly as DESIGN.md section 8 defines it. */
+  /** Sample n of a symbol's tone, exactly as test-support/README.md defines it. */
   public static short toneSample(char symbol, int n, int rate) {
     int[] f = frequencies(symbol);
     double v = AMPLITUDE * (Math.sin(2 * Math.PI * f[0] * n / rate) + Math.sin(2 * Math.PI * f[1] * n / rate));

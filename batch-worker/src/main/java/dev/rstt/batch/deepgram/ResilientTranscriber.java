@@ -1,6 +1,7 @@
 package dev.rstt.batch.deepgram;
 
 import dev.rstt.batch.BatchProperties;
+import dev.rstt.common.concurrent.AsyncFailures;
 import dev.rstt.common.deepgram.DeepgramException;
 import dev.rstt.common.deepgram.DeepgramFailure;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -11,9 +12,7 @@ import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
@@ -72,7 +71,7 @@ public final class ResilientTranscriber implements Transcriber {
     if (outcome == null || !outcome.isLeft()) {
       return null;
     }
-    Throwable t = unwrap(outcome.getLeft());
+    Throwable t = AsyncFailures.unwrap(outcome.getLeft());
     if (t instanceof DeepgramException dg) {
       return dg.retryAfter().map(Duration::toMillis).orElse(null);
     }
@@ -85,14 +84,6 @@ public final class ResilientTranscriber implements Transcriber {
         .intervalBiFunction(interval(r))
         .retryOnException(DeepgramFailure::isRetryable)
         .build();
-  }
-
-  static Throwable unwrap(Throwable failure) {
-    Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   public CircuitBreaker breaker() {

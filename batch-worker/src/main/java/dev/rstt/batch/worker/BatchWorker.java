@@ -13,14 +13,15 @@ import dev.rstt.batch.deepgram.ChunkRequest;
 import dev.rstt.batch.deepgram.ResilientTranscriber;
 import dev.rstt.batch.deepgram.Transcript;
 import dev.rstt.batch.deepgram.Transcriber;
+import dev.rstt.common.concurrent.AsyncFailures;
 import dev.rstt.common.deepgram.DeepgramFailure;
 import dev.rstt.common.kafka.DeadLetters;
 import dev.rstt.common.logging.SessionMdc;
+import dev.rstt.schemas.Statuses;
 import dev.rstt.schemas.Topic;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +44,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -234,14 +234,7 @@ public final class BatchWorker implements SmartLifecycle {
     RecordRef ref = ledger.track(record.offset(), now());
     ref.hold();
     ref.seal();
-    RecordHeaders headers = new RecordHeaders();
-    headers.add("kafka_dlt-original-topic", record.topic().getBytes(StandardCharsets.UTF_8));
-    headers.add("kafka_dlt-original-partition", Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
-    headers.add("kafka_dlt-original-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
-    headers.add("kafka_dlt-exception-fqcn", e.getClass().getName().getBytes(StandardCharsets.UTF_8));
-    headers.add("kafka_dlt-exception-message",
-        String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
-    deadLetters.send(new ProducerRecord<>(input.deadLetterName(), null, record.key(), record.value(), headers))
+    deadLetters.send(DeadLetters.record(record, e))
         .whenComplete((r, ex) -> completions.add(() -> {
           if (ex != null) {
             log.warn("Dead letter for {}-{}@{} not written: {}", record.topic(), record.partition(), record.offset(),
@@ -332,7 +325,7 @@ public final class BatchWorker implements SmartLifecycle {
       s.episodeStartSample = -1;
       log.info("Live resumed at sample {}{}: stt_recovered after {} chunk(s)", resumed.getResumeOffsetSamples(),
           resumed.getColdTakeover() ? " (cold take-over)" : "", s.outstandingChunks.size());
-      enqueueStatus(s, "stt_recovered", ref, duration, resumed.getResumeOffsetSamples(), rate);
+      enqueueStatus(s, Statuses.STT_RECOVERED, ref, duration, resumed.getResumeOffsetSamples(), rate);
     }
   }
 
@@ -348,7 +341,7 @@ public final class BatchWorker implements SmartLifecycle {
       s.episodeStartSample = -1;
       log.info("Session ended ({}): batch_finished after {} chunk(s)", ended.getReason(), s.outstandingChunks.size());
       int rate = ended.getSampleRate() > 0 ? ended.getSampleRate() : s.sampleRate;
-      enqueueStatus(s, "batch_finished", ref, null, ended.getEndOffsetSamples(), rate);
+      enqueueStatus(s, Statuses.BATCH_FINISHED, ref, null, ended.getEndOffsetSamples(), rate);
     }
   }
 
@@ -430,13 +423,13 @@ public final class BatchWorker implements SmartLifecycle {
             chunk.endSample, s.sampleRate, transcript, clock.millis());
         publish(chunk, result, chunk.silent ? "silent" : "transcribed");
       } else if (DeepgramFailure.of(failure) == DeepgramFailure.PERMANENT) {
-        Throwable cause = rootCause(failure);
+        Throwable cause = AsyncFailures.unwrap(failure);
         log.error("Chunk lost: {} of session {} [{} s, {} s): permanent Deepgram error: {}", chunk.sttSession,
             s.sessionId, String.format("%.3f", chunk.fromSeconds()), String.format("%.3f", chunk.toSeconds()),
             cause.getMessage());
         StatusChanged lost = StatusChanged.newBuilder()
-            .setSessionId(s.sessionId).setUserId(s.userId).setStatus("chunk_lost")
-            .setStatusText("Degraded audio could not be transcribed")
+            .setSessionId(s.sessionId).setUserId(s.userId).setStatus(Statuses.CHUNK_LOST)
+            .setStatusText(Statuses.text(Statuses.CHUNK_LOST))
             .setMetadata(Map.of("from_s", String.format("%.3f", chunk.fromSeconds()),
                 "to_s", String.format("%.3f", chunk.toSeconds()),
                 "reason", String.valueOf(cause.getMessage())))
@@ -449,7 +442,7 @@ public final class BatchWorker implements SmartLifecycle {
         chunk.notBeforeMs = now() + delay;
         backlog.add(chunk);
         metrics.chunk("retried");
-        Throwable cause = rootCause(failure);
+        Throwable cause = AsyncFailures.unwrap(failure);
         if (!failing) {
           failing = true; // one line per outage, not per chunk
           log.warn("{} failed ({}: {}); back in the backlog, oldest first", chunk, cause.getClass().getSimpleName(),
@@ -515,10 +508,9 @@ public final class BatchWorker implements SmartLifecycle {
           .setSessionId(s.sessionId).setUserId(s.userId).setStatus(st.status)
           .setAtOffsetSamples(st.atOffsetSamples).setSampleRate(s.sampleRate > 0 ? s.sampleRate : null)
           .setOccurredAtMs(clock.millis());
-      if ("stt_recovered".equals(st.status)) {
-        b.setStatusText("STT Service Restored").setDegradedDurationS(st.degradedDurationS);
-      } else {
-        b.setStatusText("Degraded audio transcribed to the end");
+      b.setStatusText(Statuses.text(st.status));
+      if (Statuses.STT_RECOVERED.equals(st.status)) {
+        b.setDegradedDurationS(st.degradedDurationS);
       }
       events.send(outputTopic, s.sessionId, b.build()).whenComplete((r, ex) -> completions.add(() -> {
         if (ex != null) {
@@ -748,15 +740,6 @@ public final class BatchWorker implements SmartLifecycle {
 
   private long now() {
     return clock.millis();
-  }
-
-  private static Throwable rootCause(Throwable t) {
-    Throwable c = t;
-    while ((c instanceof java.util.concurrent.CompletionException
-        || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null) {
-      c = c.getCause();
-    }
-    return c;
   }
 
   /** For tests: the configured memory cap in bytes. */

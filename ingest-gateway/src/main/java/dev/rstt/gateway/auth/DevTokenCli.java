@@ -1,17 +1,9 @@
 package dev.rstt.gateway.auth;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import dev.rstt.common.auth.DevTokens;
 import dev.rstt.gateway.config.GatewayProperties;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
@@ -43,18 +35,9 @@ public final class DevTokenCli {
     System.out.println(token(uid, secret, ttl, Clock.systemUTC()));
   }
 
-  /** An HS256 JWT with {@code sub=uid}, {@code iat=now}, {@code exp=now+ttl}. */
+  /** An HS256 JWT with {@code sub=uid}, {@code iss=rstt-dev}, {@code iat=now}, {@code exp=now+ttl}. */
   public static String token(String uid, String secret, Duration ttl, Clock clock) {
-    Instant now = clock.instant();
-    JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(uid).issueTime(Date.from(now))
-        .expirationTime(Date.from(now.plus(ttl))).issuer("rstt-dev").build();
-    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-    try {
-      jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
-    } catch (JOSEException e) {
-      throw new IllegalArgumentException("Cannot sign: " + e.getMessage() + " (the secret needs at least 32 bytes)", e);
-    }
-    return jwt.serialize();
+    return DevTokens.mint(uid, secret, ttl, clock);
   }
 
   private static void usage(String problem) {

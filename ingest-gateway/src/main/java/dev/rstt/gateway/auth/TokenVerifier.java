@@ -79,8 +79,20 @@ public final class TokenVerifier {
     if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer")) {
       throw new AuthException("missing_token", "Authorization header must be 'Bearer <token>'");
     }
+    return verifyToken(parts[1]);
+  }
+
+  /**
+   * The same checks on a bare token (the browser socket sends it in its first message, not in a header).
+   *
+   * @return the verified subject (user id)
+   */
+  public String verifyToken(String token) throws AuthException {
+    if (token == null || token.isBlank()) {
+      throw new AuthException("missing_token", "a token is required");
+    }
     try {
-      JWTClaimsSet claims = processor.process(parts[1], null);
+      JWTClaimsSet claims = processor.process(token.strip(), null);
       String sub = claims.getSubject();
       if (sub == null || sub.isBlank()) {
         throw new AuthException("invalid_token", "token has no subject");

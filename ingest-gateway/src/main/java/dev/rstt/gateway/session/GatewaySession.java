@@ -1,5 +1,6 @@
 package dev.rstt.gateway.session;
 
+import dev.rstt.common.concurrent.AsyncFailures;
 import dev.rstt.avro.AudioChunk;
 import dev.rstt.avro.SessionEnded;
 import dev.rstt.avro.SessionStarted;
@@ -372,10 +373,10 @@ public final class GatewaySession {
         .thenCompose(v -> complete.copy().orTimeout(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS))
         .whenComplete((v, e) -> {
           try (SessionMdc mdc = SessionMdc.of(id)) {
-            if (e != null && unwrap(e) instanceof TimeoutException) {
+            if (e != null && AsyncFailures.unwrap(e) instanceof TimeoutException) {
               log.warn("Transcript not complete {} after stop: closing 1000 anyway", settings.stopTimeout());
             } else if (e != null) {
-              log.warn("Stop did not finish cleanly: {}", unwrap(e).toString());
+              log.warn("Stop did not finish cleanly: {}", AsyncFailures.unwrap(e).toString());
             } else {
               log.info("Transcript complete: closing 1000");
             }
@@ -456,7 +457,7 @@ public final class GatewaySession {
     if (first) {
       try (SessionMdc mdc = SessionMdc.of(id)) {
         log.error("Kafka did not acknowledge audio of this session ({}): closing 1013 without SessionEnded",
-            unwrap(error).toString());
+            AsyncFailures.unwrap(error).toString());
       }
       metrics.rejected("kafka_unavailable");
       outbound.finish(CloseStatus.SERVICE_OVERLOAD.withReason("kafka unavailable"),
@@ -474,13 +475,5 @@ public final class GatewaySession {
     }
   }
 
-  private static Throwable unwrap(Throwable e) {
-    Throwable t = e;
-    while ((t instanceof java.util.concurrent.CompletionException
-        || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
 
 }

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -73,7 +74,7 @@ public final class ListenHandler implements WebSocketHandler {
     }
   }
 
-  private record Admission(String userId, AudioFormat format) {
+  record Admission(String userId, AudioFormat format) {
   }
 
   public ListenHandler(GatewayProperties props, TokenVerifier verifier, ConnectionLimiter limiter,
@@ -96,6 +97,21 @@ public final class ListenHandler implements WebSocketHandler {
 
   @Override
   public Mono<Void> handle(WebSocketSession ws) {
+    return serve(ws, out -> Mono.fromCallable(() -> {
+          String userId = authenticated(
+              () -> verifier.verify(ws.getHandshakeInfo().getHeaders().getFirst(HttpHeaders.AUTHORIZATION)));
+          return admission(ws, userId);
+        })
+        .subscribeOn(Schedulers.boundedElastic()) // a JWKS fetch may block
+        .flatMap(admission -> run(ws, out, admission, ws.receive())));
+  }
+
+  /**
+   * The socket's shell, shared with {@link WebListenHandler}: the outbound queue and its transport bound, then
+   * {@code control} (admission and the session); a {@link Rejection} becomes its error JSON and close code, any
+   * other failure a 1013 {@code internal_error}.
+   */
+  Mono<Void> serve(WebSocketSession ws, Function<Outbound, Mono<Void>> control) {
     Outbound out = new Outbound(props.outboundQueue(), props.outboundMaxPendingBytes());
     if (ws.getAttributes().get(ChannelCapturingUpgradeStrategy.CHANNEL) instanceof Channel channel) {
       // Reactor Netty may keep pulling frames into its own buffer while TCP is full: bound that too
@@ -108,34 +124,49 @@ public final class ListenHandler implements WebSocketHandler {
     Mono<Void> outbound = ws.send(out.flux().map(ws::textMessage))
         .onErrorResume(e -> Mono.empty())
         .then(Mono.defer(() -> ws.isOpen() ? ws.close(out.closeStatus()) : Mono.empty()));
-    Mono<Void> control = Mono.fromCallable(() -> admit(ws))
-        .subscribeOn(Schedulers.boundedElastic()) // a JWKS fetch may block
-        .flatMap(admission -> run(ws, out, admission))
-        .onErrorResume(Rejection.class, r -> {
-          metrics.rejected(r.code);
-          log.info("Refused a connection: {} ({}), closing {}", r.code, r.getMessage(), r.status.getCode());
-          out.finish(r.status, AppMessages.error(r.code, r.getMessage(), r.retryAfter));
-          return Mono.empty();
-        })
+    Mono<Void> controlled = Mono.defer(() -> control.apply(out))
         .onErrorResume(e -> {
-          // a bug here must not look like an STT outage to the app: it may retry, never 1011
-          log.error("Unexpected failure in the socket handler", e);
-          metrics.rejected("internal_error");
-          out.finish(CloseStatus.SERVICE_OVERLOAD.withReason("internal error"),
-              AppMessages.error("internal_error", "unexpected server error; retry later", Duration.ofSeconds(5)));
+          refuse(out, e);
           return Mono.empty();
         });
-    return Mono.when(outbound, control).doFinally(s -> metrics.socketClosed());
+    return Mono.when(outbound, controlled).doFinally(s -> metrics.socketClosed());
   }
 
-  private Admission admit(WebSocketSession ws) {
-    HttpHeaders headers = ws.getHandshakeInfo().getHeaders();
-    String userId;
+  /**
+   * Ends a socket that failed before or while starting its session: a {@link Rejection} with its error JSON and
+   * close code, anything else with 1013 {@code internal_error}.
+   */
+  void refuse(Outbound out, Throwable failure) {
+    if (failure instanceof Rejection r) {
+      metrics.rejected(r.code);
+      log.info("Refused a connection: {} ({}), closing {}", r.code, r.getMessage(), r.status.getCode());
+      out.finish(r.status, AppMessages.error(r.code, r.getMessage(), r.retryAfter));
+      return;
+    }
+    // a bug here must not look like an STT outage to the app: it may retry, never 1011
+    log.error("Unexpected failure in the socket handler", failure);
+    metrics.rejected("internal_error");
+    out.finish(CloseStatus.SERVICE_OVERLOAD.withReason("internal error"),
+        AppMessages.error("internal_error", "unexpected server error; retry later", Duration.ofSeconds(5)));
+  }
+
+  /** A token check that may refuse. */
+  @FunctionalInterface
+  interface Authentication {
+    String userId() throws AuthException;
+  }
+
+  /** The verified user id, or a 1008 refusal with the verifier's code. */
+  static String authenticated(Authentication authentication) {
     try {
-      userId = verifier.verify(headers.getFirst(HttpHeaders.AUTHORIZATION));
+      return authentication.userId();
     } catch (AuthException e) {
       throw new Rejection(CloseStatus.POLICY_VIOLATION, e.code(), e.getMessage(), null);
     }
+  }
+
+  /** The audio parameters of the upgrade's query, checked (1008), and the codec available here (1003). */
+  Admission admission(WebSocketSession ws, String userId) {
     AudioFormat format;
     try {
       format = AudioFormat.parse(query(ws.getHandshakeInfo().getUri()));
@@ -149,7 +180,11 @@ public final class ListenHandler implements WebSocketHandler {
     return new Admission(userId, format);
   }
 
-  private Mono<Void> run(WebSocketSession ws, Outbound out, Admission admission) {
+  /**
+   * The reconnect-storm guard, then the session: SessionStarted acknowledged, {@code session_started}, and the
+   * read loop over {@code inbound} (the socket's messages after any the caller consumed itself).
+   */
+  Mono<Void> run(WebSocketSession ws, Outbound out, Admission admission, Flux<WebSocketMessage> inbound) {
     ConnectionLimiter.Decision decision = limiter.tryAcquire(admission.userId());
     if (!decision.allowed()) {
       throw new Rejection(CloseStatus.SERVICE_OVERLOAD, decision.reason(),
@@ -170,7 +205,7 @@ public final class ListenHandler implements WebSocketHandler {
           }
           out.emit(AppMessages.sessionStarted(sessionId));
           out.emit(AppMessages.serviceStatus("stt_initiating", "STT Service Starting", null));
-          return readLoop(ws, session);
+          return readLoop(inbound, session);
         }))
         .onErrorResume(e -> !(e instanceof Rejection), e -> {
           try (SessionMdc mdc = SessionMdc.of(sessionId)) {
@@ -190,10 +225,10 @@ public final class ListenHandler implements WebSocketHandler {
         });
   }
 
-  private Mono<Void> readLoop(WebSocketSession ws, GatewaySession session) {
+  private Mono<Void> readLoop(Flux<WebSocketMessage> inbound, GatewaySession session) {
     Duration tick = tickPeriod();
     Disposable ticker = Flux.interval(tick, tick, timers).subscribe(t -> session.tick());
-    return ws.receive()
+    return inbound
         .concatMap(message -> onMessage(session, message), 0)
         .onErrorResume(e -> {
           try (SessionMdc mdc = SessionMdc.of(session.id())) {

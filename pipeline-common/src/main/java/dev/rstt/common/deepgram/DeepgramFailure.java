@@ -1,9 +1,8 @@
 package dev.rstt.common.deepgram;
 
+import dev.rstt.common.concurrent.AsyncFailures;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -34,7 +33,7 @@ public enum DeepgramFailure {
 
   /** Classifies a thrown failure: a {@link DeepgramException} by its status, IO and timeouts as transient. */
   public static DeepgramFailure of(Throwable failure) {
-    Throwable t = unwrap(failure);
+    Throwable t = AsyncFailures.unwrap(failure);
     if (t instanceof DeepgramException dg) {
       return dg.failure();
     }
@@ -48,7 +47,7 @@ public enum DeepgramFailure {
 
   /** Whether a failure should count against a circuit breaker: transient Deepgram/network trouble only. */
   public static boolean isBreakerFailure(Throwable failure) {
-    Throwable t = unwrap(failure);
+    Throwable t = AsyncFailures.unwrap(failure);
     if (t instanceof DeepgramException dg) {
       return dg.failure() == TRANSIENT;
     }
@@ -58,13 +57,5 @@ public enum DeepgramFailure {
   /** Whether a retry policy should retry this failure. */
   public static boolean isRetryable(Throwable failure) {
     return of(failure) == TRANSIENT;
-  }
-
-  static Throwable unwrap(Throwable failure) {
-    Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 }

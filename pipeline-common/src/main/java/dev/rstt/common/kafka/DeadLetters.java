@@ -2,13 +2,19 @@ package dev.rstt.common.kafka;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.util.backoff.FixedBackOff;
 
@@ -51,6 +57,34 @@ public final class DeadLetters {
     handler.addNotRetryableExceptions(DeserializationException.class,
         org.apache.kafka.common.errors.SerializationException.class);
     return handler;
+  }
+
+  /**
+   * The dead letter of a record a consumer could not process, for consumers that publish dead letters
+   * themselves: the original key and bytes to {@code <topic>-dlt}, with the record's headers and
+   * {@link #addHeaders the origin and exception headers}.
+   */
+  public static <K, V> ProducerRecord<K, V> record(ConsumerRecord<? extends K, ? extends V> origin,
+      Throwable error) {
+    Headers headers = addHeaders(new RecordHeaders(origin.headers().toArray()), origin.topic(), origin.partition(),
+        origin.offset(), error);
+    return new ProducerRecord<>(deadLetterTopic(origin.topic()), null, origin.key(), origin.value(), headers);
+  }
+
+  /**
+   * Adds Spring Kafka's dead-letter headers to {@code headers} in Spring Kafka's encoding (what
+   * {@code DeadLetterPublishingRecoverer} writes, so one tool reads every dead-letter topic):
+   * {@code kafka_dlt-original-topic} (UTF-8), {@code kafka_dlt-original-partition} (4-byte big-endian int),
+   * {@code kafka_dlt-original-offset} (8-byte big-endian long), {@code kafka_dlt-exception-fqcn} and
+   * {@code kafka_dlt-exception-message} (UTF-8).
+   */
+  public static Headers addHeaders(Headers headers, String topic, int partition, long offset, Throwable error) {
+    headers.add(KafkaHeaders.DLT_ORIGINAL_TOPIC, topic.getBytes(StandardCharsets.UTF_8));
+    headers.add(KafkaHeaders.DLT_ORIGINAL_PARTITION, ByteBuffer.allocate(Integer.BYTES).putInt(partition).array());
+    headers.add(KafkaHeaders.DLT_ORIGINAL_OFFSET, ByteBuffer.allocate(Long.BYTES).putLong(offset).array());
+    headers.add(KafkaHeaders.DLT_EXCEPTION_FQCN, error.getClass().getName().getBytes(StandardCharsets.UTF_8));
+    headers.add(KafkaHeaders.DLT_EXCEPTION_MESSAGE, String.valueOf(error.getMessage()).getBytes(StandardCharsets.UTF_8));
+    return headers;
   }
 
   /** Logs and counts one dead-lettered record; for consumers that publish dead letters themselves. */

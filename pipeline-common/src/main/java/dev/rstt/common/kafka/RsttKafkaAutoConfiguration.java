@@ -3,10 +3,10 @@ package dev.rstt.common.kafka;
 import dev.rstt.schemas.Topics;
 import dev.rstt.schemas.ValueSerdeProvider;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,9 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
 
@@ -41,17 +39,22 @@ public class RsttKafkaAutoConfiguration {
         ValueSerdeProvider.named(properties.serdeProvider()));
   }
 
+  /**
+   * Creates missing topics (and their dead-letter twins) at start; never changes an existing topic's partitions
+   * ({@link TopicProvisioner}).
+   */
   @Bean
   @ConditionalOnProperty(prefix = "rstt.topics", name = "create", havingValue = "true", matchIfMissing = true)
-  public KafkaAdmin.NewTopics rsttTopics(Topics topics, TopicsProperties properties) {
-    List<NewTopic> all = new ArrayList<>();
+  public TopicProvisioner rsttTopics(Topics topics, TopicsProperties properties, KafkaProperties kafka) {
+    List<TopicPlan.Wanted> wanted = new ArrayList<>();
     topics.all().forEach(topic -> {
-      all.add(TopicBuilder.name(topic.name()).partitions(properties.partitions())
-          .replicas(properties.replicationFactor()).build());
-      all.add(TopicBuilder.name(topic.deadLetterName()).partitions(1)
-          .replicas(properties.replicationFactor()).build());
+      wanted.add(new TopicPlan.Wanted(topic.name(), properties.partitions()));
+      wanted.add(new TopicPlan.Wanted(topic.deadLetterName(), 1));
     });
-    return new KafkaAdmin.NewTopics(all.toArray(NewTopic[]::new));
+    Duration timeout = kafka.getAdmin().getOperationTimeout() != null
+        ? kafka.getAdmin().getOperationTimeout() : Duration.ofSeconds(30);
+    return new TopicProvisioner(kafka.buildAdminProperties(), wanted, properties.replicationFactor(), timeout,
+        kafka.getAdmin().isFailFast());
   }
 
   /** For dead letters: the original bytes of the record are republished unchanged. */

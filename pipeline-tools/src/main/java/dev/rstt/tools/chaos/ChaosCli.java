@@ -102,7 +102,8 @@ public final class ChaosCli {
             Integer.parseInt(opts.getOrDefault("max-pause-ms", "8000"))),
         Integer.parseInt(opts.getOrDefault("max-active", "3")), kinds(opts),
         List.of(opts.get("gateways").split(",")), opts.get("emulator"), opts.get("kafka"),
-        opts.getOrDefault("audio-frames-topic", "audio.frames"), uid -> ChaosTokens.mint(secret, uid),
+        opts.getOrDefault("audio-frames-topic", "audio.frames"), uid -> dev.rstt.common.auth.DevTokens.mint(uid, secret, java.time.Duration.ofHours(6),
+            java.time.Clock.systemUTC()),
         ChaosChecker.Settings.defaults().withToleranceS(Double.parseDouble(opts.getOrDefault("tolerance-ms", "50"))
             / 1000.0),
         (long) (Double.parseDouble(opts.getOrDefault("settle-minutes", "5")) * 60_000));

@@ -32,6 +32,11 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBufferedBytes audio held in memory by all sessions before consumption is paused
  * @param sessionIdleTimeout a live session without audio (and without SessionEnded) this long has its socket
  *     closed and its state dropped (a gateway that died without SessionEnded); later audio is taken over cold
+ * @param publishRetryBackoff a send Kafka failed is sent again (with every later one of its session, in order)
+ *     after this, doubling per failed round
+ * @param publishRetryMaxBackoff the longest wait between rounds of re-sends
+ * @param publishStall consumption pauses while a publish has waited this long for Kafka (or one failed and is not
+ *     written yet)
  * @param deepgram the live API
  * @param breaker the deepgram-live circuit breaker
  */
@@ -54,6 +59,9 @@ public record SttProperties(
     @DefaultValue("268435456") @Min(1048576) long maxBufferedBytes,
     @DefaultValue("32") @Min(1) @Max(10000) int maxConcurrentHandshakes,
     @DefaultValue("5m") @NotNull @DurationRange(min = "1s", max = "1d") Duration sessionIdleTimeout,
+    @DefaultValue("200ms") @NotNull @DurationRange(min = "10ms", max = "1m") Duration publishRetryBackoff,
+    @DefaultValue("5s") @NotNull @DurationRange(min = "100ms", max = "10m") Duration publishRetryMaxBackoff,
+    @DefaultValue("5s") @NotNull @DurationRange(min = "100ms", max = "10m") Duration publishStall,
     @DefaultValue @NotNull @Valid Deepgram deepgram,
     @DefaultValue @NotNull @Valid Breaker breaker) {
 

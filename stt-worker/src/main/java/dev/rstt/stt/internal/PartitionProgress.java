@@ -1,5 +1,6 @@
 package dev.rstt.stt.internal;
 
+import dev.rstt.stt.session.RecordRef;
 import java.util.ArrayDeque;
 
 /**
@@ -9,7 +10,7 @@ import java.util.ArrayDeque;
 public final class PartitionProgress {
 
   /** One record of the partition, done once its audio is covered or durably rerouted. */
-  public static final class Tracked {
+  public static final class Tracked implements RecordRef {
     private final long offset;
     private boolean done;
 

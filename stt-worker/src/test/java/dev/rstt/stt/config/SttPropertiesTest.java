@@ -40,6 +40,17 @@ class SttPropertiesTest {
       assertThat(p.recoveryOverlap()).isEqualTo(Duration.ofSeconds(1));
       assertThat(p.deepgram().endpointing()).isEqualTo(Duration.ofMillis(100));
       assertThat(p.deepgram().effectiveKey()).isEqualTo("emulator");
+      assertThat(p.publishRetryBackoff()).isEqualTo(Duration.ofMillis(200));
+      assertThat(p.publishRetryMaxBackoff()).isEqualTo(Duration.ofSeconds(5));
+      assertThat(p.publishStall()).isEqualTo(Duration.ofSeconds(5));
+    });
+  }
+
+  @Test
+  void shouldRefuseAPublishRetryBackOffOfZero() {
+    runner.withPropertyValues("rstt.stt.publish-retry-backoff=0ms").run(ctx -> {
+      assertThat(ctx).hasFailed();
+      assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("rstt.stt.publish-retry-backoff");
     });
   }
 

@@ -397,6 +397,23 @@ final class Harness implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes the broker refuse every write to {@code topic} (its {@code max.message.bytes} below any record's size:
+   * each produce fails with RecordTooLargeException), or accept writes again (the override removed). Since Kafka
+   * 3.7 a {@code min.insync.replicas} above the replica count no longer refuses writes, so that cannot serve.
+   */
+  void setWritable(String topic, boolean writable) throws Exception {
+    try (Admin admin = broker.admin()) {
+      org.apache.kafka.common.config.ConfigResource resource = new org.apache.kafka.common.config.ConfigResource(
+          org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+      org.apache.kafka.clients.admin.AlterConfigOp op = new org.apache.kafka.clients.admin.AlterConfigOp(
+          new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", "64"),
+          writable ? org.apache.kafka.clients.admin.AlterConfigOp.OpType.DELETE
+              : org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET);
+      admin.incrementalAlterConfigs(Map.of(resource, List.of(op))).all().get(15, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   /** Whether some member of the worker group holds a partition. */
   boolean groupHasAssignment() {
     try (Admin admin = broker.admin()) {
@@ -467,11 +484,20 @@ final class Harness implements AutoCloseable {
       consumer.seekToBeginning(tps);
     }
 
+    /** The session's records, after reading the topic up to its end offsets at the time of the call. */
     synchronized List<SpecificRecord> read(String sessionId) {
-      for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(100))) {
-        bySession.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
-      }
+      Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(15));
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      do {
+        for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(100))) {
+          bySession.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
+        }
+      } while (!caughtUp(ends) && System.nanoTime() < deadline);
       return List.copyOf(bySession.getOrDefault(sessionId, List.of()));
+    }
+
+    private boolean caughtUp(Map<TopicPartition, Long> ends) {
+      return ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
     @Override

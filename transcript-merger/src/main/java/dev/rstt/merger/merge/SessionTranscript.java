@@ -1,5 +1,11 @@
 package dev.rstt.merger.merge;
 
+import static dev.rstt.schemas.Statuses.BATCH_FINISHED;
+import static dev.rstt.schemas.Statuses.LIVE_FINISHED;
+import static dev.rstt.schemas.Statuses.READY;
+import static dev.rstt.schemas.Statuses.STT_DEGRADED;
+import static dev.rstt.schemas.Statuses.STT_RECOVERED;
+
 import dev.rstt.avro.SegmentsProduced;
 import dev.rstt.avro.SessionUpdate;
 import dev.rstt.avro.StatusChanged;
@@ -31,13 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class SessionTranscript {
 
   private static final Logger log = LoggerFactory.getLogger(SessionTranscript.class);
-
-  public static final String READY = "ready";
-  public static final String STT_DEGRADED = "stt_degraded";
-  public static final String STT_RECOVERED = "stt_recovered";
-  public static final String CHUNK_LOST = "chunk_lost";
-  public static final String LIVE_FINISHED = "live_finished";
-  public static final String BATCH_FINISHED = "batch_finished";
 
   /** Status history is bounded; the oldest entries go first. */
   public static final int MAX_STATUS_HISTORY = 500;

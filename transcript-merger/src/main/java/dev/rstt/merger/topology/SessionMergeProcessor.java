@@ -10,8 +10,6 @@ import dev.rstt.merger.merge.InvalidEventException;
 import dev.rstt.merger.merge.SessionTranscript;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +26,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.support.KafkaHeaders;
 
 /**
  * Applies each {@code transcript.events} record to its session's {@link SessionTranscript}, in partition order,
@@ -43,6 +40,7 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
   static final String METRIC_EXPIRED = "rstt.merger.sessions.expired";
   static final String METRIC_DUPLICATE_WORDS = "rstt.merger.words.deduplicated";
   static final String METRIC_REDELIVERED = "rstt.merger.records.redelivered";
+  static final String METRIC_WORDS = "rstt.merger.words";
 
   private final MergerConfig config;
   private final MeterRegistry meters;
@@ -53,6 +51,14 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
   SessionMergeProcessor(MergerConfig config, MeterRegistry meters) {
     this.config = config;
     this.meters = meters;
+    words("live");
+    words("batch");
+  }
+
+  /** Words merged into transcripts (duplicates and redeliveries excluded), by the mode that transcribed them. */
+  private Counter words(String mode) {
+    return Counter.builder(METRIC_WORDS).description("Words merged into transcripts, by live or batch mode")
+        .tag("mode", mode).register(meters);
   }
 
   @Override
@@ -105,6 +111,10 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
         Counter.builder(METRIC_REDELIVERED).description("Results ignored because (stt_session, seq) was applied")
             .register(meters).increment(transcript.ignoredRedeliveries());
       }
+      if (event instanceof SegmentsProduced produced && transcript.ignoredRedeliveries() == 0) {
+        long received = produced.getSegments().stream().mapToLong(s -> s.getWords().size()).sum();
+        words(String.valueOf(produced.getMode())).increment(Math.max(0, received - transcript.droppedWords()));
+      }
       transcripts.put(sessionId, transcript);
       Long deadline = now + (transcript.complete() ? config.retention() : config.abandonedRetention()).toMillis();
       expiry.put(sessionId, deadline);
@@ -121,13 +131,8 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
     int partition = origin.map(RecordMetadata::partition).orElse(-1);
     long offset = origin.map(RecordMetadata::offset).orElse(-1L);
     DeadLetters.report(meters, topic, partition, offset, error);
-    Headers headers = new RecordHeaders(record.headers().toArray());
-    headers.add(KafkaHeaders.DLT_ORIGINAL_TOPIC, topic.getBytes(StandardCharsets.UTF_8));
-    headers.add(KafkaHeaders.DLT_ORIGINAL_PARTITION, ByteBuffer.allocate(4).putInt(partition).array());
-    headers.add(KafkaHeaders.DLT_ORIGINAL_OFFSET, ByteBuffer.allocate(8).putLong(offset).array());
-    headers.add(KafkaHeaders.DLT_EXCEPTION_FQCN, error.getClass().getName().getBytes(StandardCharsets.UTF_8));
-    headers.add(KafkaHeaders.DLT_EXCEPTION_MESSAGE,
-        String.valueOf(error.getMessage()).getBytes(StandardCharsets.UTF_8));
+    Headers headers = DeadLetters.addHeaders(new RecordHeaders(record.headers().toArray()), topic, partition, offset,
+        error);
     context.forward(new Record<String, Object>(record.key(), raw, record.timestamp(), headers),
         MergerTopology.DLT_SINK);
   }

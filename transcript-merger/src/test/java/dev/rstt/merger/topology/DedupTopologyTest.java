@@ -63,6 +63,7 @@ class DedupTopologyTest {
     assertThat(allWords()).containsExactly("w001", "w002", "w003", "w004", "w005");
     assertThat(h.transcript(S).revision()).isEqualTo(2);
     assertThat(h.meters.counter("rstt.merger.records.redelivered").count()).isEqualTo(2.0);
+    assertThat(h.meters.counter("rstt.merger.words", "mode", "live").count()).as("words merged").isEqualTo(5.0);
   }
 
   @Test
@@ -93,6 +94,8 @@ class DedupTopologyTest {
     h.pipe(S, produced(S, resumed, 0, segment("SPEAKER_0", tones(7, 9, 3.4, -0.008))));
     assertThat(allWords()).containsExactly("w001", "w002", "w003", "w004", "w005", "w006", "w007", "w008", "w009");
     assertThat(h.transcript(S).segments()).extracting(Segment::sttSession).containsExactly(LIVE, BATCH, resumed);
+    assertThat(h.meters.counter("rstt.merger.words", "mode", "live").count()).as("live words merged").isEqualTo(5.0);
+    assertThat(h.meters.counter("rstt.merger.words", "mode", "batch").count()).as("batch words merged").isEqualTo(4.0);
   }
 
   @Test

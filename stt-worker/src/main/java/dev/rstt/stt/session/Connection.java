@@ -1,0 +1,90 @@
+package dev.rstt.stt.session;
+
+import java.util.ArrayDeque;
+
+/**
+ * One live Deepgram connection of a session (its own {@code stt_session}): where on the session timeline it
+ * starts, its final cursor, and which finals' {@code SegmentsProduced} Kafka has acknowledged.
+ */
+final class Connection {
+
+  /** A final's cursor waiting for its SegmentsProduced ({@code seq}, or -1 for an empty final) to be acked. */
+  private static final class CursorAck {
+    final long seq;
+    final long cursor;
+    boolean acked;
+
+    CursorAck(long seq, long cursor, boolean acked) {
+      this.seq = seq;
+      this.cursor = cursor;
+      this.acked = acked;
+    }
+  }
+
+  final String sttSession;
+  final boolean recovery;
+  boolean open;
+  /** Session sample of the first sample sent on this connection. */
+  long startSamples;
+  /** Last final cursor (session samples). */
+  long cursor;
+  /** Highest cursor whose SegmentsProduced, and every earlier one, is acknowledged. */
+  long ackedCursor;
+  long sentEnd;
+  /** The attempt was reported a success to the breaker (first final, clean close or alive a stall timeout). */
+  boolean proved;
+  boolean closeStreamSent;
+  boolean closedNormally;
+  SocketTimers timers;
+  private long nextSeq;
+  private final ArrayDeque<CursorAck> acks = new ArrayDeque<>();
+
+  Connection(String sttSession, boolean recovery) {
+    this.sttSession = sttSession;
+    this.recovery = recovery;
+  }
+
+  void startAt(long samples) {
+    startSamples = samples;
+    cursor = samples;
+    ackedCursor = samples;
+    sentEnd = samples;
+  }
+
+  /** Session sample of a connection-relative time. */
+  long toSessionSamples(double connectionSeconds, int sampleRate) {
+    return startSamples + Math.round(connectionSeconds * sampleRate);
+  }
+
+  /**
+   * A final whose window ends at {@code to}: moves the cursor (never back) and returns the seq of its
+   * SegmentsProduced, or -1 when it has no words (covered at once).
+   */
+  long acceptFinal(long to, boolean hasWords) {
+    cursor = Math.max(cursor, to);
+    long seq = hasWords ? nextSeq++ : -1;
+    acks.addLast(new CursorAck(seq, cursor, !hasWords));
+    advance();
+    return seq;
+  }
+
+  /** SegmentsProduced {@code seq} is acknowledged. */
+  void acked(long seq) {
+    for (CursorAck a : acks) {
+      if (a.seq == seq) {
+        a.acked = true;
+      }
+    }
+    advance();
+  }
+
+  boolean allAcked() {
+    return acks.isEmpty();
+  }
+
+  private void advance() {
+    while (!acks.isEmpty() && acks.peekFirst().acked) {
+      ackedCursor = Math.max(ackedCursor, acks.pollFirst().cursor);
+    }
+  }
+}
