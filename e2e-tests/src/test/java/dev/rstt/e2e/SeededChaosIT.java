@@ -59,7 +59,7 @@ class SeededChaosIT {
     ChaosRun.Config config = new ChaosRun.Config(SEED, RUN_MS, new SessionDriver.Options(SESSIONS, 15, 45, 5_000), 4,
         EnumSet.allOf(FaultKind.class), processes.gatewayUrls(), stack.emulator.httpUrl(),
         stack.broker.bootstrapServers(), stack.prefix + "audio.frames", Stack::token,
-        ChaosChecker.Settings.defaults(), 180_000);
+        ChaosChecker.Settings.defaults(), 180_000, null);
     ChaosRun run = new ChaosRun(config, processes, line -> System.out.println("chaos: " + line));
     ChaosSchedule schedule = run.schedule();
     System.out.println("chaos seed=" + SEED + ": " + schedule.events().stream().map(FaultEvent::label)

@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * chaos --gateways URL[,URL] --emulator URL --kafka HOST:PORT --state DIR --secret S
  *       [--minutes 10] [--sessions 20] [--seed S] [--max-active 3] [--tolerance-ms 50]
  *       [--min-script 20] [--max-script 100] [--max-pause-ms 8000] [--kinds k,...] [--exclude k,...]
- *       [--audio-frames-topic audio.frames] [--settle-minutes 5] [--out DIR]
+ *       [--audio-frames-topic audio.frames] [--settle-minutes 5] [--out DIR] [--realism off|on|JSON]
  * </pre>
  */
 public final class ChaosCli {
@@ -66,7 +66,22 @@ public final class ChaosCli {
       throw new IllegalArgumentException("--sessions must be 1..500, was " + sessions);
     }
     kinds(opts); // validates the kind names
+    realismJson(opts.getOrDefault("realism", "off"), 0);
     return opts;
+  }
+
+  /** {@code off} → null (the emulator is left as it is), {@code on} → its defaults seeded by the run, else JSON. */
+  static String realismJson(String value, long seed) {
+    return switch (value) {
+      case "off" -> null;
+      case "on" -> "{\"seed\":" + seed + "}";
+      default -> {
+        if (!value.strip().startsWith("{")) {
+          throw new IllegalArgumentException("--realism is off, on or the emulator's realism JSON, not " + value);
+        }
+        yield value;
+      }
+    };
   }
 
   static Set<FaultKind> kinds(Map<String, String> opts) {
@@ -93,6 +108,9 @@ public final class ChaosCli {
     double minutes = Double.parseDouble(opts.getOrDefault("minutes", "10"));
     int sessions = Integer.parseInt(opts.getOrDefault("sessions", "20"));
     String secret = opts.get("secret");
+    String realism = realismJson(opts.getOrDefault("realism", "off"), seed);
+    // with realism, live and pre-recorded word times each drift up to 40 ms: the segment tolerance is that plus 50
+    double toleranceMs = Double.parseDouble(opts.getOrDefault("tolerance-ms", realism == null ? "50" : "90"));
     Path state = Path.of(opts.get("state"));
     System.out.println("chaos seed=" + seed + " (reproduce: ./pipeline chaos --seed " + seed + " --minutes "
         + opts.getOrDefault("minutes", "10") + " --sessions " + sessions + ")");
@@ -104,9 +122,8 @@ public final class ChaosCli {
         List.of(opts.get("gateways").split(",")), opts.get("emulator"), opts.get("kafka"),
         opts.getOrDefault("audio-frames-topic", "audio.frames"), uid -> dev.rstt.common.auth.DevTokens.mint(uid, secret, java.time.Duration.ofHours(6),
             java.time.Clock.systemUTC()),
-        ChaosChecker.Settings.defaults().withToleranceS(Double.parseDouble(opts.getOrDefault("tolerance-ms", "50"))
-            / 1000.0),
-        (long) (Double.parseDouble(opts.getOrDefault("settle-minutes", "5")) * 60_000));
+        ChaosChecker.Settings.defaults().withToleranceS(toleranceMs / 1000.0),
+        (long) (Double.parseDouble(opts.getOrDefault("settle-minutes", "5")) * 60_000), realism);
     long t0 = System.currentTimeMillis();
     ChaosRun run = new ChaosRun(config, new PipelineProcesses(state),
         line -> System.err.printf(Locale.ROOT, "[%7.1fs] %s%n", (System.currentTimeMillis() - t0) / 1000.0, line));

@@ -22,10 +22,12 @@ public final class ChaosRun {
    * @param kinds the fault kinds to draw from; kinds the stack cannot do (a broker stall without a broker process,
    *     a gateway kill with one gateway) are left out
    * @param settleMs how long to wait, after the sessions ended, for stored transcripts to become complete
+   * @param realism the emulator's realism JSON to switch on for the run (off again at the end), or null to leave
+   *     the emulator as it is
    */
   public record Config(long seed, long runMs, SessionDriver.Options sessions, int maxActive, Set<FaultKind> kinds,
       List<String> gateways, String emulatorUrl, String kafkaBootstrap, String audioFramesTopic,
-      Function<String, String> tokenForUser, ChaosChecker.Settings checks, long settleMs) {
+      Function<String, String> tokenForUser, ChaosChecker.Settings checks, long settleMs, String realism) {
   }
 
   /** Everything a run yields. */
@@ -63,6 +65,9 @@ public final class ChaosRun {
     ChaosSchedule schedule = schedule();
     EmulatorAdmin emulator = new EmulatorAdmin(config.emulatorUrl());
     emulator.clear();
+    if (config.realism() != null) {
+      emulator.realism(config.realism());
+    }
     Map<String, Long> countersBefore = emulator.faultsApplied();
     FaultInjector injector = new FaultInjector(emulator, processes, log);
     Thread release = new Thread(injector::releaseAll, "chaos-release");
@@ -87,6 +92,9 @@ public final class ChaosRun {
       log.accept("some sessions were still running at the hard end");
     }
     List<LegRecord> legs = readBack(driver.legs());
+    if (config.realism() != null) {
+      emulator.realismOff();
+    }
     Map<String, Long> countersAfter = emulator.faultsApplied();
     Map<String, Long> counters = new LinkedHashMap<>();
     countersAfter.forEach((k, v) -> counters.put(k, v - countersBefore.getOrDefault(k, 0L)));

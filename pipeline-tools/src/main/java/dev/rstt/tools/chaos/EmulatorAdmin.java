@@ -36,6 +36,17 @@ public final class EmulatorAdmin {
     send(HttpRequest.newBuilder(URI.create(baseUrl + "/__emulator/faults")).DELETE());
   }
 
+  /** Switches realism on ({@code PUT /__emulator/realism}, the emulator's JSON; {@code {}} = its defaults). */
+  public void realism(String json) {
+    send(HttpRequest.newBuilder(URI.create(baseUrl + "/__emulator/realism")).header("Content-Type",
+        "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** Realism off. */
+  public void realismOff() {
+    send(HttpRequest.newBuilder(URI.create(baseUrl + "/__emulator/realism")).DELETE());
+  }
+
   /** {@code faults_applied} of {@code GET /__emulator/stats}: every counter, by its key. */
   public Map<String, Long> faultsApplied() {
     JsonNode stats = JSON.readTree(send(HttpRequest.newBuilder(URI.create(baseUrl + "/__emulator/stats")).GET()));

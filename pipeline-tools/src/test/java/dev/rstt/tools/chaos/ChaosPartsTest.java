@@ -55,6 +55,9 @@ class ChaosPartsTest {
     assertThatThrownBy(() -> ChaosCli.parse(concat(base, "--minutes", "0.1"))).hasMessageContaining("--minutes");
     assertThatThrownBy(() -> ChaosCli.parse(concat(base, "--sessions", "0"))).hasMessageContaining("--sessions");
     assertThatThrownBy(() -> ChaosCli.parse(concat(base, "--kinds", "nope"))).hasMessageContaining("nope");
+    assertThatThrownBy(() -> ChaosCli.parse(concat(base, "--realism", "maybe"))).hasMessageContaining("--realism");
+    assertThat(ChaosCli.realismJson("off", 4)).isNull();
+    assertThat(ChaosCli.realismJson("on", 4)).isEqualTo("{\"seed\":4}");
   }
 
   private static String[] concat(String[] a, String... b) {
