@@ -70,6 +70,22 @@ public final class ChaosCli {
     return opts;
   }
 
+  /** The options of this run as {@code ./pipeline chaos} takes them (the stack's addresses left out), seed included. */
+  static String reproduce(Map<String, String> opts, long seed) {
+    Map<String, String> shown = new LinkedHashMap<>();
+    shown.put("seed", Long.toString(seed));
+    shown.put("minutes", opts.getOrDefault("minutes", "10"));
+    shown.put("sessions", opts.getOrDefault("sessions", "20"));
+    opts.forEach((k, v) -> {
+      if (!List.of("gateways", "emulator", "kafka", "state", "secret", "out", "seed").contains(k)) {
+        shown.put(k, v);
+      }
+    });
+    StringBuilder b = new StringBuilder();
+    shown.forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append("--").append(k).append(' ').append(v));
+    return b.toString();
+  }
+
   /** {@code off} → null (the emulator is left as it is), {@code on} → its defaults seeded by the run, else JSON. */
   static String realismJson(String value, long seed) {
     return switch (value) {
@@ -112,8 +128,7 @@ public final class ChaosCli {
     // with realism, live and pre-recorded word times each drift up to 40 ms: the segment tolerance is that plus 50
     double toleranceMs = Double.parseDouble(opts.getOrDefault("tolerance-ms", realism == null ? "50" : "90"));
     Path state = Path.of(opts.get("state"));
-    System.out.println("chaos seed=" + seed + " (reproduce: ./pipeline chaos --seed " + seed + " --minutes "
-        + opts.getOrDefault("minutes", "10") + " --sessions " + sessions + ")");
+    System.out.println("chaos seed=" + seed + " (reproduce: ./pipeline chaos " + reproduce(opts, seed) + ")");
     ChaosRun.Config config = new ChaosRun.Config(seed, (long) (minutes * 60_000),
         new SessionDriver.Options(sessions, Integer.parseInt(opts.getOrDefault("min-script", "20")),
             Integer.parseInt(opts.getOrDefault("max-script", "100")),
@@ -139,8 +154,8 @@ public final class ChaosCli {
     options.remove("secret");
     Path out = Path.of(opts.getOrDefault("out", state.resolve("chaos").toString()));
     Files.createDirectories(out);
-    Path file = out.resolve("chaos-" + seed + "-" + java.time.LocalDateTime.now().withNano(0).toString()
-        .replace(':', '-') + ".json");
+    Path file = out.resolve("chaos-" + seed + "-" + java.time.LocalDateTime.now()
+        .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json");
     Files.writeString(file, ChaosReport.json(seed, sessions, options, outcome), StandardCharsets.UTF_8);
     System.out.println(ChaosReport.summary(seed, sessions, outcome));
     outcome.result().violations().forEach(v -> System.out.println(v.line()));

@@ -57,6 +57,8 @@ class ChaosPartsTest {
     assertThatThrownBy(() -> ChaosCli.parse(concat(base, "--kinds", "nope"))).hasMessageContaining("nope");
     assertThatThrownBy(() -> ChaosCli.parse(concat(base, "--realism", "maybe"))).hasMessageContaining("--realism");
     assertThat(ChaosCli.realismJson("off", 4)).isNull();
+    assertThat(ChaosCli.reproduce(ChaosCli.parse(concat(base, "--minutes", "3", "--kinds", "none", "--seed", "8")), 8))
+        .isEqualTo("--seed 8 --minutes 3 --sessions 20 --kinds none");
     assertThat(ChaosCli.realismJson("on", 4)).isEqualTo("{\"seed\":4}");
   }
 
