@@ -113,7 +113,7 @@ class DashboardMetricsIT {
 
   private static void poison(Stack stack, String topic) {
     Properties props = new Properties();
-    props.putAll(stack.broker.clientProperties());
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {

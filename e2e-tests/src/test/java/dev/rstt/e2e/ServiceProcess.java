@@ -87,6 +87,11 @@ final class ServiceProcess implements AutoCloseable {
     return name;
   }
 
+  /** The file this service logs to (appended to by every service of the same module and instance number). */
+  Path logFile() {
+    return log;
+  }
+
   /** kill -9. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

@@ -20,15 +20,19 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The whole pipeline for one test class: the real in-process KRaft broker, the emulator, and every service as
- * its own JVM started from its exec jar with short, test-friendly timings.
+ * The whole pipeline for one test class: a real KRaft broker (by default the in-process one; a test that must
+ * stop the broker passes a {@link BrokerProcess}), the emulator, and every service as its own JVM started from
+ * its exec jar with short, test-friendly timings.
  */
 final class Stack implements AutoCloseable {
 
   static final String SECRET = "e2e-secret-0123456789-0123456789-0123456789";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  final KafkaBroker broker = KafkaBroker.shared();
+  /** The broker process, or null on the default stack (the in-process broker, which cannot be paused). */
+  final BrokerProcess brokerProcess;
+  private final String bootstrapServers;
+  private final List<String> extraArgs;
   final DeepgramEmulator emulator;
   final String prefix = KafkaBroker.uniquePrefix("e2e");
   private final List<ServiceProcess> processes = new ArrayList<>();
@@ -38,17 +42,38 @@ final class Stack implements AutoCloseable {
   final String mergerStateDir = ServiceProcess.ROOT.resolve("e2e-tests/target/merger-state-" + System.nanoTime())
       .toString();
 
+  /** The default stack, on the JVM's shared in-process broker. */
   Stack() {
-    this(EmulatorSettings.defaults().withPort(0));
+    this(null, List.of(), EmulatorSettings.defaults().withPort(0));
   }
 
   /** With an emulator of these settings (e.g. its admin API opened to a web page's origin). */
   Stack(EmulatorSettings emulatorSettings) {
-    emulator = DeepgramEmulator.start(emulatorSettings);
+    this(null, List.of(), emulatorSettings);
+  }
+
+  /**
+   * @param brokerProcess the broker the services use (null: the shared in-process broker)
+   * @param extraArgs arguments every service gets after the common ones (e.g. shorter Kafka client timeouts)
+   */
+  Stack(BrokerProcess brokerProcess, List<String> extraArgs) {
+    this(brokerProcess, extraArgs, EmulatorSettings.defaults().withPort(0));
+  }
+
+  Stack(BrokerProcess brokerProcess, List<String> extraArgs, EmulatorSettings emulatorSettings) {
+    this.brokerProcess = brokerProcess;
+    this.bootstrapServers = brokerProcess != null ? brokerProcess.bootstrapServers()
+        : KafkaBroker.shared().bootstrapServers();
+    this.extraArgs = List.copyOf(extraArgs);
+    this.emulator = DeepgramEmulator.start(emulatorSettings);
+  }
+
+  String bootstrapServers() {
+    return bootstrapServers;
   }
 
   Map<String, String> env() {
-    return Map.of("KAFKA_BOOTSTRAP", broker.bootstrapServers(), "DEEPGRAM_BASE_URL", emulator.httpUrl());
+    return Map.of("KAFKA_BOOTSTRAP", bootstrapServers, "DEEPGRAM_BASE_URL", emulator.httpUrl());
   }
 
   List<String> common() {
@@ -71,6 +96,7 @@ final class Stack implements AutoCloseable {
 
   ServiceProcess start(String module, int port, List<String> args) {
     List<String> all = new ArrayList<>(common());
+    all.addAll(extraArgs);
     all.addAll(args);
     ServiceProcess p = ServiceProcess.start(module, Integer.toString(++instances), port, env(), all);
     processes.add(p);

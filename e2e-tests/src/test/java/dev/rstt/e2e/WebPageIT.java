@@ -179,7 +179,7 @@ class WebPageIT {
   private static List<String> heard(Stack stack, String sessionId) {
     Topic<String, SpecificRecord> topic = Topics.of(Map.of(Topics.AUDIO_FRAMES, stack.prefix + "audio.frames"),
         ValueSerdeProvider.avroSingleObject()).audioFrames();
-    Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.broker.bootstrapServers(),
+    Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
         ConsumerConfig.GROUP_ID_CONFIG, "web-page-it-" + UUID.randomUUID(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     TreeMap<Long, byte[]> chunks = new TreeMap<>();

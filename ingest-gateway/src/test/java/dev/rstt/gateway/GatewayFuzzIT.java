@@ -100,7 +100,7 @@ class GatewayFuzzIT {
       assertThat(fuzzed.chunks()).isNotEmpty();
     }
     List<Integer> codes = new ArrayList<>(List.of(good.awaitClose(), fuzz.awaitClose()));
-    assertThat(codes).containsOnly(1000);
+    assertThat(codes).as("stopped, no merger here to complete the transcript: pending, not 1000").containsOnly(4010);
     HttpResponse<String> health = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(gw.http("/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);

@@ -207,14 +207,19 @@ class GatewayProtocolIT {
   }
 
   @Test
-  void shouldCloseNormallyAfterStopTimeoutWhenTheTranscriptNeverCompletes() {
+  void shouldClose4010NotNormallyAfterStopTimeoutWhenTheTranscriptNeverCompletes() {
     AppSocket app = connect(user(), "sample_rate=16000&codec=pcm16");
     String session = awaitStarted(app);
     app.sendBinary(ToneScript.numbered(16000, 5, 1, 1, 200).pcm());
     app.stop();
     PublishedSession published = published(session);
     assertThat(published.ended().getReason()).isEqualTo("stop");
-    assertThat(app.awaitClose()).isEqualTo(1000);
+    assertThat(app.awaitClose()).as("1000 would claim a complete transcript").isEqualTo(4010);
+    JsonNode error = json(app.messages().get(app.messages().size() - 1));
+    assertThat(error.path("type").asString()).isEqualTo("error");
+    assertThat(error.path("code").asString()).isEqualTo("transcript_pending");
+    assertThat(error.path("message").asString()).contains("/v1/sessions/" + session + "/transcript");
+    assertThat(gw.metrics().count("rstt.gateway.rejections", "reason", "transcript_pending")).isPositive();
   }
 
   @ParameterizedTest

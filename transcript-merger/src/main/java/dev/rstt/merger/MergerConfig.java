@@ -31,6 +31,9 @@ import org.springframework.validation.annotation.Validated;
  * @param closeTimeout how long stop waits for the streams client to close
  * @param instanceId stable id of this instance (e.g. the pod name) for static group membership, so a restarted
  *     instance gets its tasks back at once instead of after the session timeout; blank means dynamic membership
+ * @param brokerOutageTolerance how long the stream thread waits on an unreachable broker (a commit, a send)
+ *     without failing: the producer's {@code max.block.ms}; Kafka Streams' {@code task.timeout.ms} is twice it.
+ *     A broker outage shorter than this passes without a thread dying (README "Broker outages")
  */
 @Validated
 @ConfigurationProperties("rstt.merger")
@@ -48,32 +51,37 @@ public record MergerConfig(
     @DefaultValue("10m") @NotNull @DurationMin(seconds = 1) Duration replacementWindow,
     @DefaultValue("60s") @NotNull @DurationMin(seconds = 1) Duration startupTimeout,
     @DefaultValue("30s") @NotNull @DurationMin(seconds = 1) Duration closeTimeout,
-    @DefaultValue("") @Pattern(regexp = "[A-Za-z0-9._-]*") String instanceId) {
+    @DefaultValue("") @Pattern(regexp = "[A-Za-z0-9._-]*") String instanceId,
+    @DefaultValue("10m") @NotNull @DurationMin(seconds = 10) @DurationMax(hours = 12) Duration brokerOutageTolerance) {
 
   /** Every default, for tests and tools that build a topology without Spring. */
   public static MergerConfig defaults() {
     return new MergerConfig("transcript-merger", "/tmp/rstt-merger", "localhost:8083", Duration.ofHours(1),
         Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofMillis(20), 1, 3, Duration.ofMinutes(10),
-        Duration.ofSeconds(60), Duration.ofSeconds(30), "");
+        Duration.ofSeconds(60), Duration.ofSeconds(30), "", Duration.ofMinutes(10));
   }
 
   public MergerConfig withApplicationId(String id, String dir) {
     return new MergerConfig(id, dir, applicationServer, retention, abandonedRetention, expiryInterval,
-        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, instanceId);
+        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, instanceId,
+        brokerOutageTolerance);
   }
 
   public MergerConfig withRetention(Duration finished, Duration abandoned, Duration interval) {
     return new MergerConfig(applicationId, stateDir, applicationServer, finished, abandoned, interval,
-        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, instanceId);
+        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, instanceId,
+        brokerOutageTolerance);
   }
 
   public MergerConfig withInstanceId(String id) {
     return new MergerConfig(applicationId, stateDir, applicationServer, retention, abandonedRetention, expiryInterval,
-        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, id);
+        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, id,
+        brokerOutageTolerance);
   }
 
   public MergerConfig withApplicationServer(String hostPort) {
     return new MergerConfig(applicationId, stateDir, hostPort, retention, abandonedRetention, expiryInterval,
-        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, instanceId);
+        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, instanceId,
+        brokerOutageTolerance);
   }
 }

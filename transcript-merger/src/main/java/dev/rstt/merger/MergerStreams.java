@@ -5,6 +5,7 @@ import dev.rstt.merger.topology.BoundedThreadReplacement;
 import dev.rstt.merger.topology.MergerStreamsProperties;
 import dev.rstt.merger.topology.MergerTopology;
 import dev.rstt.schemas.Topics;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
@@ -58,8 +59,10 @@ public class MergerStreams implements SmartLifecycle {
         running.countDown();
       }
     });
+    Counter deaths = Counter.builder("rstt.merger.stream.thread.deaths")
+        .description("Stream threads that died of an exception (replaced, or the client shut down)").register(meters);
     client.setUncaughtExceptionHandler(new BoundedThreadReplacement(config.maxThreadReplacements(),
-        config.replacementWindow(), Clock.systemUTC()));
+        config.replacementWindow(), Clock.systemUTC(), deaths::increment));
     metrics = new KafkaStreamsMetrics(client);
     metrics.bindTo(meters);
     streams = client;

@@ -132,6 +132,16 @@ public final class CutPolicy {
    * no silence at all), otherwise in its last silence run, so a word still arriving is not cut.
    */
   public long idleCutPoint(byte[] pcm, long frameCount, int rate, int channels) {
+    long cut = idleCutPointOrNone(pcm, frameCount, rate, channels);
+    return cut == NONE ? frameCount : cut;
+  }
+
+  /**
+   * Like {@link #idleCutPoint}, but {@link #NONE} when the buffer ends in sound and has no silence to cut in: the
+   * rest of that word has not arrived yet (the sender may be held up, e.g. by a broker outage), so an idle flush
+   * must not cut it.
+   */
+  public long idleCutPointOrNone(byte[] pcm, long frameCount, int rate, int channels) {
     int w = windowFrames(rate);
     double[] rms = windows(pcm, frameCount, rate, channels);
     if (rms.length == 0) {
@@ -144,7 +154,7 @@ public final class CutPolicy {
       return frameCount;
     }
     long silence = lastSilenceMidpoint(rms, w, minRunWindows(rate, w), 0);
-    return silence >= 0 ? Math.max(1, silence) : frameCount;
+    return silence >= 0 ? Math.max(1, silence) : NONE;
   }
 
   /** Windows a silence run needs to count as a pause: {@code min-silence}, rounded up. */

@@ -33,7 +33,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -234,7 +236,7 @@ public final class BatchWorker implements SmartLifecycle {
     RecordRef ref = ledger.track(record.offset(), now());
     ref.hold();
     ref.seal();
-    deadLetters.send(DeadLetters.record(record, e))
+    sendOrFail(() -> deadLetters.send(DeadLetters.record(record, e)))
         .whenComplete((r, ex) -> completions.add(() -> {
           if (ex != null) {
             log.warn("Dead letter for {}-{}@{} not written: {}", record.topic(), record.partition(), record.offset(),
@@ -456,7 +458,7 @@ public final class BatchWorker implements SmartLifecycle {
 
   private void publish(BatchChunk chunk, SpecificRecord value, String outcome) {
     SessionState s = chunk.session;
-    events.send(outputTopic, s.sessionId, value).whenComplete((r, ex) -> completions.add(() -> {
+    sendOrFail(() -> events.send(outputTopic, s.sessionId, value)).whenComplete((r, ex) -> completions.add(() -> {
       if (chunk.orphaned) {
         return;
       }
@@ -469,6 +471,19 @@ public final class BatchWorker implements SmartLifecycle {
       metrics.chunk(outcome);
       finish(chunk);
     }));
+  }
+
+  /**
+   * A send that fails before it starts (the producer waited {@code max.block.ms} for metadata it lost while the
+   * broker was away, or for buffer space) fails its future like any other failed send, so the caller's retry path
+   * handles it; thrown, it would end the poll loop and the worker would stop for good.
+   */
+  private static <T> CompletableFuture<T> sendOrFail(Supplier<CompletableFuture<T>> send) {
+    try {
+      return send.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private void finish(BatchChunk chunk) {
@@ -512,7 +527,7 @@ public final class BatchWorker implements SmartLifecycle {
       if (Statuses.STT_RECOVERED.equals(st.status)) {
         b.setDegradedDurationS(st.degradedDurationS);
       }
-      events.send(outputTopic, s.sessionId, b.build()).whenComplete((r, ex) -> completions.add(() -> {
+      sendOrFail(() -> events.send(outputTopic, s.sessionId, b.build())).whenComplete((r, ex) -> completions.add(() -> {
         if (ex != null) {
           log.warn("Publishing {} for session {} failed, retrying: {}", st.status, s.sessionId, ex.toString());
           st.sent = false;
@@ -549,14 +564,18 @@ public final class BatchWorker implements SmartLifecycle {
       SessionState s = it.next();
       if (!memoryPaused && s.hasBufferedAudio() && now - s.lastAudioAtMs >= idle) {
         try (SessionMdc mdc = SessionMdc.of(s.sessionId)) {
-          log.debug("No audio for {} ms: flushing", now - s.lastAudioAtMs);
-          if (s.idleCuts++ == 0) {
-            long cut = policy.idleCutPoint(s.buffer.data(), s.buffer.frames(), s.sampleRate, s.channels);
+          log.debug("No audio for {} ms: flushing up to the last silence", now - s.lastAudioAtMs);
+          // Never cut a word in two on idle: the rest of it may only be late (the STT worker or the broker held up);
+          // a tail with no silence waits for more audio, LiveResumed or SessionEnded. Only a session silent for
+          // twice session-retention (one that will never end) is flushed whole.
+          s.idleCuts++;
+          long cut = policy.idleCutPointOrNone(s.buffer.data(), s.buffer.frames(), s.sampleRate, s.channels);
+          if (cut != CutPolicy.NONE) {
             makeChunk(s, s.buffer.cut(cut), "idle");
-            s.lastAudioAtMs = now;
-          } else {
+          } else if (s.idleCuts * idle >= 2 * retention) {
             flush(s, "idle");
           }
+          s.lastAudioAtMs = now;
         }
       }
       if (!s.statuses.isEmpty()) {

@@ -125,6 +125,17 @@ public class GatewayConfiguration {
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
     config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
+    // Never give up on a record: while Kafka is away the producer retries it (idempotent: same producer id and
+    // sequence, so the broker drops a copy it already has; in order: at most 5 in flight). A session's records
+    // live as long as the session's publishing; memory is bounded by the unacked-bytes budgets, which stop reading
+    // the app sockets, not by a delivery timeout that would drop audio (README "Kafka").
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+    config.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
+    // The budgets bound what is handed over; the producer's buffer must hold all of it (plus batch slack), or a
+    // send would block for max.block.ms and then fail.
+    config.put(ProducerConfig.BUFFER_MEMORY_CONFIG,
+        Math.max(32L * 1024 * 1024, 2 * props.backpressure().globalMaxUnackedBytes()));
+    // send() blocks only for metadata of a topic it never saw (at start) or a full buffer
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, props.kafkaConnectTimeout().toMillis());
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "rstt-gateway-" + gatewayId);
     config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);

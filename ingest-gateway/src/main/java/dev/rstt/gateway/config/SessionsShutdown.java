@@ -1,7 +1,10 @@
 package dev.rstt.gateway.config;
 
+import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.gateway.session.AudioPublisher;
+import dev.rstt.gateway.session.GatewaySession;
 import dev.rstt.gateway.session.SessionRegistry;
+import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -10,9 +13,10 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.web.reactive.socket.CloseStatus;
 
 /**
- * On shutdown, before the web server stops: every open session ends ({@code server_shutdown}, close 1001)
- * and its SessionEnded is acknowledged while the producer still runs (it depends on the publisher, so the
- * publisher closes after this).
+ * On shutdown, before the web server stops: every open session ends ({@code server_shutdown}, close 1001),
+ * and the gateway waits (at most 10 s) for every session's records, sockets closed earlier included, to be
+ * acknowledged while the producer still runs (it depends on the publisher, so the publisher closes after this).
+ * A session whose audio Kafka did not take by then is named in an ERROR line: its audio is lost with the process.
  */
 public final class SessionsShutdown implements SmartLifecycle {
 
@@ -33,18 +37,24 @@ public final class SessionsShutdown implements SmartLifecycle {
   @Override
   public void stop() {
     running = false;
-    if (registry.size() == 0) {
+    if (registry.publishing().isEmpty()) {
       return;
     }
-    log.info("Shutting down: ending {} sessions", registry.size());
-    CompletableFuture<?>[] ends = registry.all().stream().map(s -> {
-      s.terminate("server_shutdown", CloseStatus.GOING_AWAY.withReason("server shutdown"));
-      return s.ended();
-    }).toArray(CompletableFuture[]::new);
+    log.info("Shutting down: ending {} sessions ({} publishing)", registry.size(), registry.publishing().size());
+    registry.all().forEach(s -> s.terminate("server_shutdown", CloseStatus.GOING_AWAY.withReason("server shutdown")));
+    Collection<GatewaySession> publishing = registry.publishing();
     try {
-      CompletableFuture.allOf(ends).get(10, TimeUnit.SECONDS);
+      CompletableFuture.allOf(publishing.stream().map(GatewaySession::ended).toArray(CompletableFuture[]::new))
+          .get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
-      log.warn("Not every session ended cleanly at shutdown: {}", e.toString());
+      for (GatewaySession s : publishing) {
+        if (!s.ended().isDone()) {
+          try (SessionMdc mdc = SessionMdc.of(s.id())) {
+            log.error("Shutting down before Kafka acknowledged this session's audio: it is lost, and its transcript "
+                + "stays incomplete");
+          }
+        }
+      }
     }
   }
 

@@ -1,9 +1,7 @@
 package dev.rstt.gateway.session;
 
 import dev.rstt.common.concurrent.AsyncFailures;
-import dev.rstt.avro.AudioChunk;
 import dev.rstt.avro.SessionEnded;
-import dev.rstt.avro.SessionStarted;
 import dev.rstt.avro.SessionUpdate;
 import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.gateway.GatewayMetrics;
@@ -11,15 +9,11 @@ import dev.rstt.gateway.audio.AudioDecoder;
 import dev.rstt.gateway.audio.AudioFormat;
 import dev.rstt.gateway.audio.ChunkAggregator;
 import dev.rstt.gateway.updates.AppMessages;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +23,11 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * One app session: its audio timeline on {@code audio.frames} (SessionStarted, gap-free AudioChunks,
- * SessionEnded after every earlier record is acknowledged), its back-pressure and its outbound frames.
- * Socket wiring lives in {@code ListenHandler}; this class does not touch the socket except through
- * {@link Outbound} and the force-close callback.
+ * SessionEnded after every earlier record is acknowledged and only if none failed), its back-pressure and its
+ * outbound frames. Publishing and acknowledgements live in {@link SessionPublisher}, which outlives the socket
+ * (the session's audio is still delivered after the app is gone); the idle rule in {@link IdleTimer}, the close
+ * after stop in {@link StopClose}. Socket wiring lives in {@code ListenHandler}; this class does not touch the
+ * socket except through {@link Outbound} and the force-close callback.
  */
 public final class GatewaySession {
 
@@ -50,30 +46,24 @@ public final class GatewaySession {
   private final AudioFormat format;
   private final String gatewayId;
   private final Settings settings;
-  private final AudioSink publisher;
+  private final AudioSink sink;
+  private final SessionPublisher publishing;
   private final GatewayMetrics metrics;
   private final Outbound outbound;
   private final Clock clock;
   private final Scheduler timers;
   private final AudioDecoder decoder;
-  private final ChunkAggregator aggregator;
+  private final AudioIntake intake;
 
   private State state = State.OPEN;
-  private long nextSeq;
-  private long nextOffset;
-  private long chunkReceivedAtMs;
-  private long flushGeneration;
+  private final SessionTimeline timeline;
   private long lastRevision = -1;
-  private long lastInboundMs;
+  private final IdleTimer idle;
   private long lastPingMs;
   private volatile Consumer<CloseStatus> forceClose = s -> { };
   /** SessionStarted was acknowledged; before that, the handler answers a Kafka failure itself. */
   private volatile boolean live;
 
-  private final AtomicLong unacked = new AtomicLong();
-  private final AtomicLong outstanding = new AtomicLong();
-  private final List<CompletableFuture<Void>> drainWaiters = new ArrayList<>();
-  private CompletableFuture<Void> capacityWaiter;
   private final CompletableFuture<Void> complete = new CompletableFuture<>();
   private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
@@ -92,15 +82,18 @@ public final class GatewaySession {
     this.format = format;
     this.gatewayId = gatewayId;
     this.settings = settings;
-    this.publisher = publisher;
+    this.sink = publisher;
+    this.publishing = new SessionPublisher(id, publisher, settings.sessionMaxUnackedBytes(), this::onPublishFailed);
     this.metrics = metrics;
     this.outbound = outbound;
     this.clock = clock;
     this.timers = timers;
+    this.timeline = new SessionTimeline(id, userId, format);
     this.decoder = decoder;
-    this.aggregator = new ChunkAggregator(ChunkAggregator.bytesFor(format, settings.chunkMaxDuration().toMillis()));
-    this.lastInboundMs = clock.millis();
-    this.lastPingMs = lastInboundMs;
+    this.intake = new AudioIntake(new ChunkAggregator(ChunkAggregator.bytesFor(format,
+        settings.chunkMaxDuration().toMillis())));
+    this.lastPingMs = clock.millis();
+    this.idle = new IdleTimer(settings.idleTimeout().toMillis(), lastPingMs);
   }
 
   public String id() {
@@ -115,7 +108,10 @@ public final class GatewaySession {
     return state;
   }
 
-  /** Completes after SessionEnded was acknowledged (or the session failed without one). */
+  /**
+   * Completes after SessionEnded was acknowledged (or the session failed without one). It may complete long
+   * after the socket closed: a session's audio is delivered when Kafka is back.
+   */
   public CompletableFuture<Void> ended() {
     return ended;
   }
@@ -126,27 +122,26 @@ public final class GatewaySession {
 
   /** Publishes SessionStarted; completes when Kafka acknowledged it. */
   public CompletableFuture<Void> start() {
-    SessionStarted started = SessionStarted.newBuilder().setSessionId(id).setUserId(userId)
-        .setLanguage(format.language()).setSampleRate(format.sampleRate()).setChannels(format.channels())
-        .setCodec(format.codec().wireName()).setStartedAtMs(clock.millis()).setGatewayId(gatewayId).build();
     synchronized (this) {
-      return track(publisher.publish(id, started, 0), 0).thenRun(() -> live = true);
+      return publishing.publish(timeline.started(gatewayId, clock.millis()), 0).thenRun(() -> live = true);
     }
   }
 
   /** When SessionStarted was never acknowledged: a best-effort SessionEnded so the session is closed downstream. */
   public void abandon() {
+    SessionEnded end;
     synchronized (this) {
       state = State.CLOSED;
+      end = timeline.ended("error");
     }
-    publisher.publish(id, ended("error"), 0).whenComplete((v, e) -> ended.complete(null));
+    sink.publish(id, end, 0).whenComplete((v, e) -> ended.complete(null));
   }
 
   // ---------------------------------------------------------------- inbound
 
   /** Any inbound message: resets the idle timer. */
   public synchronized void touch() {
-    lastInboundMs = clock.millis();
+    idle.activity(clock.millis());
   }
 
   /**
@@ -167,21 +162,10 @@ public final class GatewaySession {
         log.debug("Dropped an undecodable frame: {}", e.getMessage());
         return Mono.empty();
       }
-      if (pcm.length > 0) {
-        boolean wasEmpty = aggregator.isEmpty();
-        long now = clock.millis();
-        if (wasEmpty) {
-          chunkReceivedAtMs = now;
-        }
-        boolean emitted = false;
-        for (byte[] chunk : aggregator.add(pcm)) {
-          publishChunk(chunk);
-          chunkReceivedAtMs = now;
-          emitted = true;
-        }
-        if (!aggregator.isEmpty() && (wasEmpty || emitted)) {
-          scheduleFlush(); // the held audio began with this frame: publish it within chunk.max-delay
-        }
+      AudioIntake.Added added = intake.add(pcm, clock.millis());
+      added.ready().forEach(this::publishChunk);
+      if (added.flushGeneration() >= 0) {
+        scheduleFlush(added.flushGeneration()); // publish the held audio within chunk.max-delay
       }
     }
     return backpressure();
@@ -194,105 +178,41 @@ public final class GatewaySession {
     }
   }
 
-  private void scheduleFlush() {
-    long generation = ++flushGeneration;
+  private void scheduleFlush(long generation) {
     timers.schedule(() -> {
       synchronized (this) {
-        if (generation == flushGeneration && !aggregator.isEmpty() && state == State.OPEN) {
-          publishChunk(aggregator.flush());
+        if (state == State.OPEN) {
+          publishChunk(intake.flushIfArmed(generation));
         }
       }
     }, settings.chunkMaxDelay().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Caller holds the lock. */
-  private void publishChunk(byte[] pcm) {
-    if (pcm.length == 0) {
-      return;
+  private void publishChunk(AudioIntake.Chunk chunk) {
+    if (chunk != null) {
+      publishing.publish(timeline.next(chunk.pcm(), chunk.receivedAtMs()), chunk.pcm().length);
     }
-    flushGeneration++; // a pending max-delay flush is for audio that is now published
-    long frames = pcm.length / format.frameBytes();
-    AudioChunk chunk = AudioChunk.newBuilder().setSessionId(id).setUserId(userId).setSeq(nextSeq)
-        .setOffsetSamples(nextOffset).setSampleRate(format.sampleRate()).setChannels(format.channels())
-        .setLanguage(format.language()).setPcm(ByteBuffer.wrap(pcm)).setReceivedAtMs(chunkReceivedAtMs).build();
-    nextSeq++;
-    nextOffset += frames;
-    track(publisher.publish(id, chunk, pcm.length), pcm.length);
   }
 
-  /** Caller holds the lock. */
-  private CompletableFuture<Void> track(CompletableFuture<Void> acked, long bytes) {
-    unacked.addAndGet(bytes);
-    outstanding.incrementAndGet();
-    acked.whenComplete((v, error) -> {
-      unacked.addAndGet(-bytes);
-      if (error != null) {
-        onPublishFailed(error);
-      }
-      if (outstanding.decrementAndGet() == 0) {
-        List<CompletableFuture<Void>> waiters;
-        synchronized (this) {
-          waiters = new ArrayList<>(drainWaiters);
-          drainWaiters.clear();
-        }
-        waiters.forEach(w -> w.complete(null));
-      }
-      checkCapacity();
-    });
-    return acked;
-  }
-
-  private boolean overCap() {
-    return unacked.get() >= settings.sessionMaxUnackedBytes() || publisher.global().full();
-  }
-
+  /**
+   * Empty when the socket may be read at once; otherwise completes when Kafka has caught up. While it waits the
+   * app's silence does not count as idle.
+   */
   private Mono<Void> backpressure() {
-    if (!overCap()) {
+    CompletableFuture<Void> capacity = publishing.capacity();
+    if (capacity == null) {
       return Mono.empty();
     }
-    CompletableFuture<Void> waiter;
     synchronized (this) {
-      if (capacityWaiter == null) {
-        capacityWaiter = new CompletableFuture<>();
-      }
-      waiter = capacityWaiter;
+      idle.paused();
     }
     metrics.backpressured();
-    if (publisher.global().full()) {
-      publisher.global().whenFree(this::checkCapacity);
-    }
-    checkCapacity();
-    return Mono.fromFuture(waiter, true);
-  }
-
-  private void checkCapacity() {
-    CompletableFuture<Void> waiter;
-    synchronized (this) {
-      if (capacityWaiter == null) {
-        return;
+    return Mono.fromFuture(capacity.whenComplete((v, e) -> {
+      synchronized (this) {
+        idle.resumed(clock.millis());
       }
-      if (overCap()) {
-        if (publisher.global().full() && unacked.get() < settings.sessionMaxUnackedBytes()) {
-          publisher.global().whenFree(this::checkCapacity);
-        }
-        return;
-      }
-      waiter = capacityWaiter;
-      capacityWaiter = null;
-    }
-    waiter.complete(null);
-  }
-
-  private CompletableFuture<Void> whenDrained() {
-    CompletableFuture<Void> f = new CompletableFuture<>();
-    synchronized (this) {
-      if (outstanding.get() > 0) {
-        drainWaiters.add(f);
-        return f;
-      }
-    }
-    f.complete(null);
-    return f;
+    }), true);
   }
 
   // ---------------------------------------------------------------- outbound and updates
@@ -333,18 +253,18 @@ public final class GatewaySession {
 
   /** Periodic: the {@code ping} text frame and the idle timeout. */
   public void tick() {
-    boolean idle = false;
+    boolean isIdle = false;
     boolean ping = false;
     synchronized (this) {
       long now = clock.millis();
-      if (state == State.OPEN && now - lastInboundMs >= settings.idleTimeout().toMillis()) {
-        idle = true;
+      if (state == State.OPEN && idle.idle(now)) {
+        isIdle = true;
       } else if (state != State.CLOSED && now - lastPingMs >= settings.pingInterval().toMillis()) {
         lastPingMs = now;
         ping = true;
       }
     }
-    if (idle) {
+    if (isIdle) {
       try (SessionMdc mdc = SessionMdc.of(id)) {
         log.info("Idle for {}: closing 1001", settings.idleTimeout());
       }
@@ -357,42 +277,57 @@ public final class GatewaySession {
 
   // ---------------------------------------------------------------- ending
 
-  /** {@code stop}: publish the rest, SessionEnded, wait for the complete transcript, close 1000. */
+  /**
+   * {@code stop}: publish the rest and SessionEnded (once everything earlier is acknowledged), then close 1000
+   * when the transcript is complete, or 4010 after {@code stop-timeout} (the audio is still delivered and the
+   * stored transcript completes later), or 1013 if Kafka refused audio of the session.
+   */
   public void stop() {
+    long lastSeq;
     synchronized (this) {
       if (state != State.OPEN) {
         return;
       }
       state = State.STOPPING;
-      publishChunk(aggregator.flush());
+      publishChunk(intake.flush());
+      lastSeq = timeline.lastSeq();
     }
     try (SessionMdc mdc = SessionMdc.of(id)) {
-      log.info("Stop received: ending audio at seq {}", nextSeq - 1);
+      log.info("Stop received: ending audio at seq {}", lastSeq);
     }
-    endAudio("stop")
-        .thenCompose(v -> complete.copy().orTimeout(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS))
-        .whenComplete((v, e) -> {
-          try (SessionMdc mdc = SessionMdc.of(id)) {
-            if (e != null && AsyncFailures.unwrap(e) instanceof TimeoutException) {
-              log.warn("Transcript not complete {} after stop: closing 1000 anyway", settings.stopTimeout());
-            } else if (e != null) {
-              log.warn("Stop did not finish cleanly: {}", AsyncFailures.unwrap(e).toString());
-            } else {
-              log.info("Transcript complete: closing 1000");
-            }
-          }
-          synchronized (this) {
-            state = State.CLOSED;
-          }
-          outbound.finish(CloseStatus.NORMAL);
-        });
+    endAudio("stop");
+    complete.copy().orTimeout(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((v, e) -> closeAfterStop(e == null));
+  }
+
+  private void closeAfterStop(boolean transcriptComplete) {
+    StopClose close = StopClose.decide(transcriptComplete, publishing.failure() != null);
+    synchronized (this) {
+      if (state != State.STOPPING) {
+        return; // closed meanwhile for another reason (shutdown, slow client, audio lost)
+      }
+      state = State.CLOSED;
+    }
+    try (SessionMdc mdc = SessionMdc.of(id)) {
+      if (close == StopClose.TRANSCRIPT_PENDING) {
+        metrics.rejected("transcript_pending");
+        log.warn("Transcript not complete {} after stop ({}): closing {}; the stored transcript completes later",
+            settings.stopTimeout(), publishing.allAcknowledged() ? "audio stored"
+                : publishing.unackedBytes() + " audio bytes still waiting for Kafka", close.status().getCode());
+      } else {
+        log.info("Closing {} after stop ({})", close.status().getCode(), close);
+      }
+    }
+    outbound.finish(close.status(), close.lastFrames(id));
   }
 
   /**
-   * Ends an open session for {@code reason} (client_closed, idle_timeout, server_shutdown, error): publishes
-   * held audio and SessionEnded after everything earlier is acknowledged, then closes with {@code status}.
+   * Ends an open session for {@code reason} (client_closed, idle_timeout, server_shutdown, error): closes the
+   * socket with {@code status} now, and publishes the held audio and, once everything earlier is acknowledged,
+   * SessionEnded (even if Kafka is away for a while: the session's publishing outlives the socket).
    */
   public void terminate(String reason, CloseStatus status, String... lastFrames) {
+    long lastSeq;
     synchronized (this) {
       if (state != State.OPEN) {
         if (state == State.STOPPING && !"client_closed".equals(reason)) {
@@ -402,16 +337,17 @@ public final class GatewaySession {
         return;
       }
       state = State.ENDING;
-      publishChunk(aggregator.flush());
+      publishChunk(intake.flush());
+      lastSeq = timeline.lastSeq();
     }
     try (SessionMdc mdc = SessionMdc.of(id)) {
-      log.info("Ending session ({}) at seq {}", reason, nextSeq - 1);
+      log.info("Ending session ({}) at seq {}", reason, lastSeq);
     }
+    outbound.finish(status, lastFrames);
     endAudio(reason).whenComplete((v, e) -> {
       synchronized (this) {
         state = State.CLOSED;
       }
-      outbound.finish(status, lastFrames);
     });
   }
 
@@ -420,18 +356,19 @@ public final class GatewaySession {
     terminate("client_closed", CloseStatus.NORMAL);
   }
 
+  /** SessionEnded once every earlier record is acknowledged; never if one of them failed. */
   private CompletableFuture<Void> endAudio(String reason) {
-    CompletableFuture<Void> result = whenDrained().thenCompose(v -> {
+    CompletableFuture<Void> result = publishing.whenAllAcknowledged().thenCompose(v -> {
       SessionEnded end;
       synchronized (this) {
-        end = ended(reason);
+        end = timeline.ended(reason);
       }
-      return track(publisher.publish(id, end, 0), 0);
+      return publishing.publish(end, 0);
     });
     result.whenComplete((v, e) -> {
-      try (SessionMdc mdc = SessionMdc.of(id)) {
-        if (e == null) {
-          log.info("SessionEnded({}) acknowledged: last_seq {}", reason, nextSeq - 1);
+      if (e == null) {
+        try (SessionMdc mdc = SessionMdc.of(id)) {
+          log.info("SessionEnded({}) acknowledged: last_seq {}", reason, lastSeq());
         }
       }
       ended.complete(null);
@@ -439,40 +376,27 @@ public final class GatewaySession {
     return result;
   }
 
-  /** Caller holds the lock. */
-  private SessionEnded ended(String reason) {
-    return SessionEnded.newBuilder().setSessionId(id).setUserId(userId).setLastSeq(nextSeq - 1)
-        .setEndOffsetSamples(nextOffset).setSampleRate(format.sampleRate()).setReason(reason).build();
+  private synchronized long lastSeq() {
+    return timeline.lastSeq();
   }
 
+  /** Kafka refused a record of this session for good: a hole in its sequence, so no SessionEnded, and 1013. */
   private void onPublishFailed(Throwable error) {
     if (!live) {
-      return;
+      return; // SessionStarted was not acknowledged: the handler answers the app itself
     }
-    boolean first;
+    boolean socketOpen;
     synchronized (this) {
-      first = state != State.CLOSED;
+      socketOpen = state == State.OPEN || state == State.STOPPING;
       state = State.CLOSED;
     }
-    if (first) {
-      try (SessionMdc mdc = SessionMdc.of(id)) {
-        log.error("Kafka did not acknowledge audio of this session ({}): closing 1013 without SessionEnded",
-            AsyncFailures.unwrap(error).toString());
-      }
-      metrics.rejected("kafka_unavailable");
-      outbound.finish(CloseStatus.SERVICE_OVERLOAD.withReason("kafka unavailable"),
-          AppMessages.error("kafka_unavailable", "audio could not be stored; reconnect later", Duration.ofSeconds(5)));
-      ended.complete(null);
-      // wake a reader waiting for capacity so the socket loop can finish
-      CompletableFuture<Void> waiter;
-      synchronized (this) {
-        waiter = capacityWaiter;
-        capacityWaiter = null;
-      }
-      if (waiter != null) {
-        waiter.complete(null);
-      }
+    try (SessionMdc mdc = SessionMdc.of(id)) {
+      log.error("Kafka refused audio of this session ({}): no SessionEnded will be published{}",
+          AsyncFailures.unwrap(error).toString(), socketOpen ? "; closing 1013" : "");
     }
+    metrics.rejected("kafka_unavailable");
+    outbound.finish(StopClose.AUDIO_LOST.status(), StopClose.AUDIO_LOST.lastFrames(id));
+    ended.complete(null);
   }
 
 

@@ -12,11 +12,15 @@ import dev.rstt.gateway.audio.AudioFormat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,13 +66,116 @@ class GatewaySessionTest {
     timers.dispose();
   }
 
+  /** A clock the test moves. */
+  static final class ManualClock extends Clock {
+    private final AtomicLong millis = new AtomicLong(1_000_000);
+
+    void advance(Duration d) {
+      millis.addAndGet(d.toMillis());
+    }
+
+    @Override
+    public long millis() {
+      return millis.get();
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis.get());
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+
   private GatewaySession session(Duration maxDelay) {
+    return session(maxDelay, Duration.ofSeconds(60), Clock.systemUTC());
+  }
+
+  private GatewaySession session(Duration maxDelay, Duration stopTimeout, Clock clock) {
     outbound.flux().subscribe(sent::add);
     GatewaySession.Settings settings = new GatewaySession.Settings(Duration.ofMillis(100), maxDelay, 4096,
-        Duration.ofSeconds(90), Duration.ofSeconds(10), Duration.ofSeconds(60));
+        Duration.ofSeconds(90), Duration.ofSeconds(10), stopTimeout);
     return new GatewaySession("01SESSION", "alice", new AudioFormat("en", 16000, AudioFormat.Codec.PCM16, 1),
         "gw-1", settings, sink, new GatewayMetrics(new SimpleMeterRegistry(), () -> 0), outbound,
-        Clock.systemUTC(), timers);
+        clock, timers);
+  }
+
+  @Test
+  void shouldNeverPublishSessionEndedAfterAChunkFailedWhileStopWaited() {
+    GatewaySession s = session(Duration.ofSeconds(30));
+    s.start();
+    sink.acks.get(0).complete(null); // SessionStarted: the session is live
+    s.onAudio(new byte[3200]).subscribe();
+    s.onAudio(new byte[3200]).subscribe();
+    s.onText("{\"type\":\"stop\"}");
+    sink.acks.get(1).completeExceptionally(new IllegalStateException("refused for good"));
+    sink.acks.get(2).complete(null);
+    assertThat(sink.records).as("a hole in the sequence: no SessionEnded, ever").noneMatch(r -> r instanceof SessionEnded);
+    assertThat(s.ended()).isDone();
+    assertThat(outbound.finished()).isTrue();
+    assertThat(outbound.closeStatus().getCode()).isEqualTo(1013);
+    assertThat(sent).last().asString().contains("kafka_unavailable");
+  }
+
+  @Test
+  void shouldNeverPublishSessionEndedAfterAChunkFailedWhenTheSocketClosed() {
+    GatewaySession s = session(Duration.ofSeconds(30));
+    s.start();
+    sink.acks.get(0).complete(null);
+    s.onAudio(new byte[3200]).subscribe();
+    s.onSocketClosed();
+    sink.acks.get(1).completeExceptionally(new IllegalStateException("refused for good"));
+    assertThat(sink.records).noneMatch(r -> r instanceof SessionEnded);
+    assertThat(s.ended()).isDone();
+  }
+
+  @Test
+  void shouldClose4010AfterStopTimeoutWhileKafkaIsAwayAndStillDeliverTheSessionAfterwards() {
+    GatewaySession s = session(Duration.ofSeconds(30), Duration.ofMillis(200), Clock.systemUTC());
+    s.start();
+    sink.acks.get(0).complete(null);
+    s.onAudio(new byte[3200]).subscribe();
+    s.onText("{\"type\":\"stop\"}");
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(outbound::finished);
+    assertThat(outbound.closeStatus().getCode()).as("not 1000: the transcript is not complete").isEqualTo(4010);
+    assertThat(sent).last().asString().contains("\"transcript_pending\"").contains("/v1/sessions/01SESSION/transcript");
+    assertThat(s.ended()).as("the session's publishing outlives the socket").isNotDone();
+
+    sink.acks.get(1).complete(null); // Kafka is back
+    assertThat(sink.records).last().isInstanceOf(SessionEnded.class);
+    sink.acks.get(2).complete(null);
+    assertThat(s.ended()).isDone();
+  }
+
+  @Test
+  void shouldNotCountTimeTheSocketIsNotReadAsIdle() {
+    ManualClock clock = new ManualClock();
+    GatewaySession s = session(Duration.ofSeconds(30), Duration.ofSeconds(60), clock);
+    s.start();
+    sink.acks.get(0).complete(null);
+    s.onAudio(new byte[3200]).subscribe();
+    CompletableFuture<Void> read = s.onAudio(new byte[3200]).toFuture();
+    assertThat(read).as("over the session cap: not read").isNotDone();
+    clock.advance(Duration.ofMinutes(5)); // Kafka away for five minutes
+    s.tick();
+    assertThat(outbound.finished()).as("the app's silence is the gateway's doing").isFalse();
+    sink.acks.get(1).complete(null);
+    assertThat(read).isDone();
+    clock.advance(Duration.ofSeconds(89));
+    s.tick();
+    assertThat(outbound.finished()).as("reading again counts as activity").isFalse();
+    clock.advance(Duration.ofSeconds(1));
+    s.tick();
+    assertThat(outbound.finished()).isTrue();
+    assertThat(outbound.closeStatus().getCode()).isEqualTo(1001);
   }
 
   @Test

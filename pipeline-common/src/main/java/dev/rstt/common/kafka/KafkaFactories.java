@@ -21,7 +21,10 @@ public final class KafkaFactories {
   private KafkaFactories() {
   }
 
-  /** An idempotent, {@code acks=all} producer for one topic's key and value types. */
+  /**
+   * An idempotent, {@code acks=all} producer for one topic's key and value types; a failed send is logged by the
+   * record's coordinates, never its content ({@link CoordinatesProducerListener}).
+   */
   public static <K, V> KafkaTemplate<K, V> template(KafkaProperties kafka, Topic<K, V> topic,
       Map<String, Object> overrides) {
     Map<String, Object> props = kafka.buildProducerProperties();
@@ -32,6 +35,8 @@ public final class KafkaFactories {
         topic.keySerde().serializer(), topic.valueSerde().serializer());
     KafkaTemplate<K, V> template = new KafkaTemplate<>(factory);
     template.setDefaultTopic(topic.name());
+    template.setProducerListener(new CoordinatesProducerListener<>()); // never Spring's payload-logging default
+    RecordLogging.install();
     return template;
   }
 

@@ -65,7 +65,10 @@ public class RsttKafkaAutoConfiguration {
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, DeadLetterValueSerializer.class);
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, DeadLetterValueSerializer.class);
     props.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-    return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(props));
+    KafkaTemplate<Object, Object> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(props));
+    template.setProducerListener(new CoordinatesProducerListener<>()); // a dead letter's bytes are never logged
+    RecordLogging.install();
+    return template;
   }
 
   @Bean

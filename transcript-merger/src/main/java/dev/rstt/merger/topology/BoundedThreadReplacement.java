@@ -21,15 +21,23 @@ public final class BoundedThreadReplacement implements StreamsUncaughtExceptionH
   private final Duration window;
   private final Clock clock;
   private final Deque<Instant> replacements = new ArrayDeque<>();
+  private final Runnable onDeath;
 
   public BoundedThreadReplacement(int max, Duration window, Clock clock) {
+    this(max, window, clock, () -> { });
+  }
+
+  /** @param onDeath called for every dead stream thread (the {@code rstt.merger.stream.thread.deaths} counter) */
+  public BoundedThreadReplacement(int max, Duration window, Clock clock, Runnable onDeath) {
     this.max = max;
     this.window = window;
     this.clock = clock;
+    this.onDeath = onDeath;
   }
 
   @Override
   public synchronized StreamThreadExceptionResponse handle(Throwable exception) {
+    onDeath.run();
     Instant now = clock.instant();
     while (!replacements.isEmpty() && !replacements.peekFirst().isAfter(now.minus(window))) {
       replacements.pollFirst();

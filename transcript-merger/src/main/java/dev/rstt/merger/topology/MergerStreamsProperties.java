@@ -41,6 +41,19 @@ public final class MergerStreamsProperties {
     p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
         Integer.toString(replicationFactor >= 3 ? 2 : 1));
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MergerTopology.MAX_STATE_BYTES + 65536);
+    // A broker outage (down, frozen, partitioned away) must not kill the stream thread. Left to the defaults, a
+    // commit blocked on the broker throws after max.block.ms (60 s), the task is declared corrupted, and handling
+    // that commits the other tasks through the producer whose transaction has failed: the thread dies, and its
+    // replacement waits for the dead thread's group member (seen: minutes in REBALANCING). So: sends never
+    // expire (Streams' own exactly-once default, pinned here), a blocked send or commit waits out an outage of
+    // up to broker-outage-tolerance, and a task may retry for twice that before it gives up. When the broker
+    // returns, the coordinator has aborted the open transaction (transaction.timeout.ms, Streams' 10 s): the
+    // producer is fenced, Kafka Streams closes the tasks and rejoins, and the input since the last commit is
+    // processed again; nothing is lost or applied twice.
+    long tolerance = config.brokerOutageTolerance().toMillis();
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG), Integer.MAX_VALUE);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), tolerance);
+    p.put(StreamsConfig.TASK_TIMEOUT_MS_CONFIG, 2 * tolerance);
     if (!config.instanceId().isBlank()) {
       p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.instanceId());
     }

@@ -1,0 +1,53 @@
+package dev.rstt.gateway.session;
+
+import dev.rstt.avro.AudioChunk;
+import dev.rstt.avro.SessionEnded;
+import dev.rstt.avro.SessionStarted;
+import dev.rstt.gateway.audio.AudioFormat;
+import java.nio.ByteBuffer;
+
+/**
+ * A session's records on its timeline (docs/CONTRACT.md section 2): chunk {@code seq} from 0 without gaps,
+ * {@code offset_samples} contiguous in sample frames, and SessionEnded naming the last seq and the end offset.
+ * Pure: times are passed in; the caller serialises.
+ */
+final class SessionTimeline {
+
+  private final String sessionId;
+  private final String userId;
+  private final AudioFormat format;
+  private long nextSeq;
+  private long nextOffset;
+
+  SessionTimeline(String sessionId, String userId, AudioFormat format) {
+    this.sessionId = sessionId;
+    this.userId = userId;
+    this.format = format;
+  }
+
+  SessionStarted started(String gatewayId, long nowMs) {
+    return SessionStarted.newBuilder().setSessionId(sessionId).setUserId(userId)
+        .setLanguage(format.language()).setSampleRate(format.sampleRate()).setChannels(format.channels())
+        .setCodec(format.codec().wireName()).setStartedAtMs(nowMs).setGatewayId(gatewayId).build();
+  }
+
+  /** The next chunk: {@code pcm} is whole sample frames of the session's format. */
+  AudioChunk next(byte[] pcm, long receivedAtMs) {
+    AudioChunk chunk = AudioChunk.newBuilder().setSessionId(sessionId).setUserId(userId).setSeq(nextSeq)
+        .setOffsetSamples(nextOffset).setSampleRate(format.sampleRate()).setChannels(format.channels())
+        .setLanguage(format.language()).setPcm(ByteBuffer.wrap(pcm)).setReceivedAtMs(receivedAtMs).build();
+    nextSeq++;
+    nextOffset += pcm.length / format.frameBytes();
+    return chunk;
+  }
+
+  SessionEnded ended(String reason) {
+    return SessionEnded.newBuilder().setSessionId(sessionId).setUserId(userId).setLastSeq(nextSeq - 1)
+        .setEndOffsetSamples(nextOffset).setSampleRate(format.sampleRate()).setReason(reason).build();
+  }
+
+  /** Seq of the last chunk so far (-1 before the first). */
+  long lastSeq() {
+    return nextSeq - 1;
+  }
+}
