@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * {@link ProcessControl} over a {@link Stack}: kill -9 of a service's JVM, and a new JVM in its place on restart
- * (gateways and the merger on the same port). The broker runs inside the test JVM, so it cannot be stopped here.
+ * (gateways and the merger on the same port); SIGSTOP/SIGCONT of the broker when the stack runs it as a
+ * {@link BrokerProcess} (the in-process broker cannot be stopped).
  */
 final class StackProcesses implements ProcessControl {
 
@@ -35,7 +36,7 @@ final class StackProcesses implements ProcessControl {
 
   @Override
   public boolean canStallBroker() {
-    return false;
+    return stack.brokerProcess != null;
   }
 
   @Override
@@ -64,16 +65,26 @@ final class StackProcesses implements ProcessControl {
 
   @Override
   public void stallBroker() {
-    throw new UnsupportedOperationException("the broker runs in the test JVM");
+    broker().pause();
   }
 
   @Override
   public void resumeBroker() {
-    throw new UnsupportedOperationException("the broker runs in the test JVM");
+    broker().resume();
   }
 
   @Override
   public void releaseAll() {
-    // every kill is followed by its restart in the schedule; nothing is held
+    // every kill is followed by its restart in the schedule; only a stopped broker can be left behind
+    if (stack.brokerProcess != null) {
+      stack.brokerProcess.resume();
+    }
+  }
+
+  private BrokerProcess broker() {
+    if (stack.brokerProcess == null) {
+      throw new UnsupportedOperationException("the in-process broker cannot be stopped");
+    }
+    return stack.brokerProcess;
   }
 }

@@ -17,11 +17,13 @@ import java.util.Set;
  * kinds until about one per {@code meanGapMs} of run. For each, a duration uniform in the kind's range and,
  * independently, a start uniform in {@code [warmup, run - duration]}; the draw is kept only if the kind's
  * {@link FaultKind.Slot} is free over the whole time it holds it and fewer than {@code maxActive} faults are active at
- * every moment of it, else it is drawn again (up to {@value #ATTEMPTS} times; a kind that still does not fit is
- * reported in {@link #unplaced()}). So faults overlap freely, bounded so the run still makes progress, and every
- * fault has ended by the run's end.
+ * every moment of it, else it is drawn again (up to {@value #ATTEMPTS} times). A schedule where a kind still does
+ * not fit is drawn again as a whole, from the same generator, up to {@value #SCHEDULE_ATTEMPTS} times; a kind that
+ * never fits is reported in {@link #unplaced()}. So faults overlap freely, bounded so the run still makes progress,
+ * and every fault has ended by the run's end.
  *
- * <p>A fault lasts at most 20 % of the run (so a short CI run still fits every kind), broker stalls up to {@code min(5 min, 45 % of the run)}; in a run of at least {@value #LONG_RUN_MINUTES}
+ * <p>A fault lasts at most 20 % of the run (so a short CI run still fits every kind), broker stalls up to
+ * {@code min(5 min, 45 % of the run)}; in a run of at least {@value #LONG_RUN_MINUTES}
  * minutes the first one is a long one ({@value #LONG_STALL_MIN_MS}-300 s), beyond the producers' old 120 s delivery
  * timeout.
  */
@@ -32,6 +34,8 @@ public final class ChaosSchedule {
   /** A restarted JVM takes about this long to serve again; its slot stays taken meanwhile. */
   public static final long RESTART_GUARD_MS = 30_000;
   static final int ATTEMPTS = 400;
+  /** Whole schedules drawn (from the same seeded generator) until one fits every kind. */
+  static final int SCHEDULE_ATTEMPTS = 20;
   /** In a short run a fault lasts at most this share (%) of it, so every kind finds room. */
   static final int SHORT_RUN_SHARE = 20;
   static final int LONG_RUN_MINUTES = 8;
@@ -88,6 +92,15 @@ public final class ChaosSchedule {
 
   public static ChaosSchedule generate(long seed, Options options) {
     Random random = new Random(seed);
+    ChaosSchedule schedule = null;
+    for (int attempt = 0; attempt < SCHEDULE_ATTEMPTS && (schedule == null || !schedule.unplaced.isEmpty());
+        attempt++) {
+      schedule = draw(random, seed, options);
+    }
+    return schedule;
+  }
+
+  private static ChaosSchedule draw(Random random, long seed, Options options) {
     List<FaultKind> enabled = new ArrayList<>(new java.util.TreeSet<>(options.kinds()));
     List<FaultKind> order = new ArrayList<>(enabled);
     java.util.Collections.shuffle(order, random);
