@@ -13,6 +13,7 @@ import dev.rstt.tools.chaos.SessionDriver;
 import dev.rstt.tools.chaos.Violation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,8 @@ class SeededChaosIT {
     ServiceProcess stt = stack.startSttWorker();
     ServiceProcess batch = stack.startBatchWorker();
     processes = new StackProcesses(stack, stt, batch, List.of(stack.startGateway(), stack.startGateway()));
+    // a service restarted during a broker stall becomes healthy only after it (the stall lasts up to 67 s)
+    stack.startTimeout = Duration.ofMinutes(4);
   }
 
   @AfterAll

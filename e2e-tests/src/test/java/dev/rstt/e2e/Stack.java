@@ -36,6 +36,8 @@ final class Stack implements AutoCloseable {
   final DeepgramEmulator emulator;
   final String prefix = KafkaBroker.uniquePrefix("e2e");
   private final List<ServiceProcess> processes = new ArrayList<>();
+  /** How long a started service may take to become healthy (longer where a restart may meet a stopped broker). */
+  volatile Duration startTimeout = Duration.ofSeconds(90);
   private int instances;
 
   ServiceProcess merger;
@@ -100,7 +102,7 @@ final class Stack implements AutoCloseable {
     all.addAll(args);
     ServiceProcess p = ServiceProcess.start(module, Integer.toString(++instances), port, env(), all);
     processes.add(p);
-    return p.awaitHealthy(Duration.ofSeconds(90));
+    return p.awaitHealthy(startTimeout);
   }
 
   /** The merger keeps its port across restarts, so the gateways' merger URL stays valid. */
