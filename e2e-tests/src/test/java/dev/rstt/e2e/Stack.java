@@ -49,7 +49,10 @@ final class Stack implements AutoCloseable {
     this(null, List.of(), EmulatorSettings.defaults().withPort(0));
   }
 
-  /** With an emulator of these settings (e.g. its admin API opened to a web page's origin). */
+  /**
+   * With an emulator of these settings (e.g. its admin API opened to a web page's origin, or realism on from the
+   * start: {@code EmulatorSettings.defaults().withPort(0).withRealism(Realism.on(seed))}).
+   */
   Stack(EmulatorSettings emulatorSettings) {
     this(null, List.of(), emulatorSettings);
   }
@@ -146,6 +149,26 @@ final class Stack implements AutoCloseable {
 
   void healthy() {
     send(HttpRequest.newBuilder(URI.create(emulator.httpUrl() + "/__emulator/faults")).DELETE().build());
+  }
+
+  /**
+   * Deepgram's imperfections from now on (the emulator's realism with its defaults: each path's word times off by up
+   * to 40 ms, fragments for words cut by the audio's edges), for sockets and requests opened after this call.
+   */
+  void realism(long seed) {
+    realism("{\"seed\":" + seed + "}");
+  }
+
+  /** Realism as {@code PUT /__emulator/realism} takes it (e.g. with late or split finals). */
+  void realism(String json) {
+    send(HttpRequest.newBuilder(URI.create(emulator.httpUrl() + "/__emulator/realism"))
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  /** An exact emulator again (realism off). */
+  void realismOff() {
+    send(HttpRequest.newBuilder(URI.create(emulator.httpUrl() + "/__emulator/realism")).DELETE().build());
   }
 
   JsonNode emulatorStats() {

@@ -156,6 +156,13 @@ public final class StreamCli {
         segments.put(segment.path("id").asString(), segment);
         System.out.println((update ? "~ " : "+ ") + line(segment).strip());
       }
+    } else if ("segments_deleted".equals(node.path("type").asString())) {
+      for (JsonNode id : node.path("segment_ids")) { // a better copy of its words replaced them
+        JsonNode gone = segments.remove(id.asString());
+        if (gone != null) {
+          System.out.println("- " + line(gone).strip());
+        }
+      }
     } else if ("session_started".equals(node.path("type").asString())) {
       sessionId = node.path("session_id").asString();
       System.out.println("session " + sessionId);

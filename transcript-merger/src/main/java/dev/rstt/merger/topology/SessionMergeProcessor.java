@@ -41,6 +41,7 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
   static final String METRIC_DUPLICATE_WORDS = "rstt.merger.words.deduplicated";
   static final String METRIC_REDELIVERED = "rstt.merger.records.redelivered";
   static final String METRIC_WORDS = "rstt.merger.words";
+  static final String METRIC_REPLACED_WORDS = "rstt.merger.words.replaced";
 
   private final MergerConfig config;
   private final MeterRegistry meters;
@@ -104,9 +105,13 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
         log.info("Session opened (first event applied)");
       }
       if (transcript.droppedWords() > 0) {
-        Counter.builder(METRIC_DUPLICATE_WORDS).description("Words dropped because their audio was already transcribed")
+        Counter.builder(METRIC_DUPLICATE_WORDS)
+            .description("Words dropped on arrival because a better copy of them was already accepted")
             .register(meters).increment(transcript.droppedWords());
       }
+      transcript.replacedCopies().forEach((reason, n) -> Counter.builder(METRIC_REPLACED_WORDS)
+          .description("Accepted words replaced by a better copy that arrived later")
+          .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT)).register(meters).increment(n));
       if (transcript.ignoredRedeliveries() > 0) {
         Counter.builder(METRIC_REDELIVERED).description("Results ignored because (stt_session, seq) was applied")
             .register(meters).increment(transcript.ignoredRedeliveries());
