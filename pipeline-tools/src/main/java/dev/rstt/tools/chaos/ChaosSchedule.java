@@ -24,8 +24,8 @@ import java.util.Set;
  *
  * <p>A fault lasts at most 20 % of the run (so a short CI run still fits every kind), broker stalls up to
  * {@code min(5 min, 45 % of the run)}; in a run of at least {@value #LONG_RUN_MINUTES}
- * minutes the first one is a long one ({@value #LONG_STALL_MIN_MS}-300 s), beyond the producers' old 120 s delivery
- * timeout.
+ * minutes the first one is a long one ({@value #LONG_STALL_MIN_MS}-300 s, whatever the run's length), beyond the
+ * producers' old 120 s delivery timeout.
  */
 public final class ChaosSchedule {
 
@@ -142,9 +142,10 @@ public final class ChaosSchedule {
       max = Math.max(min, Math.min(max, o.runMs() * SHORT_RUN_SHARE / 100));
     }
     if (kind == FaultKind.BROKER_STALL) {
-      max = Math.max(min, Math.min(max, o.runMs() * 45 / 100));
-      if (longStall) {
-        min = Math.min(max, LONG_STALL_MIN_MS);
+      if (longStall) { // the catalogue's whole range up to 5 min, so a 10-minute run can stall the broker 5 minutes
+        min = LONG_STALL_MIN_MS;
+      } else {
+        max = Math.max(min, Math.min(max, o.runMs() * 45 / 100));
       }
     }
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {

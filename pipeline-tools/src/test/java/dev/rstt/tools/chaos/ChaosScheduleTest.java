@@ -99,11 +99,15 @@ class ChaosScheduleTest {
 
   @Test
   void shouldStallTheBrokerForFourToFiveMinutesOnceInALongRun() {
+    long longest = 0;
     for (long seed = 1; seed <= 20; seed++) {
       List<FaultEvent> stalls = ChaosSchedule.generate(seed, all(TEN_MINUTES)).events().stream()
           .filter(e -> e.kind() == FaultKind.BROKER_STALL).toList();
       assertThat(stalls).as("seed %d", seed).anySatisfy(e -> assertThat(e.durationMs()).isBetween(240_000L, 300_000L));
+      longest = Math.max(longest, stalls.stream().mapToLong(FaultEvent::durationMs).max().orElse(0));
     }
+    assertThat(longest).as("a 10-minute run may stall the broker the catalogue's full 5 minutes")
+        .isGreaterThanOrEqualTo(290_000L);
     List<FaultEvent> short3 = ChaosSchedule.generate(7, all(180_000)).events().stream()
         .filter(e -> e.kind() == FaultKind.BROKER_STALL).toList();
     assertThat(short3).allSatisfy(e -> assertThat(e.durationMs()).isLessThanOrEqualTo(81_000));
