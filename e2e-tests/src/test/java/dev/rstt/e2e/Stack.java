@@ -52,6 +52,8 @@ final class Stack implements AutoCloseable {
   final String prefix;
   private final Map<String, Map<String, String>> moduleEnv;
   private final List<ServiceProcess> processes = new ArrayList<>();
+  /** How long a started service may take to become healthy (longer where a restart may meet a stopped broker). */
+  volatile Duration startTimeout = Duration.ofSeconds(90);
   private int instances;
 
   ServiceProcess merger;
@@ -149,7 +151,7 @@ final class Stack implements AutoCloseable {
     all.addAll(args);
     ServiceProcess p = ServiceProcess.start(module, Integer.toString(++instances), port, env, all);
     processes.add(p);
-    return p.awaitHealthy(Duration.ofSeconds(90));
+    return p.awaitHealthy(startTimeout);
   }
 
   /** The merger keeps its port across restarts, so the gateways' merger URL stays valid. */
@@ -178,7 +180,12 @@ final class Stack implements AutoCloseable {
   }
 
   ServiceProcess startGateway() {
-    return start("ingest-gateway", List.of("--rstt.gateway.merger-url=" + merger.httpUrl()));
+    return startGateway(ServiceProcess.freePort());
+  }
+
+  /** A gateway on a given port (a restarted one keeps its port, so apps find it again). */
+  ServiceProcess startGateway(int port) {
+    return start("ingest-gateway", port, List.of("--rstt.gateway.merger-url=" + merger.httpUrl()));
   }
 
   /** A development token for {@code uid}, signed with the gateways' HS256 secret. */

@@ -2,7 +2,7 @@ package dev.rstt.tools;
 
 import java.util.Arrays;
 
-/** Entry point of the tools jar: {@code java -jar pipeline-tools-exec.jar <kafka|stream|bench|kafka-setup|sample-wav> [args]}. */
+/** Entry point of the tools jar: {@code java -jar pipeline-tools-exec.jar <kafka|stream|bench|kafka-setup|chaos|sample-wav> [args]}. */
 public final class Tools {
 
   private Tools() {
@@ -20,6 +20,7 @@ public final class Tools {
       case "sample-wav" -> SampleWav.main(rest);
       case "bench" -> BenchCli.main(rest);
       case "kafka-setup" -> KafkaSetupCli.main(rest);
+      case "chaos" -> dev.rstt.tools.chaos.ChaosCli.main(rest);
       default -> {
         usage();
         System.exit(2);
@@ -28,6 +29,6 @@ public final class Tools {
   }
 
   private static void usage() {
-    System.err.println("usage: pipeline-tools <kafka|stream|bench|kafka-setup|sample-wav> [args]");
+    System.err.println("usage: pipeline-tools <kafka|stream|bench|kafka-setup|chaos|sample-wav> [args]");
   }
 }

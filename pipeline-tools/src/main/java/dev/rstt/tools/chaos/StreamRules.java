@@ -1,0 +1,103 @@
+package dev.rstt.tools.chaos;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Rules on the order of what the app received. Pure.
+ *
+ * <p><b>Episodes, as the app observes them.</b> A visible degraded episode opens with {@code stt_degraded} and closes
+ * with {@code stt_recovered}; the two alternate, starting with {@code stt_degraded} (a session that ends degraded may
+ * end with one open: the app never sees {@code batch_finished}).
+ *
+ * <p><b>"Each {@code stt_recovered} after that episode's last segment".</b> The app cannot see which segments came from
+ * the batch path, but it can see their signature: audio rerouted to the batch path is transcribed behind the live
+ * path, so its words reach the app <em>late</em>, after words spoken later. Precisely: a word is <em>late</em> when
+ * it first appears in a segment upsert after an earlier upsert already held a word spoken after it (script order).
+ * Every late word must arrive while a visible episode is open: one arriving after an episode's {@code stt_recovered}
+ * (and before the next {@code stt_degraded}) is an episode's word delivered after its recovery was announced; one
+ * arriving before any {@code stt_degraded} is a batch word the app was never told about. With every word of the
+ * session in order (checked by {@link TranscriptRules}), this is what the app can know: at {@code stt_recovered} the
+ * transcript up to the live path's resume point is in.
+ */
+final class StreamRules {
+
+  private StreamRules() {
+  }
+
+  /** The app's transcript after the events: upserts by id, deletions applied, in order of first arrival. */
+  static List<SegmentView> finalView(List<AppEvent> events) {
+    Map<String, SegmentView> view = new LinkedHashMap<>();
+    for (AppEvent e : events) {
+      if (e.type() == AppEvent.Type.SEGMENTS) {
+        e.segments().forEach(s -> view.put(s.id(), s));
+      } else if (e.type() == AppEvent.Type.DELETED) {
+        e.deletedIds().forEach(view::remove);
+      }
+    }
+    return new ArrayList<>(view.values());
+  }
+
+  /** Statuses in order of arrival. */
+  static List<String> statuses(List<AppEvent> events) {
+    return events.stream().filter(e -> e.type() == AppEvent.Type.STATUS).map(AppEvent::status).toList();
+  }
+
+  static List<Violation> check(String session, String sessionId, List<AppEvent> events, List<LegWords.Word> words) {
+    List<Violation> v = new ArrayList<>();
+    Map<String, Integer> index = new HashMap<>();
+    words.forEach(w -> index.put(w.text(), w.index()));
+    Map<String, String> sttOfSegment = new HashMap<>();
+    Set<Integer> seen = new HashSet<>();
+    int latestSpoken = -1;
+    boolean open = false;
+    boolean everDegraded = false;
+    for (AppEvent e : events) {
+      if (e.type() == AppEvent.Type.STATUS) {
+        if ("stt_degraded".equals(e.status())) {
+          if (open) {
+            v.add(new Violation(session, sessionId, null, "stt_degraded while an episode is open (unbalanced)"));
+          }
+          open = true;
+          everDegraded = true;
+        } else if ("stt_recovered".equals(e.status())) {
+          if (!open) {
+            v.add(new Violation(session, sessionId, null, "stt_recovered without an open episode (unbalanced)"));
+          }
+          open = false;
+        }
+        continue;
+      }
+      if (e.type() != AppEvent.Type.SEGMENTS) {
+        continue;
+      }
+      int latestBefore = latestSpoken;
+      for (SegmentView s : e.segments()) {
+        String previous = sttOfSegment.putIfAbsent(s.id(), Objects.toString(s.sttSession(), ""));
+        if (previous != null && !previous.equals(Objects.toString(s.sttSession(), ""))) {
+          v.add(new Violation(session, sessionId, null, "segment " + s.id() + " changed stt_session from "
+              + previous + " to " + s.sttSession()));
+        }
+        for (String token : s.tokens()) {
+          Integer i = index.get(token);
+          if (i == null || !seen.add(i)) {
+            continue;
+          }
+          latestSpoken = Math.max(latestSpoken, i);
+          if (i < latestBefore && !open) {
+            v.add(new Violation(session, sessionId, token, everDegraded
+                ? "arrived after stt_recovered, behind later words: its episode's recovery came before its last segment"
+                : "arrived behind later words with no stt_degraded: a batch word the app was not told about"));
+          }
+        }
+      }
+    }
+    return v;
+  }
+}
