@@ -4,6 +4,7 @@ import dev.rstt.batch.BatchProperties;
 import dev.rstt.batch.deepgram.Transcriber;
 import dev.rstt.batch.session.IdSource;
 import dev.rstt.batch.session.Jitter;
+import dev.rstt.common.concurrent.Inbox;
 import dev.rstt.schemas.Topic;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;

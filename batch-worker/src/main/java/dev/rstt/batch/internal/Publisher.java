@@ -3,6 +3,7 @@ package dev.rstt.batch.internal;
 import dev.rstt.batch.session.AckKey;
 import dev.rstt.batch.session.Input;
 import dev.rstt.batch.session.Outbound;
+import dev.rstt.common.concurrent.Inbox;
 import dev.rstt.common.kafka.Outbox;
 import dev.rstt.common.logging.SessionMdc;
 import java.util.HashMap;

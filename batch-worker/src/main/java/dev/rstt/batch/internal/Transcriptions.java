@@ -6,6 +6,7 @@ import dev.rstt.batch.deepgram.Transcript;
 import dev.rstt.batch.session.Effect;
 import dev.rstt.batch.session.Input;
 import dev.rstt.common.concurrent.AsyncFailures;
+import dev.rstt.common.concurrent.Inbox;
 import dev.rstt.common.deepgram.DeepgramFailure;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.rstt.stt.internal;
 
+import dev.rstt.common.concurrent.Inbox;
 import dev.rstt.common.deepgram.DeepgramException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.concurrent.TimeUnit;

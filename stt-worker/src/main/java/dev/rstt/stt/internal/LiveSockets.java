@@ -1,6 +1,7 @@
 package dev.rstt.stt.internal;
 
 import dev.rstt.common.concurrent.AsyncFailures;
+import dev.rstt.common.concurrent.Inbox;
 import dev.rstt.common.deepgram.DeepgramException;
 import dev.rstt.common.deepgram.DeepgramFailure;
 import dev.rstt.stt.deepgram.DeepgramLiveClient;

@@ -1,5 +1,7 @@
 package dev.rstt.stt.internal;
 
+import dev.rstt.common.concurrent.Inbox;
+import dev.rstt.common.kafka.Outbox;
 import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.schemas.Topics;
 import dev.rstt.stt.config.SttProperties;

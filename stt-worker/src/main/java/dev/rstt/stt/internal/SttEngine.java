@@ -1,5 +1,6 @@
 package dev.rstt.stt.internal;
 
+import dev.rstt.common.concurrent.Inbox;
 import dev.rstt.schemas.Topics;
 import dev.rstt.stt.config.SttProperties;
 import dev.rstt.stt.deepgram.DeepgramLiveClient;

@@ -3,7 +3,7 @@ package dev.rstt.stt.session;
 import dev.rstt.avro.AudioChunk;
 import dev.rstt.common.deepgram.DeepgramFailure;
 import dev.rstt.stt.deepgram.FinalResult;
-import dev.rstt.stt.internal.Outbox;
+import dev.rstt.common.kafka.Outbox;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package dev.rstt.stt.internal;
+package dev.rstt.common.concurrent;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -6,21 +6,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands work from socket, producer and breaker threads to the engine thread, which alone touches session state.
+ * Hands work from other threads (sockets, HTTP clients, producers, the breaker) to a worker's one engine thread,
+ * which alone touches session state.
  */
-final class Inbox {
+public final class Inbox {
 
   private static final Logger log = LoggerFactory.getLogger(Inbox.class);
 
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
   /** From any thread. */
-  void post(Runnable task) {
+  public void post(Runnable task) {
     tasks.add(task);
   }
 
   /** On the engine thread: runs everything posted so far (a failing task is logged, the rest still run). */
-  void drain() {
+  public void drain() {
     Runnable task;
     while ((task = tasks.poll()) != null) {
       try {
