@@ -26,12 +26,7 @@ public final class AddressRate {
   private final int burst;
   private final long refillNanos;
   private final Clock clock;
-  private final Map<String, Bucket> buckets = new HashMap<>();
-
-  private static final class Bucket {
-    double tokens;
-    long refilledAtNanos;
-  }
+  private final Map<String, TokenBucket> buckets = new HashMap<>();
 
   public AddressRate(int burst, Duration refill, Clock clock) {
     this.burst = burst;
@@ -54,17 +49,10 @@ public final class AddressRate {
 
   public synchronized Decision tryAcquire(String key) {
     long now = nowNanos();
-    Bucket bucket = buckets.computeIfAbsent(key, k -> {
-      Bucket b = new Bucket();
-      b.tokens = burst;
-      b.refilledAtNanos = now;
-      return b;
-    });
-    refill(bucket, now);
-    if (bucket.tokens < 1.0) {
-      return new Decision(false, Duration.ofNanos((long) Math.ceil((1.0 - bucket.tokens) * refillNanos)));
+    long wait = buckets.computeIfAbsent(key, k -> new TokenBucket(burst, refillNanos, now)).take(now);
+    if (wait > 0) {
+      return new Decision(false, Duration.ofNanos(wait));
     }
-    bucket.tokens -= 1.0;
     if (buckets.size() > PRUNE_AT) {
       prune(now);
     }
@@ -75,19 +63,9 @@ public final class AddressRate {
     return buckets.size();
   }
 
-  private void refill(Bucket bucket, long now) {
-    long elapsed = now - bucket.refilledAtNanos;
-    if (elapsed > 0) {
-      bucket.tokens = Math.min(burst, bucket.tokens + (double) elapsed / refillNanos);
-      bucket.refilledAtNanos = now;
-    }
-  }
-
   private void prune(long now) {
-    for (Iterator<Bucket> it = buckets.values().iterator(); it.hasNext(); ) {
-      Bucket b = it.next();
-      refill(b, now);
-      if (b.tokens >= burst) {
+    for (Iterator<TokenBucket> it = buckets.values().iterator(); it.hasNext(); ) {
+      if (it.next().full(now)) {
         it.remove();
       }
     }

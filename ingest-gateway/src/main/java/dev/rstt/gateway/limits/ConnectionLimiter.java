@@ -28,8 +28,11 @@ public final class ConnectionLimiter {
 
   private static final class UserState {
     int sessions;
-    double tokens;
-    long lastRefillNanos;
+    final TokenBucket connects;
+
+    UserState(TokenBucket connects) {
+      this.connects = connects;
+    }
   }
 
   public ConnectionLimiter(int maxSessionsPerUser, int burst, Duration refill, Clock clock) {
@@ -42,18 +45,11 @@ public final class ConnectionLimiter {
   /** Takes a token and a session slot for {@code user}, or says why not and when to retry. */
   public synchronized Decision tryAcquire(String user) {
     long now = nowNanos();
-    UserState state = users.computeIfAbsent(user, u -> {
-      UserState s = new UserState();
-      s.tokens = burst;
-      s.lastRefillNanos = now;
-      return s;
-    });
-    refill(state, now);
-    if (state.tokens < 1.0) {
-      long wait = (long) Math.ceil((1.0 - state.tokens) * refillNanos);
+    UserState state = users.computeIfAbsent(user, u -> new UserState(new TokenBucket(burst, refillNanos, now)));
+    long wait = state.connects.take(now); // a token per attempt, refused ones too: a storm of retries is slowed down
+    if (wait > 0) {
       return new Decision(false, "connect_rate", Duration.ofNanos(wait));
     }
-    state.tokens -= 1.0; // every attempt costs a token, refused ones too: a storm of retries is slowed down
     if (state.sessions >= maxSessionsPerUser) {
       return new Decision(false, "too_many_sessions", Duration.ofNanos(Math.max(refillNanos, 1_000_000_000L)));
     }
@@ -71,8 +67,7 @@ public final class ConnectionLimiter {
       return;
     }
     state.sessions = Math.max(0, state.sessions - 1);
-    refill(state, nowNanos());
-    if (state.sessions == 0 && state.tokens >= burst) {
+    if (state.sessions == 0 && state.connects.full(nowNanos())) {
       users.remove(user);
     }
   }
@@ -82,19 +77,10 @@ public final class ConnectionLimiter {
     return state == null ? 0 : state.sessions;
   }
 
-  private void refill(UserState state, long now) {
-    long elapsed = now - state.lastRefillNanos;
-    if (elapsed > 0) {
-      state.tokens = Math.min(burst, state.tokens + (double) elapsed / refillNanos);
-      state.lastRefillNanos = now;
-    }
-  }
-
   private void prune(long now) {
     for (Iterator<UserState> it = users.values().iterator(); it.hasNext(); ) {
       UserState s = it.next();
-      refill(s, now);
-      if (s.sessions == 0 && s.tokens >= burst) {
+      if (s.sessions == 0 && s.connects.full(now)) {
         it.remove();
       }
     }
