@@ -8,7 +8,17 @@ public final class Tools {
   private Tools() {
   }
 
+  /**
+   * Idle pooled connections of the JDK HTTP client live 1200 s by default, past the services' 60 s HTTP idle
+   * timeout: a request sent on a connection the server is closing fails ("header parser received no bytes").
+   * Kept below it unless set on the command line. Read once, when the first client is built.
+   */
+  static final String KEEPALIVE_PROPERTY = "jdk.httpclient.keepalive.timeout";
+
   public static void main(String[] args) throws Exception {
+    if (System.getProperty(KEEPALIVE_PROPERTY) == null) {
+      System.setProperty(KEEPALIVE_PROPERTY, "20");
+    }
     if (args.length == 0) {
       usage();
       System.exit(2);

@@ -26,6 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -54,7 +55,9 @@ public class TranscriptController {
     this.mergerUrl = props.mergerUrl().replaceAll("/+$", "");
     // the merger's internal API takes the shared internal credential (rstt.internal.secret)
     Optional<String> credential = internal.credential().authorizationHeader();
-    this.merger = HttpClient.create().responseTimeout(Duration.ofSeconds(10))
+    // idle pooled connections are let go before the merger's HTTP idle timeout (60 s) closes them under a request
+    ConnectionProvider pool = ConnectionProvider.builder("merger").maxIdleTime(Duration.ofSeconds(20)).build();
+    this.merger = HttpClient.create(pool).responseTimeout(Duration.ofSeconds(10))
         .headers(h -> credential.ifPresent(value -> h.set(HttpHeaders.AUTHORIZATION, value)));
   }
 
