@@ -128,6 +128,31 @@ class SessionCoreEpisodeTest {
     assertThat(d.on(acked(new AckKey.Recovered(0)))).containsExactly(done("r"));
   }
 
+  /**
+   * Restarted after it transcribed and committed an episode that began at sample 0, this worker's first record of
+   * the session is a cold take-over resuming at 0: its stt_recovered (at 0, no degraded audio) cannot tell the
+   * merger that the episode at 0 is over. The SessionEnded the STT worker forwards after live_finished brings the
+   * batch_finished that does (docs/CONTRACT.md section 4).
+   */
+  @Test
+  void shouldFinishASessionThatEndedLiveAfterAColdTakeOverAtTheEpisodesStart() {
+    Driver d = new Driver();
+    LiveResumed cold = LiveResumed.newBuilder(resumedInput(0, "r").record()).setColdTakeover(true).build();
+    assertThat(d.on(new Input.Resumed(cold, new Driver.Ref("r")))).containsExactly(recovered(0, 0, null, 0.0));
+    assertThat(d.on(acked(new AckKey.Recovered(0)))).containsExactly(done("r"));
+    assertThat(d.on(endedInput(48_000, "e"))).as("nothing buffered: at once")
+        .containsExactly(batchFinished(1, 48_000, null));
+    assertThat(d.on(acked(new AckKey.BatchFinished(1)))).containsExactly(done("e"), new Effect.Finished());
+  }
+
+  /** A session that ended live with no episode this worker saw: its forwarded SessionEnded is answered at once. */
+  @Test
+  void shouldAnswerTheEndOfASessionItHoldsNothingOfWithBatchFinished() {
+    Driver d = new Driver();
+    assertThat(d.on(endedInput(48_000, "e"))).containsExactly(batchFinished(0, 48_000, null));
+    assertThat(d.on(acked(new AckKey.BatchFinished(0)))).containsExactly(done("e"), new Effect.Finished());
+  }
+
   @Test
   void shouldReportDegradedAudioPastTheResumeOffsetAfterAColdTakeOverThatResumedBeforeIt() {
     Driver d = new Driver().silence(1000).tone(1000);

@@ -174,7 +174,22 @@ final class DegradedRules {
 
   private void forwardEnd() {
     s.endForwardPending = false;
+    s.endForwarded = true;
     log.info("Session ended while degraded: forwarding SessionEnded");
+    s.publish(new AckKey.EndForwarded(), new Outbound.EndForward(s.ended));
+  }
+
+  /**
+   * {@code live_finished} is acknowledged: SessionEnded goes to audio.degraded too, for every session. Its
+   * {@code batch_finished} closes any degraded episode that no recovery closes: one left open by an owner that was
+   * killed, when its successor took the session for a new one (it re-read the session's SessionStarted) or resumed
+   * live where the batch worker can no longer tell that owner's episode from its own (docs/CONTRACT.md section 4).
+   * Nothing waits: every chunk this owner re-published, and its stt_degraded, were acknowledged before it went
+   * back to live, and before live_finished.
+   */
+  void forwardEndAfterLiveFinished() {
+    s.endForwarded = true;
+    log.info("Session ended: forwarding SessionEnded after live_finished");
     s.publish(new AckKey.EndForwarded(), new Outbound.EndForward(s.ended));
   }
 

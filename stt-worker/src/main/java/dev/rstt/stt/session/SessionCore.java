@@ -123,12 +123,10 @@ public final class SessionCore {
         Map<String, String> metadata = Map.of();
         if (s.coldTakeover) {
           // Taken over at its very end: the previous owner may have left a live stream or a degraded episode
-          // unfinished, so both paths are told the session ended.
+          // unfinished; live_finished says so, and the forwarded SessionEnded (after it) closes the episode.
           s.userId = record.getUserId();
           s.sampleRate = record.getSampleRate();
-          s.coldEndAcks = 2;
           metadata = Map.of("cold_takeover", "true");
-          s.publish(new AckKey.EndForwarded(), new Outbound.EndForward(record));
         }
         s.publishStatus(new AckKey.LiveFinished(), Statuses.LIVE_FINISHED, null, metadata,
             record.getEndOffsetSamples());
@@ -157,10 +155,12 @@ public final class SessionCore {
       if (!resumed.coldTakeover()) {
         degraded.onResumedAcked(resumed.sttSession());
       }
-    } else if (key instanceof AckKey.LiveFinished || key instanceof AckKey.EndForwarded) {
-      if (s.coldEndAcks == 0 || --s.coldEndAcks == 0) {
-        s.finish("end acknowledged");
+    } else if (key instanceof AckKey.LiveFinished) {
+      if (!s.endForwarded) {
+        degraded.forwardEndAfterLiveFinished();
       }
+    } else if (key instanceof AckKey.EndForwarded) {
+      s.finish("end acknowledged");
     }
     // AckKey.Ready: nothing waits for it
   }

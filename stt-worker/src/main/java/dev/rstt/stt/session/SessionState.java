@@ -57,8 +57,8 @@ final class SessionState {
   RecordRef endRef;
   boolean endHandled;
   boolean endForwardPending;
-  /** A cold end (SessionEnded of a session never seen): acknowledgements still awaited, else 0. */
-  int coldEndAcks;
+  /** SessionEnded was forwarded to audio.degraded (docs/CONTRACT.md section 4): its acknowledgement ends it. */
+  boolean endForwarded;
 
   SessionState(SessionSettings settings, IdSource ids, Jitter jitter, long now) {
     this.settings = settings;

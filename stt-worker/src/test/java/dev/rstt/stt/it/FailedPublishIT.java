@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.rstt.avro.AudioChunk;
 import dev.rstt.avro.LiveResumed;
+import dev.rstt.avro.SessionEnded;
 import dev.rstt.stt.it.Harness.GatewaySession;
 import dev.rstt.testsupport.ToneScript;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,7 +53,9 @@ class FailedPublishIT {
       h.broker.setTopicWritable(events, true);
       await().atMost(Duration.ofSeconds(40)).until(() -> h.statusNames(s.id).contains("live_finished"));
       assertThat(h.statusNames(s.id)).containsExactly("ready", "live_finished");
-      assertThat(h.degraded(s.id)).as("live the whole time").isEmpty();
+      await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(h.degraded(s.id))
+          .as("live the whole time: only its SessionEnded, forwarded after live_finished").singleElement()
+          .isInstanceOf(SessionEnded.class));
       assertEveryWordExactlyOnce(script, h.liveWords(s.id), List.of());
       long words = h.segments(s.id).stream().collect(java.util.stream.Collectors.toMap(
               sp -> sp.getSttSession() + "/" + sp.getSeq(), sp -> sp.getSegments().stream()
@@ -94,7 +97,12 @@ class FailedPublishIT {
       assertThat(seqs).as("rerouted chunks reach audio.degraded once each, in order").isSorted()
           .doesNotHaveDuplicates();
       assertThat(seqs).hasSize((int) (seqs.get(seqs.size() - 1) - seqs.get(0) + 1));
+      await().atMost(Duration.ofSeconds(15)).until(() -> h.degraded(s.id).stream()
+          .anyMatch(SessionEnded.class::isInstance));
       List<SpecificRecord> onDegraded = h.degraded(s.id);
+      assertThat(onDegraded.get(onDegraded.size() - 1)).as("SessionEnded, forwarded after live_finished, ends it")
+          .isInstanceOf(SessionEnded.class);
+      onDegraded = onDegraded.subList(0, onDegraded.size() - 1);
       List<LiveResumed> resumed = h.liveResumed(s.id);
       assertThat(resumed).isNotEmpty();
       assertThat(onDegraded.get(onDegraded.size() - 1)).as("LiveResumed follows the last degraded chunk")

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.rstt.avro.AudioChunk;
 import dev.rstt.avro.LiveResumed;
+import dev.rstt.avro.SessionEnded;
 import dev.rstt.avro.StatusChanged;
 import dev.rstt.stt.it.Harness.GatewaySession;
 import dev.rstt.stt.it.Harness.Heard;
@@ -44,7 +45,9 @@ class LiveSessionIT {
       }
       assertThat(live).extracting(Heard::sttSession).containsOnly(live.get(0).sttSession());
       assertThat(h.statusNames(s.id)).containsExactly("ready", "live_finished");
-      assertThat(h.degraded(s.id)).isEmpty();
+      await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(h.degraded(s.id))
+          .as("live the whole time: only its SessionEnded, forwarded after live_finished").singleElement()
+          .isInstanceOf(SessionEnded.class));
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
           h.committedVsEnd().values().forEach(v -> assertThat(v[0]).isEqualTo(v[1])));
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(h.deadLetters()).singleElement()
@@ -106,7 +109,12 @@ class LiveSessionIT {
       assertThat(resumed).hasSize(1);
       assertThat(resumed.get(0).getColdTakeover()).isFalse();
       assertThat(resumed.get(0).getResumeOffsetSamples()).isEqualTo(s.chunks.get(2 * third).getOffsetSamples());
+      await().atMost(Duration.ofSeconds(15)).until(() -> h.degraded(s.id).stream()
+          .anyMatch(SessionEnded.class::isInstance));
       List<SpecificRecord> onDegraded = h.degraded(s.id);
+      assertThat(onDegraded.get(onDegraded.size() - 1)).as("SessionEnded, forwarded after live_finished, ends it")
+          .isInstanceOf(SessionEnded.class);
+      onDegraded = onDegraded.subList(0, onDegraded.size() - 1);
       assertThat(onDegraded.get(onDegraded.size() - 1)).as("LiveResumed follows the last degraded chunk")
           .isInstanceOf(LiveResumed.class);
 

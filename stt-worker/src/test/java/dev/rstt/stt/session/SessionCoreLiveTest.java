@@ -50,7 +50,9 @@ class SessionCoreLiveTest {
     assertThat(d.on(acked(new AckKey.Segments("stt-1", 1)))).containsExactly(
         done(c(1)),
         liveFinished("stt-1", 3200));
-    assertThat(d.on(acked(new AckKey.LiveFinished()))).containsExactly(
+    assertThat(d.on(acked(new AckKey.LiveFinished()))).as("every session's end goes to audio.degraded too")
+        .containsExactly(new Effect.Publish(new AckKey.EndForwarded(), new Outbound.EndForward(Driver.ended(2))));
+    assertThat(d.on(acked(new AckKey.EndForwarded()))).containsExactly(
         new Effect.AbortSocket("stt-1"),
         done(END),
         new Effect.Finished());
@@ -159,6 +161,8 @@ class SessionCoreLiveTest {
     assertThat(d.on(acked(new AckKey.Segments("stt-2", 0)))).containsExactly(done(c(1)));
     assertThat(d.on(new Input.SocketClosed("stt-2", 1000, ""))).containsExactly(liveFinished("stt-2", 3200));
     assertThat(d.on(acked(new AckKey.LiveFinished()))).containsExactly(
+        new Effect.Publish(new AckKey.EndForwarded(), new Outbound.EndForward(Driver.ended(2))));
+    assertThat(d.on(acked(new AckKey.EndForwarded()))).containsExactly(
         new Effect.AbortSocket("stt-2"),
         done(END),
         new Effect.Finished());
@@ -172,6 +176,8 @@ class SessionCoreLiveTest {
     assertThat(d.on(endedInput(1))).isEmpty();
     assertThat(d.on(new Input.SocketClosed("stt-1", 1000, ""))).containsExactly(liveFinished("stt-1", 1600));
     assertThat(d.on(acked(new AckKey.LiveFinished()))).containsExactly(
+        new Effect.Publish(new AckKey.EndForwarded(), new Outbound.EndForward(Driver.ended(1))));
+    assertThat(d.on(acked(new AckKey.EndForwarded()))).containsExactly(
         new Effect.AbortSocket("stt-1"),
         done(END),
         new Effect.Finished());
@@ -192,11 +198,11 @@ class SessionCoreLiveTest {
   void shouldForwardTheEndOfASessionNeverSeenAndAnswerLiveFinished() {
     Driver d = new Driver();
     assertThat(d.on(endedInput(10))).containsExactly(
-        new Effect.Publish(new AckKey.EndForwarded(), new Outbound.EndForward(Driver.ended(10))),
         new Effect.Publish(new AckKey.LiveFinished(), new Outbound.Status(Statuses.LIVE_FINISHED, null,
             Map.of("cold_takeover", "true"), 16_000)));
-    assertThat(d.on(acked(new AckKey.EndForwarded()))).isEmpty();
-    assertThat(d.on(acked(new AckKey.LiveFinished()))).containsExactly(done(END), new Effect.Finished());
+    assertThat(d.on(acked(new AckKey.LiveFinished()))).containsExactly(
+        new Effect.Publish(new AckKey.EndForwarded(), new Outbound.EndForward(Driver.ended(10))));
+    assertThat(d.on(acked(new AckKey.EndForwarded()))).containsExactly(done(END), new Effect.Finished());
   }
 
   @Test
@@ -204,7 +210,9 @@ class SessionCoreLiveTest {
     Driver d = new Driver();
     d.on(startedInput());
     assertThat(d.on(endedInput(0))).containsExactly(liveFinished(null, 0));
-    assertThat(d.on(acked(new AckKey.LiveFinished()))).containsExactly(done(END), new Effect.Finished());
+    assertThat(d.on(acked(new AckKey.LiveFinished()))).containsExactly(
+        new Effect.Publish(new AckKey.EndForwarded(), new Outbound.EndForward(Driver.ended(0))));
+    assertThat(d.on(acked(new AckKey.EndForwarded()))).containsExactly(done(END), new Effect.Finished());
   }
 
   @Test

@@ -591,6 +591,11 @@ final class World {
   void checkAllDone() {
     check(coreFinished, () -> "session never finished: mode " + (core == null ? "-" : core.mode()));
     check(committed() == partition.size(), () -> "committed offset stuck at " + committed() + " of " + partition.size());
+    // The batch worker's batch_finished (after this SessionEnded) closes whatever degraded episode an owner left
+    // open that no recovery closes; without it such an episode stays open and the transcript never completes.
+    check(!endedSent || (!degradedLog.isEmpty() && degradedLog.get(degradedLog.size() - 1)
+        instanceof Outbound.EndForward), () -> "the session ended, but audio.degraded does not end with its "
+        + "SessionEnded: " + degradedLog.stream().map(o -> o.getClass().getSimpleName()).toList());
   }
 
   /**

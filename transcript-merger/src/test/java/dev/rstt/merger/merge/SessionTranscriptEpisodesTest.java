@@ -89,6 +89,33 @@ class SessionTranscriptEpisodesTest {
     assertThat(forwarded(t)).containsExactly("stt_degraded");
   }
 
+  /**
+   * An episode a killed STT worker left open that no recovery can close (docs/CONTRACT.md sections 4, 6.5): the
+   * next owner re-read the session's SessionStarted and went live from 0 as for a new session (no LiveResumed), or
+   * resumed cold at the episode's start and a restarted batch worker answered stt_recovered at 0 without degraded
+   * audio. live_finished alone must not complete it (its batch segments may still come); the batch_finished that
+   * follows every session's end does, after them.
+   */
+  @Test
+  void shouldCompleteAtBatchFinishedAnEpisodeNoRecoveryCloses() {
+    for (boolean coldAtTheStart : new boolean[] {false, true}) {
+      SessionTranscript t = new SessionTranscript(S);
+      t.apply(status(S, "stt_degraded", 0), 0);
+      t.apply(status(S, "ready", 0), 0);
+      if (coldAtTheStart) {
+        t.apply(status(S, "stt_recovered", 0, null), 0);
+      }
+      t.apply(status(S, "live_finished", samples(40.0)), 0);
+      assertThat(t.complete()).as("the episode at 0 is open (cold at its start: %s)", coldAtTheStart).isFalse();
+      t.apply(batch("B1", "w001", 0.2), 0);
+      SessionUpdate end = t.apply(status(S, "batch_finished", samples(40.0), null), 0).orElseThrow();
+      assertThat(end.getComplete()).isTrue();
+      assertThat(t.openEpisodes()).isEmpty();
+      assertThat(forwarded(t)).as("the app saw the episode open; batch_finished is silent")
+          .containsExactly("stt_degraded", "ready");
+    }
+  }
+
   @Test
   void shouldRejectANegativeOffsetWithoutChangingTheEpisodes() {
     SessionTranscript t = new SessionTranscript(S);
