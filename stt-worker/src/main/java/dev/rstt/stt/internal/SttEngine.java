@@ -67,16 +67,17 @@ public final class SttEngine implements Runnable {
     this.consumer = consumer;
     this.nanos = nanos;
     EngineMetrics metrics = new EngineMetrics(meters);
+    SttHops hops = new SttHops(meters, clock::millis, nanos);
     BreakerGate breakerGate = new BreakerGate(breaker, nanos);
     this.commits = new Commits(consumer);
     this.sessions = new Sessions(SessionParts.settings(props), ids, jitter, nanos, metrics);
     LiveSockets sockets = new LiveSockets(client, breakerGate, props.maxConcurrentHandshakes(), inbox, metrics,
         sessions::dispatch);
     this.publisher = new Publisher(props, topics, degradedProducer, eventsProducer, deadLetterProducer,
-        new OutboundRecords(clock), inbox, sessions::dispatch, nanos, metrics);
-    sessions.wire(new EffectExecutor(sockets, publisher, breakerGate, metrics), sockets, publisher);
+        new OutboundRecords(clock), inbox, sessions::dispatch, nanos, metrics, hops);
+    sessions.wire(new EffectExecutor(sockets, publisher, breakerGate, metrics, hops), sockets, publisher);
     this.intake = new FramesIntake(topics.audioFrames().valueSerde().deserializer(), commits, sessions, publisher,
-        meters);
+        meters, hops);
     breakerGate.onTransition(inbox, transition -> {
       log.info("Breaker {}: {}", breakerGate.name(), transition);
       sessions.onBreakerTransition(transition);
