@@ -129,6 +129,16 @@ final class Publisher {
     return false;
   }
 
+  /** True when nothing is waiting for Kafka or for a retry. */
+  boolean isEmpty() {
+    for (Outbox<Pending> ob : outboxes.values()) {
+      if (!ob.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Forgets what a dropped session still had to publish (the partition's next owner re-reads it). */
   void forget(SessionSlot slot) {
     outboxes.keySet().removeIf(owner -> owner.slot() == slot);

@@ -104,7 +104,7 @@ public final class SttEngine implements Runnable {
       while (running) {
         ConsumerRecords<String, byte[]> records;
         try {
-          records = consumer.poll(props.pollTimeout());
+          records = consumer.poll(idle() ? props.idlePollTimeout() : props.pollTimeout());
         } catch (WakeupException e) {
           continue;
         }
@@ -131,6 +131,14 @@ public final class SttEngine implements Runnable {
     } finally {
       shutdown();
     }
+  }
+
+  /**
+   * Nothing but records can need the loop: no session (so no socket event or timer) and no publish waiting for an
+   * acknowledgement or a retry. Then a poll may wait long; records end it as soon as they arrive.
+   */
+  private boolean idle() {
+    return sessions.isEmpty() && publisher.isEmpty();
   }
 
   private void shutdown() {
