@@ -15,6 +15,7 @@ public final class GatewayMetrics {
   private final AtomicInteger openSockets = new AtomicInteger();
   private final Timer publishLatency;
   private final Timer paced;
+  private final GatewayHops hops;
 
   public GatewayMetrics(MeterRegistry registry, Supplier<Number> globalUnackedBytes) {
     this.registry = registry;
@@ -32,6 +33,7 @@ public final class GatewayMetrics {
       Counter.builder("rstt.gateway.rejections").description("Sockets refused or closed by the gateway, by reason")
           .tag("reason", reason).register(registry);
     }
+    this.hops = new GatewayHops(registry);
   }
 
   /** Every reason the gateway refuses or closes a socket for, registered at zero so dashboards see them all. */
@@ -99,5 +101,10 @@ public final class GatewayMetrics {
   public double count(String name, String... tags) {
     Counter c = registry.find(name).tags(tags).counter();
     return c == null ? 0 : c.count();
+  }
+
+  /** The gateway's two hops of a word's way ({@code rstt.hop.*}). */
+  public GatewayHops hops() {
+    return hops;
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.rstt.avro.SessionEnded;
+import dev.rstt.gateway.GatewayHops;
 import dev.rstt.gateway.auth.DevTokenCli;
 import dev.rstt.gateway.support.AppSocket;
 import dev.rstt.gateway.support.AudioFramesReader;
@@ -19,6 +20,7 @@ import dev.rstt.testsupport.KafkaBroker;
 import dev.rstt.testsupport.ToneScript;
 import io.github.jaredmdobson.concentus.OpusApplication;
 import io.github.jaredmdobson.concentus.OpusEncoder;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -154,6 +157,9 @@ class GatewayProtocolIT {
   @Test
   void shouldRunTheWholeProtocolAndPublishEveryFrameOnceInOrder() {
     String user = user();
+    MeterRegistry meters = gw.context().getBean(MeterRegistry.class);
+    long audioHopsBefore = meters.get(GatewayHops.AUDIO).timer().count();
+    long updateHopsBefore = meters.get(GatewayHops.UPDATES).timer().count();
     AppSocket app = connect(user, "language=en&sample_rate=16000&codec=pcm16&channels=1");
     String session = awaitStarted(app);
     ToneScript script = ToneScript.numbered(16000, 0, 4, 0, 200);
@@ -215,6 +221,11 @@ class GatewayProtocolIT {
     assertThat(json(msgs.get(msgs.size() - 1)).get(0).path("text").asString())
         .as("the last update arrives before the close").isEqualTo("w000 w001 w002 w003");
     assertThat(gw.metrics().count("rstt.gateway.keepalives.in")).isPositive();
+    // the hop timers: every chunk from its first frame's arrival to its acknowledgement, every update handed over
+    assertThat(meters.get(GatewayHops.AUDIO).timer().count() - audioHopsBefore)
+        .isGreaterThanOrEqualTo(published.chunks().size());
+    assertThat(meters.get(GatewayHops.UPDATES).timer().count() - updateHopsBefore).isGreaterThanOrEqualTo(5);
+    assertThat(meters.get(GatewayHops.AUDIO).timer().max(TimeUnit.SECONDS)).isBetween(0.0, 30.0);
   }
 
   @Test
@@ -643,7 +654,8 @@ class GatewayProtocolIT {
           HttpResponse.BodyHandlers.ofString()).body();
       return prom.contains("rstt_gateway_sockets_open") && prom.contains("rstt_gateway_frames_in_total")
           && prom.contains("rstt_gateway_bytes_in_total") && prom.contains("rstt_gateway_publish_latency_seconds")
-          && prom.contains("rstt_gateway_rejections_total");
+          && prom.contains("rstt_gateway_rejections_total") && prom.contains("rstt_hop_gateway_audio_seconds_bucket")
+          && prom.contains("rstt_hop_gateway_updates_seconds_bucket");
     });
     assertThat(gw.metrics().openSockets()).isPositive();
     HttpResponse<String> health = http.send(HttpRequest.newBuilder(gw.management("/actuator/health")).build(),

@@ -1,36 +1,22 @@
 package dev.rstt.tools;
 
 import dev.rstt.common.auth.DevTokens;
-import dev.rstt.schemas.Statuses;
 import dev.rstt.testsupport.ToneScript;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
@@ -38,7 +24,6 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -49,7 +34,14 @@ import tools.jackson.databind.json.JsonMapper;
  * <pre>
  * bench --sessions N [--direct M] [--seconds S] [--gateway http://127.0.0.1:8080] [--emulator http://127.0.0.1:8090]
  *       [--token T] [--kafka 127.0.0.1:9092] [--kafka-config client.properties] [--pids name=pid,...] [--failover] [--heap] [--out results.json]
+ *       [--metrics name=http://.../actuator/prometheus,...] [--idle-seconds 60]
+ * bench --idle-only --pids name=pid,... [--idle-seconds 60] [--out idle.json]
  * </pre>
+ *
+ * <p>{@code --metrics} names each service's Prometheus endpoint: the per-hop timers ({@code rstt_hop_*}) are read
+ * before the sessions stream and after the last one closed, and the report's {@code hops} gives p50/p99 of that
+ * window ({@link HopHistograms}). After the run the bench samples every process's CPU for {@code --idle-seconds}
+ * with no session ({@code idle}, {@link IdleCpu}); {@code --idle-only} does only that.
  *
  * <p>{@code --heap} measures live heap per session: it takes a class histogram of every component (through
  * {@code jcmd <pid> GC.class_histogram}, which runs a full collection first) before the sessions connect and
@@ -58,13 +50,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class BenchCli {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final int RATE = 16000;
-  private static final int FRAME_MS = 100;
-  /** A session counts as held only if no word is lost and its p99 word latency stays under this. */
-  private static final long HELD_P99_BOUND_MS = 2000;
-  /** The last line of {@code jcmd <pid> GC.class_histogram}: "Total <instances> <bytes>". */
-  private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
+  static final int RATE = 16000;
+  static final int FRAME_MS = 100;
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2, r -> {
@@ -73,140 +60,10 @@ public final class BenchCli {
     return t;
   });
 
-  /** One streaming client, either an app on the gateway or a direct Deepgram client. */
-  private final class Client {
-    final boolean direct;
-    final ToneScript script;
-    final Map<String, Integer> wordIndex = new HashMap<>();
-    final long[] frameSentNanos;
-    final long[] latencyNanos;
-    final AtomicInteger heard = new AtomicInteger();
-    final CompletableFuture<Integer> closed = new CompletableFuture<>();
-    final StringBuilder partial = new StringBuilder();
-    final ConcurrentLinkedQueue<String> statuses = new ConcurrentLinkedQueue<>();
-    final Map<String, Long> statusAt = new java.util.concurrent.ConcurrentHashMap<>();
-    final long[] receivedNanos;
-    WebSocket socket;
-    List<byte[]> frames;
-
-    Client(boolean direct, ToneScript script) {
-      this.direct = direct;
-      this.script = script;
-      for (int i = 0; i < script.words().size(); i++) {
-        wordIndex.put(script.words().get(i).text(), i);
-      }
-      this.frames = script.frames(FRAME_MS);
-      this.frameSentNanos = new long[frames.size()];
-      this.latencyNanos = new long[script.words().size()];
-      this.receivedNanos = new long[script.words().size()];
-      Arrays.fill(latencyNanos, -1);
-    }
-
-    void onWord(String raw, long now) {
-      String word = raw.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
-      Integer i = wordIndex.get(word);
-      if (i == null || latencyNanos[i] >= 0) {
-        return;
-      }
-      long lastSample = script.words().get(i).endSample();
-      int frame = (int) Math.min(frames.size() - 1, lastSample / (RATE * FRAME_MS / 1000));
-      long sent = frameSentNanos[frame];
-      if (sent == 0) {
-        return;
-      }
-      latencyNanos[i] = now - sent;
-      receivedNanos[i] = now;
-      heard.incrementAndGet();
-    }
-
-    void onMessage(String message) {
-      long now = System.nanoTime();
-      if ("ping".equals(message)) {
-        return;
-      }
-      JsonNode node = JSON.readTree(message);
-      if (direct) {
-        if ("Results".equals(node.path("type").asString()) && node.path("is_final").asBoolean()) {
-          for (JsonNode w : node.path("channel").path("alternatives").path(0).path("words")) {
-            onWord(w.path("word").asString(), now);
-          }
-        }
-      } else if (node.isArray()) {
-        for (JsonNode segment : node) {
-          for (String token : segment.path("text").asString().split("\\s+")) {
-            onWord(token, now);
-          }
-        }
-      } else if ("service_status".equals(node.path("type").asString())) {
-        String status = node.path("status").asString();
-        statuses.add(status);
-        statusAt.putIfAbsent(status, now);
-      }
-    }
-
-    CompletableFuture<Void> connect(String url, Map<String, String> headers) {
-      WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30));
-      headers.forEach(builder::header);
-      return builder.buildAsync(URI.create(url), new WebSocket.Listener() {
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-          partial.append(data);
-          if (last) {
-            String m = partial.toString();
-            partial.setLength(0);
-            try {
-              onMessage(m);
-            } catch (RuntimeException e) {
-              // a malformed message is counted as nothing heard
-            }
-          }
-          ws.request(1);
-          return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-          closed.complete(code);
-          return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-          closed.complete(-1);
-        }
-      }).thenAccept(ws -> socket = ws);
-    }
-
-    /** Sends frames at real-time pace, starting after {@code delayMs}; completes after the end message. */
-    CompletableFuture<Void> stream(long delayMs) {
-      CompletableFuture<Void> done = new CompletableFuture<>();
-      AtomicInteger next = new AtomicInteger();
-      ScheduledFuture<?>[] task = new ScheduledFuture<?>[1];
-      task[0] = pacer.scheduleAtFixedRate(() -> {
-        int i = next.getAndIncrement();
-        if (i > frames.size() || closed.isDone()) {
-          // a socket the other side closed (a direct client in a failover run) has nothing more to send
-          done.complete(null);
-          task[0].cancel(false);
-          return;
-        }
-        if (i == frames.size()) {
-          String end = direct ? "{\"type\":\"CloseStream\"}" : "{\"type\":\"stop\"}";
-          socket.sendText(end, true).whenComplete((v, e) -> done.complete(null));
-          task[0].cancel(false);
-          return;
-        }
-        frameSentNanos[i] = System.nanoTime();
-        socket.sendBinary(ByteBuffer.wrap(frames.get(i)), true);
-      }, delayMs, FRAME_MS, TimeUnit.MILLISECONDS);
-      return done;
-    }
-  }
-
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--failover") || args[i].equals("--heap")) {
+      if (args[i].equals("--failover") || args[i].equals("--heap") || args[i].equals("--idle-only")) {
         opts.put(args[i].substring(2), "true");
       } else if (args[i].startsWith("--") && i + 1 < args.length) {
         opts.put(args[i].substring(2), args[++i]);
@@ -219,6 +76,14 @@ public final class BenchCli {
   }
 
   int run(Map<String, String> opts) throws Exception {
+    int idleSeconds = Integer.parseInt(opts.getOrDefault("idle-seconds", "60"));
+    if (opts.containsKey("idle-only")) {
+      Map<String, Object> idle = IdleCpu.measure(opts.getOrDefault("pids", ""), idleSeconds);
+      BenchReport.printIdle(idle);
+      BenchReport.write(Map.of("idle", idle), opts.get("out"));
+      return 0;
+    }
+    Map<String, String> metrics = BenchReport.namedList(opts.getOrDefault("metrics", ""));
     int sessions = Integer.parseInt(opts.getOrDefault("sessions", "50"));
     int direct = Integer.parseInt(opts.getOrDefault("direct", Integer.toString(Math.max(10, sessions / 4))));
     int seconds = Integer.parseInt(opts.getOrDefault("seconds", "30"));
@@ -231,21 +96,21 @@ public final class BenchCli {
       throw new IllegalArgumentException("--secret (to mint a token per session) or --token/RSTT_TOKEN is required");
     }
     int words = Math.max(4, seconds * 1000 / 680);
-    List<Client> clients = new ArrayList<>();
+    List<BenchClient> clients = new ArrayList<>();
     for (int i = 0; i < sessions + direct; i++) {
       boolean isDirect = i >= sessions;
-      clients.add(new Client(isDirect, ToneScript.numbered(RATE, (i * 37) % 1000, words, i % 4, 400)));
+      clients.add(new BenchClient(isDirect, ToneScript.numbered(RATE, (i * 37) % 1000, words, i % 4, 400), http, pacer));
     }
     // the generator's own share of the machine is reported beside the components it loads
     String measured = (opts.containsKey("pids") ? opts.get("pids") + "," : "") + "generator="
         + ProcessHandle.current().pid();
-    Map<String, CpuSample> cpuBefore = cpu(measured);
+    Map<String, ProcessReadings.CpuSample> cpuBefore = ProcessReadings.cpu(measured);
     boolean heap = opts.containsKey("heap");
-    Map<String, Long> heapBefore = heap ? liveHeapByProcess(opts.get("pids")) : Map.of();
+    Map<String, Long> heapBefore = heap ? ProcessReadings.liveHeapByProcess(opts.get("pids")) : Map.of();
     System.out.printf("bench: %d pipeline sessions + %d direct, %d words (%.0f s) each%n", sessions, direct, words,
         clients.get(0).script.durationSeconds());
     List<CompletableFuture<Void>> connects = new ArrayList<>();
-    for (Client c : clients) {
+    for (BenchClient c : clients) {
       if (c.direct) {
         String ws = emulator.replaceFirst("^http", "ws") + "/v1/listen?model=nova-3&language=en&encoding=linear16"
             + "&sample_rate=" + RATE + "&channels=1&interim_results=false&punctuate=true&diarize=true&endpointing=100";
@@ -268,11 +133,13 @@ public final class BenchCli {
       }
     }
     System.out.printf("bench: %d of %d sockets open%n", connected, clients.size());
+    HopHistograms.Snapshot hopsBefore = HopHistograms.scrape(http, metrics);
+    String loadBefore = IdleCpu.loadAverage();
     long startNanos = System.nanoTime();
     long wallStart = System.currentTimeMillis();
     List<CompletableFuture<Void>> streams = new ArrayList<>();
     for (int i = 0; i < clients.size(); i++) {
-      Client c = clients.get(i);
+      BenchClient c = clients.get(i);
       if (c.socket != null) {
         streams.add(c.stream((long) i * FRAME_MS / Math.max(1, clients.size() / 10 + 1) % 1000));
       }
@@ -292,12 +159,12 @@ public final class BenchCli {
       }, quarter, TimeUnit.SECONDS).get();
     }
     Map<String, Long> heapDuring = heap
-        ? pacer.schedule(() -> liveHeapByProcess(opts.get("pids")), seconds / 2, TimeUnit.SECONDS).get()
+        ? pacer.schedule(() -> ProcessReadings.liveHeapByProcess(opts.get("pids")), seconds / 2, TimeUnit.SECONDS).get()
         : Map.of();
     for (CompletableFuture<Void> s : streams) {
       s.get(seconds + 120L, TimeUnit.SECONDS);
     }
-    for (Client c : clients) {
+    for (BenchClient c : clients) {
       if (c.socket != null) {
         try {
           c.closed.get(120, TimeUnit.SECONDS);
@@ -307,18 +174,23 @@ public final class BenchCli {
       }
     }
     double elapsed = (System.nanoTime() - startNanos) / 1e9;
-    Map<String, CpuSample> cpuAfter = cpu(measured);
+    Map<String, ProcessReadings.CpuSample> cpuAfter = ProcessReadings.cpu(measured);
+    HopHistograms.Snapshot hopsAfter = HopHistograms.scrape(http, metrics);
+    String loadAfter = IdleCpu.loadAverage();
+    Map<String, Object> idle = idleSeconds > 0 ? IdleCpu.measure(measured, idleSeconds) : null;
 
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("sessions", sessions);
     report.put("direct_sessions", direct);
     report.put("seconds_per_session", clients.get(0).script.durationSeconds());
     report.put("started_at", java.time.Instant.ofEpochMilli(wallStart).toString());
-    Map<String, Object> pipeline = summarize(clients.stream().filter(c -> !c.direct).toList());
-    Map<String, Object> directSummary = summarize(clients.stream().filter(c -> c.direct).toList());
+    report.put("loadavg_before", loadBefore);
+    report.put("loadavg_after", loadAfter);
+    Map<String, Object> pipeline = BenchStats.summarize(clients.stream().filter(c -> !c.direct).toList());
+    Map<String, Object> directSummary = BenchStats.summarize(clients.stream().filter(c -> c.direct).toList());
     report.put("pipeline", pipeline);
     report.put("direct", directSummary);
-    report.put("timeline", timeline(clients, startNanos));
+    report.put("timeline", BenchStats.timeline(clients, startNanos));
     if (directSummary.get("p99_ms") instanceof Double d && pipeline.get("p99_ms") instanceof Double p && d > 0) {
       report.put("p99_ratio", p / d);
       report.put("p99_added_ms", p - d);
@@ -326,7 +198,11 @@ public final class BenchCli {
     }
     long frames = clients.stream().filter(c -> !c.direct).mapToLong(c -> c.frames.size()).sum();
     report.put("gateway_frames_per_s", frames / elapsed);
-    report.put("components", components(cpuBefore, cpuAfter));
+    report.put("components", ProcessReadings.components(cpuBefore, cpuAfter));
+    report.put("hops", HopHistograms.window(hopsBefore, hopsAfter));
+    if (idle != null) {
+      report.put("idle", idle);
+    }
     if (opts.containsKey("kafka") || opts.containsKey("kafka-config")) {
       report.put("consumer_lag", lag(KafkaClientConfig.fromOptions(opts)));
     }
@@ -341,33 +217,13 @@ public final class BenchCli {
       report.put("heap", perSession);
     }
     if (failover) {
-      report.put("failover", failover(clients.stream().filter(c -> !c.direct).toList(), faultWindow[0],
+      report.put("failover", BenchStats.failover(clients.stream().filter(c -> !c.direct).toList(), faultWindow[0],
           faultWindow[1]));
     }
-    String json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report);
-    System.out.println(json);
-    if (opts.containsKey("out")) {
-      Files.writeString(Path.of(opts.get("out")), json, StandardCharsets.UTF_8);
-    }
+    BenchReport.write(report, opts.get("out"));
+    BenchReport.printSummary(report);
     pacer.shutdownNow();
     return 0;
-  }
-
-  /** Time from the fault to stt_degraded and to the first word heard after it; from clearing to stt_recovered. */
-  private static Map<String, Object> failover(List<Client> apps, long faultAt, long clearedAt) {
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("fault_to_stt_degraded", percentiles(apps.stream().filter(c -> c.statusAt.containsKey(Statuses.STT_DEGRADED))
-        .mapToLong(c -> c.statusAt.get(Statuses.STT_DEGRADED) - faultAt).toArray()));
-    r.put("fault_to_first_degraded_word", percentiles(apps.stream().filter(c -> c.statusAt.containsKey(Statuses.STT_DEGRADED))
-        .mapToLong(c -> {
-          long degradedAt = c.statusAt.get(Statuses.STT_DEGRADED);
-          return Arrays.stream(c.receivedNanos).filter(t -> t > degradedAt).min().orElse(Long.MAX_VALUE) - faultAt;
-        }).filter(d -> d < Long.MAX_VALUE / 2).toArray()));
-    r.put("cleared_to_stt_recovered", percentiles(apps.stream().filter(c -> c.statusAt.containsKey(Statuses.STT_RECOVERED))
-        .mapToLong(c -> c.statusAt.get(Statuses.STT_RECOVERED) - clearedAt).toArray()));
-    r.put("sessions_degraded", apps.stream().filter(c -> c.statusAt.containsKey(Statuses.STT_DEGRADED)).count());
-    r.put("sessions_recovered", apps.stream().filter(c -> c.statusAt.containsKey(Statuses.STT_RECOVERED)).count());
-    return r;
   }
 
   private void put(String emulator, String body) {
@@ -398,159 +254,6 @@ public final class BenchCli {
     return DevTokens.mint(uid, secret, Duration.ofHours(1), java.time.Clock.systemUTC());
   }
 
-
-  private static Map<String, Object> summarize(List<Client> clients) {
-    List<Long> all = new ArrayList<>();
-    int held = 0;
-    long lost = 0;
-    long spoken = 0;
-    for (Client c : clients) {
-      long[] mine = Arrays.stream(c.latencyNanos).filter(l -> l >= 0).sorted().toArray();
-      long missing = c.latencyNanos.length - mine.length;
-      lost += missing;
-      spoken += c.latencyNanos.length;
-      for (long l : mine) {
-        all.add(l);
-      }
-      if (c.socket != null && missing == 0 && mine.length > 0
-          && mine[(int) Math.ceil(0.99 * mine.length) - 1] / 1_000_000 <= HELD_P99_BOUND_MS) {
-        held++;
-      }
-    }
-    Map<String, Object> r = new LinkedHashMap<>(percentiles(all.stream().mapToLong(Long::longValue).toArray()));
-    r.put("sessions_held", held);
-    r.put("words_spoken", spoken);
-    r.put("words_lost", lost);
-    return r;
-  }
-
-  /**
-   * Per second of the run (by when the word was heard): words heard and the worst latency, for the pipeline and
-   * for direct. Stalls that hit every session at once (a collection pause, a busy broker) show as a second whose
-   * worst latency jumps in many sessions; noise in one session does not.
-   */
-  private static List<Map<String, Object>> timeline(List<Client> clients, long startNanos) {
-    Map<Long, long[]> seconds = new java.util.TreeMap<>(); // second -> pipeline count, max, direct count, max
-    for (Client c : clients) {
-      for (int i = 0; i < c.latencyNanos.length; i++) {
-        if (c.latencyNanos[i] < 0) {
-          continue;
-        }
-        long[] row = seconds.computeIfAbsent(Math.max(0, (c.receivedNanos[i] - startNanos) / 1_000_000_000L),
-            k -> new long[4]);
-        int at = c.direct ? 2 : 0;
-        row[at]++;
-        row[at + 1] = Math.max(row[at + 1], c.latencyNanos[i] / 1_000_000);
-      }
-    }
-    List<Map<String, Object>> r = new ArrayList<>();
-    seconds.forEach((second, row) -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("second", second);
-      m.put("pipeline_words", row[0]);
-      m.put("pipeline_max_ms", row[1]);
-      m.put("direct_words", row[2]);
-      m.put("direct_max_ms", row[3]);
-      r.add(m);
-    });
-    return r;
-  }
-
-  private static Map<String, Object> percentiles(long[] nanos) {
-    Map<String, Object> r = new LinkedHashMap<>();
-    long[] sorted = nanos.clone();
-    Arrays.sort(sorted);
-    r.put("count", sorted.length);
-    for (double q : new double[] {0.50, 0.95, 0.99}) {
-      String key = "p" + (int) Math.round(q * 100) + "_ms";
-      r.put(key, sorted.length == 0 ? null : sorted[(int) Math.ceil(q * sorted.length) - 1] / 1e6);
-    }
-    return r;
-  }
-
-  /** Live heap of every named process in KiB, from its class histogram (see {@link #liveHeapKib(String)}). */
-  private static Map<String, Long> liveHeapByProcess(String pids) {
-    Map<String, Long> r = new LinkedHashMap<>();
-    if (pids == null || pids.isBlank()) {
-      return r;
-    }
-    Path jcmd = ProcessHandle.current().info().command().map(Path::of).map(java -> java.resolveSibling("jcmd"))
-        .orElse(Path.of("jcmd"));
-    for (String entry : pids.split(",")) {
-      String[] kv = entry.split("=");
-      try {
-        r.put(kv[0], liveHeapKib(jcmd(jcmd, kv[1], "GC.class_histogram")));
-      } catch (Exception e) {
-        System.err.println("bench: no heap reading for " + kv[0] + ": " + e.getMessage());
-      }
-    }
-    return r;
-  }
-
-  /**
-   * The live heap in KiB from {@code jcmd GC.class_histogram}, whose last line totals the objects that survived
-   * the full collection it runs first (taken at one safepoint, so allocation in between cannot inflate it).
-   */
-  static long liveHeapKib(String histogram) {
-    Matcher m = HISTOGRAM_TOTAL.matcher(histogram);
-    if (!m.find()) {
-      throw new IllegalArgumentException("no Total line in: " + histogram.strip().lines().findFirst().orElse(""));
-    }
-    return Long.parseLong(m.group(1)) / 1024;
-  }
-
-  private static String jcmd(Path jcmd, String pid, String command) throws Exception {
-    Process p = new ProcessBuilder(jcmd.toString(), pid, command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + out.strip());
-    }
-    return out;
-  }
-
-  private record CpuSample(long ticks, long rssKb, long atNanos) {
-  }
-
-  /** CPU ticks and resident memory of named processes, from /proc. */
-  private static Map<String, CpuSample> cpu(String pids) {
-    Map<String, CpuSample> r = new LinkedHashMap<>();
-    if (pids == null || pids.isBlank()) {
-      return r;
-    }
-    for (String entry : pids.split(",")) {
-      String[] kv = entry.split("=");
-      try {
-        String stat = Files.readString(Path.of("/proc", kv[1], "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        long rss = 0;
-        for (String line : Files.readAllLines(Path.of("/proc", kv[1], "status"))) {
-          if (line.startsWith("VmRSS:")) {
-            rss = Long.parseLong(line.replaceAll("[^0-9]", ""));
-          }
-        }
-        r.put(kv[0], new CpuSample(ticks, rss, System.nanoTime()));
-      } catch (Exception e) {
-        // a process that is gone is left out
-      }
-    }
-    return r;
-  }
-
-  private static Map<String, Object> components(Map<String, CpuSample> before, Map<String, CpuSample> after) {
-    Map<String, Object> r = new LinkedHashMap<>();
-    after.forEach((name, a) -> {
-      CpuSample b = before.get(name);
-      Map<String, Object> c = new LinkedHashMap<>();
-      if (b != null) {
-        double seconds = (a.atNanos() - b.atNanos()) / 1e9;
-        c.put("cpu_cores", (a.ticks() - b.ticks()) / 100.0 / seconds);
-      }
-      c.put("rss_mib", a.rssKb() / 1024.0);
-      r.put(name, c);
-    });
-    return r;
-  }
 
   /** Every consumer group's lag (records behind the end, summed over its partitions); an {@code error: ...} key when
    * Kafka cannot be asked. */

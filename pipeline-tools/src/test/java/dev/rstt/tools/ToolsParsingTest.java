@@ -27,12 +27,12 @@ class ToolsParsingTest {
         5674:             1             16  tools.jackson.databind.util.NameTransformer$NopTransformer
         Total        574305       68818624
         """;
-    assertThat(BenchCli.liveHeapKib(histogram)).isEqualTo(68818624L / 1024);
+    assertThat(ProcessReadings.liveHeapKib(histogram)).isEqualTo(68818624L / 1024);
   }
 
   @Test
   void outputWithoutATotalIsAnError() {
-    assertThatThrownBy(() -> BenchCli.liveHeapKib("4242:\nCould not find any process"))
+    assertThatThrownBy(() -> ProcessReadings.liveHeapKib("4242:\nCould not find any process"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4242:");
   }
 

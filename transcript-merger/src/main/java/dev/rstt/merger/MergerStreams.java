@@ -1,6 +1,8 @@
 package dev.rstt.merger;
 
 import dev.rstt.common.kafka.TopicsProperties;
+import dev.rstt.merger.hops.CommitTimingClientSupplier;
+import dev.rstt.merger.hops.MergerHops;
 import dev.rstt.merger.topology.BoundedThreadReplacement;
 import dev.rstt.merger.topology.MergerStreamsProperties;
 import dev.rstt.merger.topology.MergerTopology;
@@ -51,7 +53,8 @@ public class MergerStreams implements SmartLifecycle {
     Topology topology = MergerTopology.buildTopology(config, topics, meters);
     Properties props = MergerStreamsProperties.build(config, kafka.buildStreamsProperties(),
         topicsProperties.replicationFactor());
-    KafkaStreams client = new KafkaStreams(topology, props);
+    KafkaStreams client = new KafkaStreams(topology, props,
+        new CommitTimingClientSupplier(topics.sessionUpdates().name(), new MergerHops(meters)));
     CountDownLatch running = new CountDownLatch(1);
     client.setStateListener((next, previous) -> {
       log.info("Kafka Streams {} -> {}", previous, next);

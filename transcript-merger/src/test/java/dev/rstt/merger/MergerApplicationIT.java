@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import dev.rstt.merger.topology.MergerTopology;
 import dev.rstt.schemas.Topics;
 import dev.rstt.testsupport.KafkaBroker;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -246,6 +247,19 @@ class MergerApplicationIT {
       HttpResponse<String> prometheus = getPath(portB, "/actuator/prometheus");
       assertThat(prometheus.statusCode()).isEqualTo(200);
       assertThat(prometheus.body()).contains("rstt_merger_updates_total");
+      // the hop timers: one processing time per update forwarded, one commit time per update committed
+      List<MeterRegistry> meters = apps.stream().map(c -> c.getBean(MeterRegistry.class)).toList();
+      for (MeterRegistry m : meters) {
+        assertThat(m.get("rstt.hop.merger.process").timer().count())
+            .isEqualTo((long) m.get("rstt.merger.updates").counter().count());
+      }
+      long processed = meters.stream().mapToLong(m -> m.get("rstt.hop.merger.process").timer().count()).sum();
+      assertThat(processed).isGreaterThanOrEqualTo(1000);
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+          meters.stream().mapToLong(m -> m.get("rstt.hop.merger.commit").timer().count()).sum())
+          .isGreaterThanOrEqualTo(1000).isLessThanOrEqualTo(processed));
+      assertThat(prometheus.body()).contains("rstt_hop_merger_process_seconds_bucket",
+          "rstt_hop_merger_commit_seconds_bucket");
     } finally {
       apps.forEach(ConfigurableApplicationContext::close);
     }

@@ -32,6 +32,11 @@ public final class BatchEngine implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(BatchEngine.class);
   private static final Duration POLL = Duration.ofMillis(50);
+  /**
+   * The poll's wait while no session is held and nothing waits for Kafka: then only records need the loop, and they
+   * end the wait as soon as they arrive.
+   */
+  private static final Duration IDLE_POLL = Duration.ofSeconds(1);
 
   /** Where the engine's records go and come from. */
   public record Wiring(Topic<String, SpecificRecord> input, String outputTopic, Consumer<String, byte[]> consumer,
@@ -102,7 +107,7 @@ public final class BatchEngine implements Runnable {
       while (running) {
         ConsumerRecords<String, byte[]> records;
         try {
-          records = consumer.poll(POLL);
+          records = consumer.poll(sessions.size() == 0 && publisher.isEmpty() ? IDLE_POLL : POLL);
         } catch (WakeupException e) {
           continue;
         }

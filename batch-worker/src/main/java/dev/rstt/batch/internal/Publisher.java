@@ -95,6 +95,16 @@ final class Publisher {
   }
 
   /** Whether a publish failed and is not written yet. */
+  /** True when nothing is waiting for Kafka or for a retry. */
+  boolean isEmpty() {
+    for (Outbox<Pending> ob : outboxes.values()) {
+      if (!ob.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   boolean failing() {
     for (Outbox<Pending> ob : outboxes.values()) {
       if (ob.failing()) {

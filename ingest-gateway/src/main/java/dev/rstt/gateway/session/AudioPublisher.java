@@ -1,5 +1,6 @@
 package dev.rstt.gateway.session;
 
+import dev.rstt.avro.AudioChunk;
 import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.schemas.Topic;
 import java.time.Duration;
@@ -108,6 +109,9 @@ public final class AudioPublisher implements AudioSink, AutoCloseable {
             metrics.publishFailed();
             acked.completeExceptionally(error);
           } else {
+            if (record.value() instanceof AudioChunk chunk && chunk.getReceivedAtMs() != null) {
+              metrics.hops().audioAcked(chunk.getReceivedAtMs());
+            }
             metrics.published(Duration.ofNanos(System.nanoTime() - start));
             acked.complete(null);
           }

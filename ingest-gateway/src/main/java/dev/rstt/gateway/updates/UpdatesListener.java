@@ -57,6 +57,7 @@ public final class UpdatesListener implements MessageListener<String, SessionUpd
       return;
     }
     session.deliver(update);
+    metrics.hops().updateSent(record.timestamp());
   }
 
   /** True when {@code update} belongs to {@code socketUser}: an update without a user belongs to nobody. */

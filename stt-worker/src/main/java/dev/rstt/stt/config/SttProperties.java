@@ -16,7 +16,10 @@ import org.springframework.validation.annotation.Validated;
  * Everything the STT worker can be told ({@code rstt.stt.*}), typed, defaulted and validated at start.
  *
  * @param groupId consumer group over audio.frames
- * @param pollTimeout longest a poll waits; also the latency of socket and producer events
+ * @param pollTimeout longest a poll waits while the worker holds a session or a publish; also the latency of
+ *     socket and producer events
+ * @param idlePollTimeout longest a poll waits while the worker holds no session and no publish (records end the
+ *     wait as soon as they arrive; nothing else needs the loop then)
  * @param tickInterval how often timers (keepalive, finalize, stall, close, recovery) are checked
  * @param commitInterval how often done offsets are committed
  * @param stallTimeout a live socket that sends nothing this long while unfinalised audio older than this
@@ -45,6 +48,7 @@ import org.springframework.validation.annotation.Validated;
 public record SttProperties(
     @DefaultValue("stt-worker") @NotBlank String groupId,
     @DefaultValue("10ms") @NotNull @DurationRange(min = "1ms", max = "5s") Duration pollTimeout,
+    @DefaultValue("1s") @NotNull @DurationRange(min = "1ms", max = "30s") Duration idlePollTimeout,
     @DefaultValue("100ms") @NotNull @DurationRange(min = "10ms", max = "5s") Duration tickInterval,
     @DefaultValue("200ms") @NotNull @DurationRange(min = "10ms", max = "60s") Duration commitInterval,
     @DefaultValue("5s") @NotNull @DurationRange(min = "200ms", max = "10m") Duration stallTimeout,

@@ -129,11 +129,12 @@ public final class DeepgramLiveClient {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
       text.append(data);
       if (last) {
+        long receivedAt = System.nanoTime();
         String message = text.toString();
         text.setLength(0);
         listener.onMessage();
         try {
-          ResultsParser.parseFinal(message).ifPresent(listener::onFinal);
+          ResultsParser.parseFinal(message).map(r -> r.receivedAt(receivedAt)).ifPresent(listener::onFinal);
         } catch (RuntimeException e) {
           log.warn("Ignoring an unparseable live message ({} chars): {}", message.length(), e.toString());
         }

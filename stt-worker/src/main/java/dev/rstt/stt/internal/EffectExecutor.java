@@ -12,8 +12,11 @@ final class EffectExecutor {
   private final Publisher publisher;
   private final BreakerGate breaker;
   private final EngineMetrics metrics;
+  private final SttHops hops;
 
-  EffectExecutor(LiveSockets sockets, Publisher publisher, BreakerGate breaker, EngineMetrics metrics) {
+  EffectExecutor(LiveSockets sockets, Publisher publisher, BreakerGate breaker, EngineMetrics metrics,
+      SttHops hops) {
+    this.hops = hops;
     this.sockets = sockets;
     this.publisher = publisher;
     this.breaker = breaker;
@@ -31,10 +34,12 @@ final class EffectExecutor {
         answer = breaker.tryAcquire() ? new Input.Permitted() : new Input.Denied();
       } else if (effect instanceof Effect.SendAudio send) {
         sockets.send(send.sttSession(), send.chunk().getPcm().asReadOnlyBuffer());
+        hops.sent(send.chunk());
         metrics.framesSent.increment();
       } else if (effect instanceof Effect.Publish publish) {
         publisher.publish(slot, publish.key(), publish.value());
-        if (publish.value() instanceof Outbound.Reroute) {
+        if (publish.value() instanceof Outbound.Reroute reroute) {
+          hops.rerouted(reroute.chunk());
           metrics.reroutes.increment();
         }
       } else if (effect instanceof Effect.RecordDone done) {

@@ -23,9 +23,11 @@ final class FramesIntake {
   private final Sessions sessions;
   private final Publisher publisher;
   private final MeterRegistry meters;
+  private final SttHops hops;
 
   FramesIntake(Deserializer<SpecificRecord> deserializer, Commits commits, Sessions sessions, Publisher publisher,
-      MeterRegistry meters) {
+      MeterRegistry meters, SttHops hops) {
+    this.hops = hops;
     this.deserializer = deserializer;
     this.commits = commits;
     this.sessions = sessions;
@@ -47,6 +49,7 @@ final class FramesIntake {
     if (value instanceof SessionStarted started) {
       sessions.onRecord(tp, started.getSessionId(), new Input.Started(started, tracked));
     } else if (value instanceof AudioChunk chunk) {
+      hops.read(chunk, r.timestamp());
       sessions.onRecord(tp, chunk.getSessionId(), new Input.Chunk(chunk, tracked));
     } else if (value instanceof SessionEnded ended) {
       sessions.onRecord(tp, ended.getSessionId(), new Input.Ended(ended, tracked));

@@ -48,6 +48,7 @@ final class Publisher {
   private final BiConsumer<SessionSlot, Input> sessions;
   private final LongSupplier nanos;
   private final EngineMetrics metrics;
+  private final SttHops hops;
   private final long backoff;
   private final long maxBackoff;
   private final long stall;
@@ -55,7 +56,9 @@ final class Publisher {
 
   Publisher(SttProperties props, Topics topics, Producer<String, SpecificRecord> degraded,
       Producer<String, SpecificRecord> events, Producer<String, byte[]> deadLetters, OutboundRecords records,
-      Inbox inbox, BiConsumer<SessionSlot, Input> sessions, LongSupplier nanos, EngineMetrics metrics) {
+      Inbox inbox, BiConsumer<SessionSlot, Input> sessions, LongSupplier nanos, EngineMetrics metrics,
+      SttHops hops) {
+    this.hops = hops;
     this.topics = topics;
     this.degraded = degraded;
     this.events = events;
@@ -77,8 +80,11 @@ final class Publisher {
     }
     boolean toDegraded = value.degradedTopic();
     String topic = toDegraded ? topics.audioDegraded().name() : topics.transcriptEvents().name();
-    Pending p = new Pending(toDegraded ? degraded : events, new ProducerRecord<>(topic, slot.id, record),
-        () -> sessions.accept(slot, new Input.Acked(key)));
+    long finalAt = value instanceof Outbound.Segments s ? s.result().receivedAtNanos() : -1;
+    Pending p = new Pending(toDegraded ? degraded : events, new ProducerRecord<>(topic, slot.id, record), () -> {
+      hops.segmentsAcked(finalAt);
+      sessions.accept(slot, new Input.Acked(key));
+    });
     // audio.degraded one at a time per session: the batch path reads a session's audio strictly in order
     add(new Owner(slot, topic), toDegraded ? 1 : Integer.MAX_VALUE, p);
   }
@@ -121,6 +127,16 @@ final class Publisher {
       }
     }
     return false;
+  }
+
+  /** True when nothing is waiting for Kafka or for a retry. */
+  boolean isEmpty() {
+    for (Outbox<Pending> ob : outboxes.values()) {
+      if (!ob.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Forgets what a dropped session still had to publish (the partition's next owner re-reads it). */

@@ -93,6 +93,11 @@ final class Sessions {
     }
   }
 
+  /** True when no session is held. */
+  boolean isEmpty() {
+    return byId.isEmpty();
+  }
+
   /** Timers of every session. */
   void tick() {
     int degraded = 0;

@@ -67,16 +67,17 @@ public final class SttEngine implements Runnable {
     this.consumer = consumer;
     this.nanos = nanos;
     EngineMetrics metrics = new EngineMetrics(meters);
+    SttHops hops = new SttHops(meters, clock::millis, nanos);
     BreakerGate breakerGate = new BreakerGate(breaker, nanos);
     this.commits = new Commits(consumer);
     this.sessions = new Sessions(SessionParts.settings(props), ids, jitter, nanos, metrics);
     LiveSockets sockets = new LiveSockets(client, breakerGate, props.maxConcurrentHandshakes(), inbox, metrics,
         sessions::dispatch);
     this.publisher = new Publisher(props, topics, degradedProducer, eventsProducer, deadLetterProducer,
-        new OutboundRecords(clock), inbox, sessions::dispatch, nanos, metrics);
-    sessions.wire(new EffectExecutor(sockets, publisher, breakerGate, metrics), sockets, publisher);
+        new OutboundRecords(clock), inbox, sessions::dispatch, nanos, metrics, hops);
+    sessions.wire(new EffectExecutor(sockets, publisher, breakerGate, metrics, hops), sockets, publisher);
     this.intake = new FramesIntake(topics.audioFrames().valueSerde().deserializer(), commits, sessions, publisher,
-        meters);
+        meters, hops);
     breakerGate.onTransition(inbox, transition -> {
       log.info("Breaker {}: {}", breakerGate.name(), transition);
       sessions.onBreakerTransition(transition);
@@ -103,7 +104,7 @@ public final class SttEngine implements Runnable {
       while (running) {
         ConsumerRecords<String, byte[]> records;
         try {
-          records = consumer.poll(props.pollTimeout());
+          records = consumer.poll(idle() ? props.idlePollTimeout() : props.pollTimeout());
         } catch (WakeupException e) {
           continue;
         }
@@ -130,6 +131,14 @@ public final class SttEngine implements Runnable {
     } finally {
       shutdown();
     }
+  }
+
+  /**
+   * Nothing but records can need the loop: no session (so no socket event or timer) and no publish waiting for an
+   * acknowledgement or a retry. Then a poll may wait long; records end it as soon as they arrive.
+   */
+  private boolean idle() {
+    return sessions.isEmpty() && publisher.isEmpty();
   }
 
   private void shutdown() {

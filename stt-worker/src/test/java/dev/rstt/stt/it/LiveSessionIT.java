@@ -11,6 +11,8 @@ import dev.rstt.stt.it.Harness.GatewaySession;
 import dev.rstt.stt.it.Harness.Heard;
 import dev.rstt.testsupport.ToneScript;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +63,16 @@ class LiveSessionIT {
               "rstt_stt_reconnects_total", "rstt_records_dead_lettered_total");
       assertThat(metrics).containsPattern("rstt_stt_frames_sent_total(\\{[^}]*\\})? " + s.chunks.size() + ".0");
       assertThat(h.httpGet("http://127.0.0.1:" + port + "/actuator/health")).contains("UP");
+
+      // the hop timers: every chunk sent live once (from its record's timestamp), every final's segments acked
+      MeterRegistry meters = worker.getBean(MeterRegistry.class);
+      Timer audio = meters.get("rstt.hop.stt.audio").timer();
+      assertThat(audio.count()).isEqualTo(s.chunks.size());
+      assertThat(audio.max(TimeUnit.SECONDS)).isBetween(0.0, 30.0);
+      Timer segments = meters.get("rstt.hop.stt.segments").timer();
+      assertThat(segments.count()).isEqualTo(h.segments(s.id).size()).isPositive();
+      assertThat(segments.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+      assertThat(metrics).contains("rstt_hop_stt_audio_seconds_bucket", "rstt_hop_stt_segments_seconds_bucket");
     }
   }
 

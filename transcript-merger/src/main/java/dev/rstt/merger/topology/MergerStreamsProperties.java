@@ -29,7 +29,8 @@ public final class MergerStreamsProperties {
     // With exactly-once, output becomes visible at the commit. The commit is checked once per loop, after a poll
     // that may block for poll.ms (100 ms by default) when no input is waiting; bounding the poll by the commit
     // interval keeps the commit of the last records processed from waiting for the next input.
-    p.put(StreamsConfig.POLL_MS_CONFIG, Math.min(100, config.commitInterval().toMillis()));
+    // (an explicit spring.kafka.streams.properties.poll.ms is kept: it trades this latency for fewer idle wake-ups)
+    p.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Math.min(100, config.commitInterval().toMillis()));
     // Streams lingers its producer 100 ms by default, so all output of a commit interval waited in the producer
     // for the commit's flush, which then waited a whole round trip; sent as it is made, most of it is acknowledged
     // by the time of the commit (the merger's record e2e latency fell from 99 to 35 ms at 200 sessions).

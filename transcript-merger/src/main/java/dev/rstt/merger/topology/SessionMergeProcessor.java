@@ -7,6 +7,7 @@ import dev.rstt.common.kafka.DeadLetters;
 import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.merger.MergerConfig;
 import dev.rstt.merger.avro.HistoryEntry;
+import dev.rstt.merger.hops.MergerHops;
 import dev.rstt.merger.merge.Closing;
 import dev.rstt.merger.merge.InvalidEventException;
 import dev.rstt.merger.merge.Segment;
@@ -53,6 +54,7 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
 
   private final MergerConfig config;
   private final MeterRegistry meters;
+  private final MergerHops hops;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, SessionTranscript> transcripts;
   private KeyValueStore<String, Long> expiry;
@@ -61,6 +63,7 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
   SessionMergeProcessor(MergerConfig config, MeterRegistry meters) {
     this.config = config;
     this.meters = meters;
+    this.hops = new MergerHops(meters);
     words("live");
     words("batch");
   }
@@ -140,7 +143,10 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
       Long deadline = now + (transcript.complete() ? config.retention() : config.abandonedRetention()).toMillis();
       expiry.put(sessionId, deadline);
       update.ifPresent(u -> {
-        context.forward(new Record<String, Object>(sessionId, u, record.timestamp()), MergerTopology.UPDATES_SINK);
+        // stamped with the wall clock of its making, where the gateway's hop starts (docs/CONTRACT.md 6)
+        long forwardedAt = System.currentTimeMillis();
+        context.forward(new Record<String, Object>(sessionId, u, forwardedAt), MergerTopology.UPDATES_SINK);
+        hops.processed(record.timestamp(), forwardedAt);
         Counter.builder(METRIC_UPDATES).description("SessionUpdates emitted").register(meters).increment();
       });
     }
