@@ -83,6 +83,8 @@ class GatewayProtocolIT {
     props.put("rstt.gateway.idle-timeout", "3s");
     props.put("rstt.gateway.ping-interval", "300ms");
     props.put("rstt.gateway.stop-timeout", "2s");
+    props.put("rstt.gateway.resume.window", "2s"); // a socket gone without stop ends its session soon after
+    props.put("rstt.gateway.resume.handover-timeout", "500ms");
     props.put("rstt.gateway.outbound-queue", "64");
     props.put("rstt.gateway.outbound-max-pending-bytes", "262144");
     props.put("rstt.gateway.limits.max-sessions-per-user", "2");
@@ -315,7 +317,7 @@ class GatewayProtocolIT {
   }
 
   @Test
-  void shouldEndASessionWhoseClientDisconnectsWithoutStop() {
+  void shouldEndASessionWhoseClientDisconnectsWithoutStopOnceTheResumeWindowPassed() {
     AppSocket app = connect(user(), "sample_rate=16000&codec=pcm16");
     String session = awaitStarted(app);
     byte[] audio = ToneScript.numbered(16000, 11, 3, 3, 150).pcm();

@@ -1,17 +1,18 @@
 package dev.rstt.gateway.session;
 
-import dev.rstt.common.concurrent.AsyncFailures;
 import dev.rstt.avro.SessionEnded;
 import dev.rstt.avro.SessionUpdate;
 import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.audio.AudioDecoder;
 import dev.rstt.gateway.audio.AudioFormat;
-import dev.rstt.gateway.audio.ChunkAggregator;
+import dev.rstt.gateway.resume.DurableThrottle;
+import dev.rstt.gateway.resume.ResumePoint;
+import dev.rstt.gateway.resume.ResumeSettings;
+import dev.rstt.gateway.resume.SessionStart;
 import dev.rstt.gateway.updates.AppMessages;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -22,23 +23,38 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * One app session: its audio timeline on {@code audio.frames} (SessionStarted, gap-free AudioChunks,
- * SessionEnded after every earlier record is acknowledged and only if none failed), its back-pressure and its
- * outbound frames. Publishing and acknowledgements live in {@link SessionPublisher}, which outlives the socket
- * (the session's audio is still delivered after the app is gone); the idle rule in {@link IdleTimer}, the close
- * after stop in {@link StopClose}. Socket wiring lives in {@code ListenHandler}; this class does not touch the
- * socket except through {@link Outbound} and the force-close callback.
+ * One app session's lifecycle: its audio timeline on {@code audio.frames} (SessionStarted, AudioChunks, SessionEnded
+ * after every earlier record is acknowledged and only if none failed), its back-pressure and its outbound frames.
+ * The audio path lives in {@link SessionAudio}, the app's socket and updates in {@link SessionOutbound}, publishing
+ * in {@link SessionPublisher} (which outlives the socket: the session's audio is still delivered after the app is
+ * gone), the ending in {@link SessionEnding}, idle and ping in {@link SocketLiveness}. Socket wiring lives in
+ * {@code ListenHandler}; this class touches the socket only through {@link Outbound} and the force-close callback.
+ *
+ * <p>Resumable sessions (docs/CONTRACT.md section 9): the app hears {@code audio_durable} as Kafka acknowledges its
+ * audio; a socket that goes away without stop leaves the session DETACHED for the resume window; a new socket
+ * {@link #attach}es to it (a socket still attached is closed {@code session_taken_over}); another gateway's claim
+ * makes it {@link #handOver} (drain, no SessionEnded here).
  */
 public final class GatewaySession {
 
   private static final Logger log = LoggerFactory.getLogger(GatewaySession.class);
+  private static final CloseStatus TAKEN_OVER = CloseStatus.POLICY_VIOLATION.withReason("session taken over");
 
-  /** Lifecycle: OPEN (audio flows) → STOPPING (stop received) or ENDING (closing for another reason) → CLOSED. */
-  public enum State { OPEN, STOPPING, ENDING, CLOSED }
+  /**
+   * Lifecycle: OPEN (audio flows) → STOPPING (stop received) or ENDING (closing for another reason) → CLOSED. A
+   * resumable OPEN session whose socket goes away is DETACHED until a socket attaches (OPEN) or the window passes
+   * (ENDING); HANDED_OVER once another gateway took it over (its records drain, no SessionEnded).
+   */
+  public enum State { OPEN, STOPPING, ENDING, CLOSED, DETACHED, HANDED_OVER }
 
   /** Tunables of a session, from {@code rstt.gateway.*}. */
   public record Settings(Duration chunkMaxDuration, Duration chunkMaxDelay, long sessionMaxUnackedBytes,
       Duration idleTimeout, Duration pingInterval, Duration stopTimeout) {
+  }
+
+  /** What session.positions says about a session held here. */
+  public record Snapshot(String userId, AudioFormat format, boolean attached, Long detachedAtMs, int epoch,
+      ResumePoint durable, long expected) {
   }
 
   private final String id;
@@ -49,34 +65,43 @@ public final class GatewaySession {
   private final AudioSink sink;
   private final SessionPublisher publishing;
   private final GatewayMetrics metrics;
-  private final Outbound outbound;
   private final Clock clock;
   private final Scheduler timers;
-  private final AudioDecoder decoder;
-  private final AudioIntake intake;
+  private final SessionAudio audio;
+  private final SessionOutbound app;
+  private final SessionEnding ending;
+  private final SocketLiveness liveness;
+  private final ResumeSettings resume;
+  private final int epoch;
 
   private State state = State.OPEN;
-  private final SessionTimeline timeline;
-  private long lastRevision = -1;
-  private final IdleTimer idle;
-  private long lastPingMs;
-  private volatile Consumer<CloseStatus> forceClose = s -> { };
+  private int attachment;
+  private Long detachedAtMs;
   /** SessionStarted was acknowledged; before that, the handler answers a Kafka failure itself. */
   private volatile boolean live;
-
-  private final CompletableFuture<Void> complete = new CompletableFuture<>();
-  private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
   public GatewaySession(String id, String userId, AudioFormat format, String gatewayId, Settings settings,
       AudioSink publisher, GatewayMetrics metrics, Outbound outbound, Clock clock, Scheduler timers) {
     this(id, userId, format, gatewayId, settings, publisher, metrics, outbound, clock, timers,
-        AudioDecoder.forFormat(format));
+        AudioDecoder.forFormat(format), ResumeSettings.OFF, SessionStart.fresh());
   }
 
-  /** With the session's {@code decoder} (from {@code AudioCodecs}, which knows the native codecs). */
+  /** With the session's {@code decoder} (from {@code AudioCodecs}, which knows the native codecs); not resumable. */
   public GatewaySession(String id, String userId, AudioFormat format, String gatewayId, Settings settings,
       AudioSink publisher, GatewayMetrics metrics, Outbound outbound, Clock clock, Scheduler timers,
       AudioDecoder decoder) {
+    this(id, userId, format, gatewayId, settings, publisher, metrics, outbound, clock, timers, decoder,
+        ResumeSettings.OFF, SessionStart.fresh());
+  }
+
+  /**
+   * @param decoder the session's decoder (from {@code AudioCodecs}, which knows the native codecs)
+   * @param resume the resume settings ({@link ResumeSettings#OFF}: a socket that goes away ends the session)
+   * @param start where the timeline starts on this gateway (new, or taken over from another gateway)
+   */
+  public GatewaySession(String id, String userId, AudioFormat format, String gatewayId, Settings settings,
+      AudioSink publisher, GatewayMetrics metrics, Outbound outbound, Clock clock, Scheduler timers,
+      AudioDecoder decoder, ResumeSettings resume, SessionStart start) {
     this.id = id;
     this.userId = userId;
     this.format = format;
@@ -85,15 +110,16 @@ public final class GatewaySession {
     this.sink = publisher;
     this.publishing = new SessionPublisher(id, publisher, settings.sessionMaxUnackedBytes(), this::onPublishFailed);
     this.metrics = metrics;
-    this.outbound = outbound;
     this.clock = clock;
     this.timers = timers;
-    this.timeline = new SessionTimeline(id, userId, format);
-    this.decoder = decoder;
-    this.intake = new AudioIntake(new ChunkAggregator(ChunkAggregator.bytesFor(format,
-        settings.chunkMaxDuration().toMillis())));
-    this.lastPingMs = clock.millis();
-    this.idle = new IdleTimer(settings.idleTimeout().toMillis(), lastPingMs);
+    this.app = new SessionOutbound(outbound, metrics, resume.durableAckInterval().toMillis());
+    this.audio = new SessionAudio(id, userId, format, settings.chunkMaxDuration(), decoder, start, publishing,
+        metrics, this::onChunkAcked);
+    this.ending = new SessionEnding(id, publishing, app, metrics, settings.stopTimeout());
+    this.liveness = new SocketLiveness(clock, settings.idleTimeout(), settings.pingInterval());
+    this.resume = resume;
+    this.epoch = start.epoch();
+    this.live = start.takenOver();
   }
 
   public String id() {
@@ -104,71 +130,77 @@ public final class GatewaySession {
     return userId;
   }
 
+  public AudioFormat format() {
+    return format;
+  }
+
   public synchronized State state() {
     return state;
   }
 
+  /** The take-over generation this gateway holds the session at (0 where it started). */
+  public int epoch() {
+    return epoch;
+  }
+
   /**
-   * Completes after SessionEnded was acknowledged (or the session failed without one). It may complete long
-   * after the socket closed: a session's audio is delivered when Kafka is back.
+   * Completes after SessionEnded was acknowledged (or the session failed without one, or was handed over to
+   * another gateway and drained). It may complete long after the socket closed: a session's audio is delivered
+   * when Kafka is back.
    */
   public CompletableFuture<Void> ended() {
-    return ended;
+    return ending.ended;
   }
 
   public void onForceClose(Consumer<CloseStatus> closer) {
-    this.forceClose = closer;
+    app.onForceClose(closer);
   }
 
   /** Publishes SessionStarted; completes when Kafka acknowledged it. */
   public CompletableFuture<Void> start() {
     synchronized (this) {
-      return publishing.publish(timeline.started(gatewayId, clock.millis()), 0).thenRun(() -> live = true);
+      return publishing.publish(audio.started(gatewayId, clock.millis()), 0).thenAccept(placement -> {
+        audio.startAcked(placement);
+        live = true;
+      });
     }
   }
 
   /** When SessionStarted was never acknowledged: a best-effort SessionEnded so the session is closed downstream. */
   public void abandon() {
-    SessionEnded end;
     synchronized (this) {
       state = State.CLOSED;
-      end = timeline.ended("error");
     }
-    sink.publish(id, end, 0).whenComplete((v, e) -> ended.complete(null));
+    sink.publish(id, audio.ended("error"), 0).whenComplete((v, e) -> ending.ended.complete(null));
   }
 
   // ---------------------------------------------------------------- inbound
 
   /** Any inbound message: resets the idle timer. */
-  public synchronized void touch() {
-    idle.activity(clock.millis());
+  public void touch() {
+    liveness.activity();
   }
 
   /**
-   * One binary app frame (already known to be audio, not a keepalive). Returns when the socket may be read
-   * again: at once below the unacked caps, later when Kafka has caught up.
+   * One binary app frame (already known to be audio, not a keepalive) from the attached socket. Returns when the
+   * socket may be read again: at once below the unacked caps, later when Kafka has caught up.
    */
   public Mono<Void> onAudio(byte[] frame) {
+    return onAudio(frame, attachment());
+  }
+
+  /** One binary app frame from the socket of attachment {@code from}; a superseded socket's frames are ignored. */
+  public Mono<Void> onAudio(byte[] frame, int from) {
     synchronized (this) {
-      if (state != State.OPEN) {
+      if (state != State.OPEN || from != attachment) {
         return Mono.empty();
       }
-      metrics.frameIn(format.codec().wireName(), frame.length);
-      byte[] pcm;
-      try {
-        pcm = decoder.decode(frame);
-      } catch (AudioDecoder.UndecodableFrameException e) {
-        metrics.undecodable(format.codec().wireName());
-        log.debug("Dropped an undecodable frame: {}", e.getMessage());
-        return Mono.empty();
-      }
-      AudioIntake.Added added = intake.add(pcm, clock.millis());
-      added.ready().forEach(this::publishChunk);
-      if (added.flushGeneration() >= 0) {
-        scheduleFlush(added.flushGeneration()); // publish the held audio within chunk.max-delay
+      long flushGeneration = audio.take(frame, clock.millis());
+      if (flushGeneration >= 0) {
+        scheduleFlush(flushGeneration); // publish the held audio within chunk.max-delay
       }
     }
-    return backpressure();
+    return liveness.backpressure(publishing, metrics);
   }
 
   /** A text frame: {@code {"type":"stop"}} ends the audio; anything else is ignored. */
@@ -182,97 +214,185 @@ public final class GatewaySession {
     timers.schedule(() -> {
       synchronized (this) {
         if (state == State.OPEN) {
-          publishChunk(intake.flushIfArmed(generation));
+          audio.flushIfArmed(generation);
         }
       }
     }, settings.chunkMaxDelay().toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Caller holds the lock. */
-  private void publishChunk(AudioIntake.Chunk chunk) {
-    if (chunk != null) {
-      publishing.publish(timeline.next(chunk.pcm(), chunk.receivedAtMs()), chunk.pcm().length);
+  private void onChunkAcked(long seq, long receivedAtMs, Placement placement) {
+    if (audio.acked(seq, placement)) {
+      metrics.durableLag(Duration.ofMillis(Math.max(0, clock.millis() - receivedAtMs)));
+      announceDurable(false);
     }
   }
 
-  /**
-   * Empty when the socket may be read at once; otherwise completes when Kafka has caught up. While it waits the
-   * app's silence does not count as idle.
-   */
-  private Mono<Void> backpressure() {
-    CompletableFuture<Void> capacity = publishing.capacity();
-    if (capacity == null) {
-      return Mono.empty();
+  /** {@code audio_durable} to the attached socket, at most one per interval (a timer sends the latest later). */
+  private void announceDurable(boolean timerFired) {
+    if (!resume.enabled()) {
+      return;
     }
-    synchronized (this) {
-      idle.paused();
+    long now = clock.millis();
+    long frames = audio.appDurableFrames();
+    DurableThrottle.Decision decision = app.durable(frames, now, timerFired); // nothing without a socket
+    if (decision instanceof DurableThrottle.Send) {
+      send(AppMessages.audioDurable(id, frames, audio.durableThroughSeconds()));
+    } else if (decision instanceof DurableThrottle.Arm arm) {
+      timers.schedule(() -> announceDurable(true), Math.max(0, arm.atMs() - now), TimeUnit.MILLISECONDS);
     }
-    metrics.backpressured();
-    return Mono.fromFuture(capacity.whenComplete((v, e) -> {
-      synchronized (this) {
-        idle.resumed(clock.millis());
-      }
-    }), true);
   }
 
   // ---------------------------------------------------------------- outbound and updates
 
   /** Sends a frame to the app; a client too slow to read its queue is closed 1013. */
   public void send(String text) {
-    if (!outbound.emit(text) && !outbound.finished()) {
+    if (!app.send(text)) {
       metrics.rejected("client_too_slow");
       try (SessionMdc mdc = SessionMdc.of(id)) {
         log.warn("Client reads too slowly: outbound queue full, closing 1013");
       }
       terminate("error", CloseStatus.SERVICE_OVERLOAD.withReason("client too slow"));
-      forceClose.accept(CloseStatus.SERVICE_OVERLOAD.withReason("client too slow"));
+      app.forceClose(CloseStatus.SERVICE_OVERLOAD.withReason("client too slow"));
     }
   }
 
   /** An update from the merger for this session. Revisions already delivered are dropped. */
   public void deliver(SessionUpdate update) {
-    List<String> frames;
-    synchronized (this) {
-      if (state == State.CLOSED || outbound.finished()) {
-        metrics.updateDropped("closed");
-        return;
-      }
-      if (update.getRevision() <= lastRevision) {
-        metrics.updateDropped("duplicate");
-        return;
-      }
-      lastRevision = update.getRevision();
-      frames = AppMessages.render(update);
-    }
-    metrics.updateDelivered();
-    frames.forEach(this::send);
+    app.deliver(update).forEach(this::send);
     if (update.getComplete()) {
-      complete.complete(null);
+      ending.complete.complete(null);
     }
   }
 
   /** Periodic: the {@code ping} text frame and the idle timeout. */
   public void tick() {
-    boolean isIdle = false;
-    boolean ping = false;
+    SocketLiveness.Tick tick;
     synchronized (this) {
-      long now = clock.millis();
-      if (state == State.OPEN && idle.idle(now)) {
-        isIdle = true;
-      } else if (state != State.CLOSED && now - lastPingMs >= settings.pingInterval().toMillis()) {
-        lastPingMs = now;
-        ping = true;
-      }
+      tick = liveness.tick(state == State.OPEN, state != State.CLOSED && !app.finished());
     }
-    if (isIdle) {
+    if (tick == SocketLiveness.Tick.IDLE) {
       try (SessionMdc mdc = SessionMdc.of(id)) {
         log.info("Idle for {}: closing 1001", settings.idleTimeout());
       }
       metrics.rejected("idle_timeout");
       terminate("idle_timeout", CloseStatus.GOING_AWAY.withReason("idle timeout"));
-    } else if (ping) {
+    } else if (tick == SocketLiveness.Tick.PING) {
       send("ping");
     }
+  }
+
+  // ---------------------------------------------------------------- resume (docs/CONTRACT.md section 9)
+
+  /** The current socket's attachment number (audio and closes of earlier sockets are ignored). */
+  public synchronized int attachment() {
+    return attachment;
+  }
+
+  /**
+   * A new socket takes the session (a resume on this gateway): a socket still attached is closed 1008
+   * {@code session_taken_over}; the app sends from message {@code from} on (what the session took already is
+   * dropped). Live updates are held until {@link #snapshotSent}. Returns the new attachment number, or -1 when the
+   * session cannot take the socket (no longer resumable, or {@code from} leaves a gap).
+   */
+  public int attach(Outbound next, Consumer<CloseStatus> closer, long from) {
+    SessionOutbound.Socket previous;
+    boolean wasOpen;
+    int mine;
+    synchronized (this) {
+      if ((state != State.OPEN && state != State.DETACHED) || !audio.accepts(from)) {
+        return -1;
+      }
+      wasOpen = state == State.OPEN;
+      audio.restart(from);
+      previous = app.attach(next, closer);
+      mine = ++attachment;
+      state = State.OPEN;
+      detachedAtMs = null;
+    }
+    liveness.activity();
+    if (wasOpen) {
+      takenOver(previous);
+    }
+    return mine;
+  }
+
+  private static void takenOver(SessionOutbound.Socket socket) {
+    socket.out().finish(TAKEN_OVER, AppMessages.error("session_taken_over", "another socket resumed this session",
+        null));
+    socket.closer().accept(TAKEN_OVER);
+  }
+
+  /**
+   * The resumed socket got its transcript snapshot of {@code revision} ({@code -1}: none could be fetched): held
+   * updates newer than it follow, then the current {@code audio_durable}.
+   */
+  public void snapshotSent(long revision) {
+    app.snapshotSent(revision).forEach(this::deliver);
+    announceDurable(false);
+  }
+
+  /** The socket is gone (client closed or connection lost). */
+  public void onSocketClosed() {
+    onSocketClosed(attachment());
+  }
+
+  /**
+   * The socket of attachment {@code from} is gone without stop: a resumable session is DETACHED (its held audio
+   * published, resumable for the window), any other ends {@code client_closed}. A superseded socket changes nothing.
+   */
+  public void onSocketClosed(int from) {
+    synchronized (this) {
+      if (from != attachment) {
+        return;
+      }
+      if (resume.enabled() && state == State.OPEN) {
+        state = State.DETACHED;
+        detachedAtMs = clock.millis();
+        audio.flush();
+        app.finish(CloseStatus.NORMAL); // the socket is gone: nothing more is queued for it
+        try (SessionMdc mdc = SessionMdc.of(id)) {
+          log.info("Socket gone without stop: detached, resumable for {} (messages taken {}, durable {})",
+              resume.window(), audio.expected(), audio.durable().frames());
+        }
+        return;
+      }
+    }
+    terminate("client_closed", CloseStatus.NORMAL);
+  }
+
+  /**
+   * Another gateway took the session over: the socket (if any) is closed 1008 {@code session_taken_over}, the held
+   * audio published, and the result completes with the exact durable position once every record is acknowledged
+   * (exceptionally if one failed). No SessionEnded: the session goes on elsewhere. Null when it is not held here.
+   */
+  public CompletableFuture<ResumePoint> handOver() {
+    boolean wasOpen;
+    synchronized (this) {
+      if (state != State.OPEN && state != State.DETACHED) {
+        return null;
+      }
+      wasOpen = state == State.OPEN;
+      state = State.HANDED_OVER;
+      audio.flush();
+    }
+    try (SessionMdc mdc = SessionMdc.of(id)) {
+      log.info("Taken over by another gateway: closing the socket, draining; no SessionEnded here");
+    }
+    SessionOutbound.Socket socket = app.release();
+    if (wasOpen) {
+      takenOver(socket);
+    }
+    CompletableFuture<ResumePoint> drained = publishing.whenAllAcknowledged().thenApply(v -> audio.releasePoint());
+    drained.whenComplete((p, e) -> ending.ended.complete(null));
+    return drained;
+  }
+
+  /** Null unless the session is open or detached here. */
+  public synchronized Snapshot snapshot() {
+    if (state != State.OPEN && state != State.DETACHED) {
+      return null;
+    }
+    return new Snapshot(userId, format, state == State.OPEN, detachedAtMs, epoch, audio.durable(), audio.expected());
   }
 
   // ---------------------------------------------------------------- ending
@@ -283,67 +403,49 @@ public final class GatewaySession {
    * stored transcript completes later), or 1013 if Kafka refused audio of the session.
    */
   public void stop() {
-    long lastSeq;
     synchronized (this) {
       if (state != State.OPEN) {
         return;
       }
       state = State.STOPPING;
-      publishChunk(intake.flush());
-      lastSeq = timeline.lastSeq();
+      audio.flush();
     }
     try (SessionMdc mdc = SessionMdc.of(id)) {
-      log.info("Stop received: ending audio at seq {}", lastSeq);
+      log.info("Stop received: ending audio at seq {}", audio.lastSeq());
     }
     endAudio("stop");
-    complete.copy().orTimeout(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((v, e) -> closeAfterStop(e == null));
-  }
-
-  private void closeAfterStop(boolean transcriptComplete) {
-    StopClose close = StopClose.decide(transcriptComplete, publishing.failure() != null);
-    synchronized (this) {
-      if (state != State.STOPPING) {
-        return; // closed meanwhile for another reason (shutdown, slow client, audio lost)
+    ending.closeAfterStop(() -> {
+      synchronized (this) {
+        if (state != State.STOPPING) {
+          return false;
+        }
+        state = State.CLOSED;
+        return true;
       }
-      state = State.CLOSED;
-    }
-    try (SessionMdc mdc = SessionMdc.of(id)) {
-      if (close == StopClose.TRANSCRIPT_PENDING) {
-        metrics.rejected("transcript_pending");
-        log.warn("Transcript not complete {} after stop ({}): closing {}; the stored transcript completes later",
-            settings.stopTimeout(), publishing.allAcknowledged() ? "audio stored"
-                : publishing.unackedBytes() + " audio bytes still waiting for Kafka", close.status().getCode());
-      } else {
-        log.info("Closing {} after stop ({})", close.status().getCode(), close);
-      }
-    }
-    outbound.finish(close.status(), close.lastFrames(id));
+    });
   }
 
   /**
-   * Ends an open session for {@code reason} (client_closed, idle_timeout, server_shutdown, error): closes the
-   * socket with {@code status} now, and publishes the held audio and, once everything earlier is acknowledged,
-   * SessionEnded (even if Kafka is away for a while: the session's publishing outlives the socket).
+   * Ends an open (or detached) session for {@code reason} (client_closed, idle_timeout, server_shutdown, error):
+   * closes the socket with {@code status} now, and publishes the held audio and, once everything earlier is
+   * acknowledged, SessionEnded (even if Kafka is away for a while: the session's publishing outlives the socket).
    */
   public void terminate(String reason, CloseStatus status, String... lastFrames) {
-    long lastSeq;
     synchronized (this) {
-      if (state != State.OPEN) {
+      if (state != State.OPEN && state != State.DETACHED) {
         if (state == State.STOPPING && !"client_closed".equals(reason)) {
           state = State.ENDING; // stop in flight already publishes SessionEnded; just close now
-          outbound.finish(status, lastFrames);
+          app.finish(status, lastFrames);
         }
         return;
       }
       state = State.ENDING;
-      publishChunk(intake.flush());
-      lastSeq = timeline.lastSeq();
+      audio.flush();
     }
     try (SessionMdc mdc = SessionMdc.of(id)) {
-      log.info("Ending session ({}) at seq {}", reason, lastSeq);
+      log.info("Ending session ({}) at seq {}", reason, audio.lastSeq());
     }
-    outbound.finish(status, lastFrames);
+    app.finish(status, lastFrames);
     endAudio(reason).whenComplete((v, e) -> {
       synchronized (this) {
         state = State.CLOSED;
@@ -351,33 +453,8 @@ public final class GatewaySession {
     });
   }
 
-  /** The socket is gone (client closed or connection lost). */
-  public void onSocketClosed() {
-    terminate("client_closed", CloseStatus.NORMAL);
-  }
-
-  /** SessionEnded once every earlier record is acknowledged; never if one of them failed. */
-  private CompletableFuture<Void> endAudio(String reason) {
-    CompletableFuture<Void> result = publishing.whenAllAcknowledged().thenCompose(v -> {
-      SessionEnded end;
-      synchronized (this) {
-        end = timeline.ended(reason);
-      }
-      return publishing.publish(end, 0);
-    });
-    result.whenComplete((v, e) -> {
-      if (e == null) {
-        try (SessionMdc mdc = SessionMdc.of(id)) {
-          log.info("SessionEnded({}) acknowledged: last_seq {}", reason, lastSeq());
-        }
-      }
-      ended.complete(null);
-    });
-    return result;
-  }
-
-  private synchronized long lastSeq() {
-    return timeline.lastSeq();
+  private CompletableFuture<Placement> endAudio(String reason) {
+    return ending.endAudio(reason, () -> audio.ended(reason), audio::lastSeq);
   }
 
   /** Kafka refused a record of this session for good: a hole in its sequence, so no SessionEnded, and 1013. */
@@ -390,14 +467,6 @@ public final class GatewaySession {
       socketOpen = state == State.OPEN || state == State.STOPPING;
       state = State.CLOSED;
     }
-    try (SessionMdc mdc = SessionMdc.of(id)) {
-      log.error("Kafka refused audio of this session ({}): no SessionEnded will be published{}",
-          AsyncFailures.unwrap(error).toString(), socketOpen ? "; closing 1013" : "");
-    }
-    metrics.rejected("kafka_unavailable");
-    outbound.finish(StopClose.AUDIO_LOST.status(), StopClose.AUDIO_LOST.lastFrames(id));
-    ended.complete(null);
+    ending.publishFailed(error, socketOpen);
   }
-
-
 }

@@ -30,7 +30,8 @@ public final class GatewayInstance implements AutoCloseable {
   /** The catalogue of the topics a gateway started with {@code prefix} publishes to and reads from. */
   public static Topics topics(String prefix) {
     return Topics.of(Map.of(Topics.AUDIO_FRAMES, prefix + "audio.frames", Topics.SESSION_UPDATES,
-        prefix + "session.updates"), ValueSerdeProvider.avroSingleObject());
+        prefix + "session.updates", Topics.SESSION_POSITIONS, prefix + "session.positions"),
+        ValueSerdeProvider.avroSingleObject());
   }
 
   /** Starts a gateway on {@code bootstrap} with topic names under {@code prefix}, plus {@code extra} properties. */
@@ -43,6 +44,7 @@ public final class GatewayInstance implements AutoCloseable {
     props.put("rstt.topics.audio-degraded", prefix + "audio.degraded");
     props.put("rstt.topics.transcript-events", prefix + "transcript.events");
     props.put("rstt.topics.session-updates", prefix + "session.updates");
+    props.put("rstt.topics.session-positions", prefix + "session.positions");
     props.put("rstt.topics.partitions", "3");
     props.put("rstt.gateway.instance-id", instanceId);
     props.put("spring.main.banner-mode", "off");
