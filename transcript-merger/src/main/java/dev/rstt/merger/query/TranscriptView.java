@@ -7,13 +7,18 @@ import dev.rstt.merger.merge.StatusRecord;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON of {@code GET /internal/sessions/{id}/transcript}: segments ordered by start, status history, complete. */
+/**
+ * The JSON of {@code GET /internal/sessions/{id}/transcript}: segments ordered by start, status history, complete,
+ * and the revision of the last {@code SessionUpdate} this state produced (a gateway sending it to a resumed socket
+ * drops live updates up to that revision; docs/CONTRACT.md section 9).
+ */
 public record TranscriptView(
     @JsonProperty("session_id") String sessionId,
     @JsonProperty("user_id") String userId,
     @JsonProperty("segments") List<SegmentView> segments,
     @JsonProperty("statuses") List<StatusView> statuses,
-    @JsonProperty("complete") boolean complete) {
+    @JsonProperty("complete") boolean complete,
+    @JsonProperty("revision") long revision) {
 
   public record SegmentView(
       @JsonProperty("id") String id,
@@ -43,6 +48,6 @@ public record TranscriptView(
     List<StatusView> statuses = t.statuses().stream()
         .map((StatusRecord r) -> new StatusView(r.status(), r.statusText(), r.metadata(), r.occurredAtMs()))
         .toList();
-    return new TranscriptView(t.sessionId(), t.userId(), segments, statuses, t.complete());
+    return new TranscriptView(t.sessionId(), t.userId(), segments, statuses, t.complete(), t.revision());
   }
 }
