@@ -61,6 +61,11 @@ public final class DurableThrottle {
     return SEND;
   }
 
+  /** The armed timer fired while nothing may be sent: the next offer decides afresh. */
+  public void disarm() {
+    armed = false;
+  }
+
   /** A new socket: it has been told nothing yet (the next offer sends at once). */
   public void reset() {
     sentFrames = -1;

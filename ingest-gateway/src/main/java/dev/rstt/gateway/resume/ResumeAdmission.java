@@ -39,8 +39,11 @@ public final class ResumeAdmission {
   public record Refused(String code, String message) implements Decision {
   }
 
-  /** Attach the socket to the session held here; the app sends from {@code from}. */
-  public record AttachHere(long from) implements Decision {
+  /**
+   * Attach the socket to the session held here; the app sends from {@code from}, or (null) from the first message
+   * the session still needs when the socket attaches (its old socket may still be read until then).
+   */
+  public record AttachHere(Long from) implements Decision {
   }
 
   /**
@@ -50,7 +53,8 @@ public final class ResumeAdmission {
   public record TakeOver(String previousOwner, int epoch, boolean waitForRelease) implements Decision {
   }
 
-  private static final Refused REFUSED = new Refused(NOT_RESUMABLE,
+  /** The one answer for an unknown, ended, expired or another user's session. */
+  public static final Refused REFUSED = new Refused(NOT_RESUMABLE,
       "the session cannot be resumed (unknown, ended, expired or not yours); start a new session");
 
   /**
@@ -71,8 +75,8 @@ public final class ResumeAdmission {
       if (!sameFormat(held.format(), request.format())) {
         return mismatch(held.format());
       }
-      long from = request.from() == null ? held.expected() : request.from();
-      if (from < 0 || from > held.expected()) {
+      Long from = request.from();
+      if (from != null && (from < 0 || from > held.expected())) {
         return invalidFrom(from, held.expected());
       }
       return new AttachHere(from);

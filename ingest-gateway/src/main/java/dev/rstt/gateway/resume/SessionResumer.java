@@ -108,13 +108,13 @@ public final class SessionResumer {
       return Mono.error(Refused.of(r));
     }
     if (decision instanceof ResumeAdmission.AttachHere here) {
-      int attachment = local.attach(out, closer, here.from());
-      if (attachment < 0) {
-        return Mono.error(Refused.of(new ResumeAdmission.Refused(ResumeAdmission.NOT_RESUMABLE,
-            "the session cannot be resumed (unknown, ended, expired or not yours); start a new session")));
+      GatewaySession.Attached attached = local.attach(out, closer, here.from());
+      if (attached == null) {
+        return Mono.error(Refused.of(ResumeAdmission.REFUSED));
       }
       keeper.touch(local);
-      return Mono.just(new Resumed(local, attachment, here.from(), throughSeconds(local), "same_gateway"));
+      return Mono.just(new Resumed(local, attached.attachment(), attached.from(), throughSeconds(local),
+          "same_gateway"));
     }
     ResumeAdmission.TakeOver takeOver = (ResumeAdmission.TakeOver) decision;
     SessionPosition position = known.position();
@@ -139,8 +139,7 @@ public final class SessionResumer {
       unlisten.run();
     }
     if (outcome == PositionStates.ClaimOutcome.ENDED) {
-      throw Refused.of(new ResumeAdmission.Refused(ResumeAdmission.NOT_RESUMABLE,
-          "the session cannot be resumed (unknown, ended, expired or not yours); start a new session"));
+      throw Refused.of(ResumeAdmission.REFUSED);
     }
     if (outcome == PositionStates.ClaimOutcome.LOST) {
       throw new Refused(CloseStatus.POLICY_VIOLATION.withReason("session taken over"), "session_taken_over",
@@ -157,8 +156,7 @@ public final class SessionResumer {
       TailFold fold = scanner.scan(id, PositionRecords.pointOf(position));
       if (fold.isEnded()) {
         writer.tombstone(id);
-        throw Refused.of(new ResumeAdmission.Refused(ResumeAdmission.NOT_RESUMABLE,
-            "the session cannot be resumed (unknown, ended, expired or not yours); start a new session"));
+        throw Refused.of(ResumeAdmission.REFUSED);
       }
       point = fold.point();
       nextSeq = fold.nextSeq();

@@ -288,24 +288,30 @@ public final class GatewaySession {
     return attachment;
   }
 
+  /** A socket attached: its attachment number, and the message index the app sends from. */
+  public record Attached(int attachment, long from) {
+  }
+
   /**
    * A new socket takes the session (a resume on this gateway): a socket still attached is closed 1008
-   * {@code session_taken_over}; the app sends from message {@code from} on (what the session took already is
-   * dropped). Live updates are held until {@link #snapshotSent}. Returns the new attachment number, or -1 when the
-   * session cannot take the socket (no longer resumable, or {@code from} leaves a gap).
+   * {@code session_taken_over}; the app sends from message {@code from} on (null: from the first message the
+   * session still needs, decided here, after the last message of the old socket); what the session took already
+   * is dropped. Live updates and {@code audio_durable} are held until {@link #snapshotSent}. Null when the session
+   * cannot take the socket (no longer resumable, or {@code from} leaves a gap).
    */
-  public int attach(Outbound next, Consumer<CloseStatus> closer, long from) {
+  public Attached attach(Outbound next, Consumer<CloseStatus> closer, Long from) {
     SessionOutbound.Socket previous;
     boolean wasOpen;
-    int mine;
+    Attached attached;
     synchronized (this) {
-      if ((state != State.OPEN && state != State.DETACHED) || !audio.accepts(from)) {
-        return -1;
+      long start = from == null ? audio.expected() : from;
+      if ((state != State.OPEN && state != State.DETACHED) || !audio.accepts(start)) {
+        return null;
       }
       wasOpen = state == State.OPEN;
-      audio.restart(from);
+      audio.restart(start);
       previous = app.attach(next, closer);
-      mine = ++attachment;
+      attached = new Attached(++attachment, start);
       state = State.OPEN;
       detachedAtMs = null;
     }
@@ -313,7 +319,7 @@ public final class GatewaySession {
     if (wasOpen) {
       takenOver(previous);
     }
-    return mine;
+    return attached;
   }
 
   private static void takenOver(SessionOutbound.Socket socket) {

@@ -12,7 +12,8 @@ import org.springframework.web.reactive.socket.CloseStatus;
 /**
  * The app-facing half of a session: the socket it is attached to ({@link Outbound} and the force-close callback,
  * replaced when a socket resumes the session), the merger's updates (revisions already delivered dropped; held
- * while a resumed socket's transcript snapshot is fetched) and the throttle of {@code audio_durable}. A finished
+ * while a resumed socket's transcript snapshot is fetched) and the throttle of {@code audio_durable} (none to a resumed socket before its snapshot: {@code session_resumed},
+ * the transcript so far and the latest status come first). A finished
  * outbound (socket gone, session ending) takes nothing more. Thread-safe.
  */
 final class SessionOutbound {
@@ -107,7 +108,10 @@ final class SessionOutbound {
 
   /** The throttle's decision for a durable position of {@code frames} at {@code nowMs}. */
   synchronized DurableThrottle.Decision durable(long frames, long nowMs, boolean timerFired) {
-    if (socket.out().finished()) {
+    if (socket.out().finished() || gate.isClosed()) {
+      if (timerFired) {
+        throttle.disarm(); // a resumed socket hears the position right after its snapshot
+      }
       return new DurableThrottle.Nothing();
     }
     return timerFired ? throttle.fire(frames, nowMs) : throttle.offer(frames, nowMs);

@@ -48,10 +48,10 @@ class ResumeAdmissionTest {
   @Test
   void aSessionHeldHereIsAttachedFromTheIndexAsked() {
     assertThat(decide("alice", new ResumeAdmission.Held("alice", PCM, true, NOW - 1000, 10), null))
-        .isEqualTo(new ResumeAdmission.AttachHere(10));
+        .as("from where the session stands when the socket attaches").isEqualTo(new ResumeAdmission.AttachHere(null));
     assertThat(ResumeAdmission.decide(new ResumeAdmission.Request("alice", PCM, 4L),
         new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE))
-        .isEqualTo(new ResumeAdmission.AttachHere(4));
+        .isEqualTo(new ResumeAdmission.AttachHere(4L));
     assertThat(ResumeAdmission.decide(new ResumeAdmission.Request("alice", PCM, 11L),
         new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE))
         .isInstanceOf(ResumeAdmission.Refused.class)

@@ -30,6 +30,7 @@ public final class AppSocket implements WebSocket.Listener {
   private final boolean manualDemand;
   private volatile int pings;
   private WebSocket socket;
+  private volatile java.util.function.Consumer<String> textHook = t -> { };
 
   private AppSocket(boolean pong, boolean manualDemand) {
     this.pong = pong;
@@ -78,6 +79,7 @@ public final class AppSocket implements WebSocket.Listener {
           webSocket.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 0x8A, 0x00}), true);
         }
       }
+      textHook.accept(text); // on the listener thread, at arrival, before the next frame is read
       synchronized (texts) {
         texts.add(text);
       }
@@ -111,6 +113,11 @@ public final class AppSocket implements WebSocket.Listener {
   /** Lets a manual-demand client read {@code n} more messages. */
   public void read(long n) {
     socket.request(n);
+  }
+
+  /** Called with every text frame as it arrives (on the client's listener thread). */
+  public void onText(java.util.function.Consumer<String> hook) {
+    this.textHook = hook;
   }
 
   public void setPong(boolean pong) {
