@@ -18,7 +18,7 @@ public final class ResumingApp {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final Function<String, URI> uri;
+  private Function<String, URI> uri;
   private final String token;
   private final String query;
   private final List<byte[]> messages;
@@ -77,6 +77,11 @@ public final class ResumingApp {
       }
       extra.accept(text);
     });
+  }
+
+  /** The next resume goes to another gateway. */
+  public void moveTo(Function<String, URI> gateway) {
+    this.uri = gateway;
   }
 
   /** Also hears every text frame of this app's sockets, at arrival. */

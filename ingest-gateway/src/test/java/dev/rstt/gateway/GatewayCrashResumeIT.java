@@ -1,0 +1,138 @@
+package dev.rstt.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rstt.gateway.audio.HeardWords;
+import dev.rstt.gateway.support.AudioFramesReader;
+import dev.rstt.gateway.support.GatewayInstance;
+import dev.rstt.gateway.support.GatewayProcess;
+import dev.rstt.gateway.support.PublishedSession;
+import dev.rstt.gateway.support.ResumedTimeline;
+import dev.rstt.gateway.support.ResumingApp;
+import dev.rstt.schemas.Topics;
+import dev.rstt.testsupport.KafkaBroker;
+import dev.rstt.testsupport.ToneScript;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Resumable sessions across gateways (docs/CONTRACT.md section 9), on the real broker, word by word: the gateway
+ * holding a session is killed with SIGKILL mid-session (its own JVM), or its socket drops while it lives, and the app
+ * resumes on another gateway. Every word reaches audio.frames exactly once as the STT worker reads it (repeats
+ * dropped by their timeline position), in one session with a continuous timeline.
+ */
+class GatewayCrashResumeIT {
+
+  private static final String QUERY = "language=en&sample_rate=16000&codec=pcm16&channels=1";
+
+  private static String bootstrap;
+  private static String prefix;
+  private static Topics topics;
+  private static GatewayInstance survivor;
+  private static AudioFramesReader frames;
+
+  private static Map<String, Object> props() {
+    Map<String, Object> props = new HashMap<>();
+    props.put("rstt.gateway.resume.window", "30s");
+    props.put("rstt.gateway.resume.handover-timeout", "1s");
+    props.put("rstt.gateway.resume.position-interval", "200ms");
+    props.put("rstt.gateway.resume.lease", "1s");
+    props.put("rstt.gateway.stop-timeout", "1s");
+    props.put("rstt.gateway.merger-url", "http://127.0.0.1:9"); // no merger: resumed sockets get no snapshot
+    return props;
+  }
+
+  @BeforeAll
+  static void start() {
+    bootstrap = KafkaBroker.shared().bootstrapServers();
+    prefix = KafkaBroker.uniquePrefix("GatewayCrashResumeIT");
+    topics = GatewayInstance.topics(prefix);
+    survivor = GatewayInstance.start(bootstrap, prefix, "survivor", props(), false);
+    frames = new AudioFramesReader(bootstrap, topics.audioFrames());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (frames != null) {
+      frames.close();
+    }
+    if (survivor != null) {
+      survivor.close();
+    }
+  }
+
+  private static String user() {
+    return "crash-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Test
+  void theHolderKilledMidSessionTheAppResumesOnAnotherGatewayAndEveryWordArrivesOnce() throws Exception {
+    Random random = new Random(11);
+    ToneScript script = ToneScript.random(random, 16000, 10, 300);
+    // odd message sizes: a message may end inside a sample, so not every chunk end is a resume point
+    List<byte[]> messages = ResumingApp.split(script.pcm(), 641);
+    ResumingApp app;
+    String id;
+    double takeOversBefore = survivor.metrics().count("rstt.gateway.resumes", "outcome", "taken_over_unreleased");
+    try (GatewayProcess doomed = GatewayProcess.start(bootstrap, prefix, "doomed", props())) {
+      app = new ResumingApp(doomed::listenUri, GatewayInstance.token(user()), QUERY, messages);
+      id = app.start();
+      ToneScript.ExpectedWord word = script.words().get(5);
+      int midWord = (int) ((word.startSample() + word.endSample()) / 2 * 2 / 641);
+      app.sendUntil(midWord, 20); // 20 ms of audio every 20 ms: positions and acknowledgements move meanwhile
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> app.durableSeen() > 0);
+      app.sendUntil(midWord + 5); // and a burst the holder may not have published or positioned yet
+      doomed.kill();
+    }
+    app.drop();
+    long durableBefore = app.durableSeen();
+    app.moveTo(survivor::listenUri);
+    long given = app.resume(null).path("frames").asLong();
+    assertThat(given).as("from the audio known durable on").isGreaterThanOrEqualTo(durableBefore);
+    app.finish();
+
+    ResumedTimeline timeline = ResumedTimeline.read(frames.awaitSession(id, PublishedSession::isEnded));
+    HeardWords.assertExact(timeline.pcm(), script, 0);
+    assertThat(timeline.pcm()).as("every byte once, the timeline continuous").isEqualTo(script.pcm());
+    assertThat(timeline.ended().getReason()).isEqualTo("stop");
+    assertThat(timeline.started().getGatewayId()).isEqualTo("doomed");
+    assertThat(survivor.metrics().count("rstt.gateway.resumes", "outcome", "taken_over_unreleased"))
+        .isEqualTo(takeOversBefore + 1);
+  }
+
+  @Test
+  void theSocketDropsWhileTheHolderLivesTheOtherGatewayTakesTheReleasedSession() throws Exception {
+    ToneScript script = ToneScript.numbered(16000, 500, 8, 1, 250);
+    List<byte[]> messages = ResumingApp.split(script.pcm(), 640);
+    double releasedBefore = survivor.metrics().count("rstt.gateway.resumes", "outcome", "released");
+    try (GatewayInstance holder = GatewayInstance.start(bootstrap, prefix, "holder", props(), false)) {
+      ResumingApp app = new ResumingApp(holder::listenUri, GatewayInstance.token(user()), QUERY, messages);
+      String id = app.start();
+      ToneScript.ExpectedWord word = script.words().get(3);
+      app.sendUntil((int) ((word.startSample() + word.endSample()) / 2 * 2 / 640));
+      app.drop();
+      app.moveTo(survivor::listenUri);
+      app.resume(null);
+      // back to the first gateway: the session moves again, released by the survivor this time
+      app.sendUntil(app.sent() + 40);
+      app.drop();
+      app.moveTo(holder::listenUri);
+      app.resume(null);
+      app.finish();
+
+      PublishedSession published = PublishedSession.verify(frames.awaitSession(id, PublishedSession::isEnded));
+      HeardWords.assertExact(published.pcm(), script, 0);
+      assertThat(published.pcm()).as("exact numbers from a release: no repeat, seq without gaps")
+          .isEqualTo(script.pcm());
+    }
+    assertThat(survivor.metrics().count("rstt.gateway.resumes", "outcome", "released")).isEqualTo(releasedBefore + 1);
+  }
+}
