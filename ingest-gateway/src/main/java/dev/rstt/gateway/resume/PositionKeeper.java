@@ -3,6 +3,7 @@ package dev.rstt.gateway.resume;
 import dev.rstt.avro.SessionPosition;
 import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.gateway.session.GatewaySession;
+import dev.rstt.gateway.session.HeldSession;
 import dev.rstt.gateway.session.SessionRegistry;
 import java.time.Clock;
 import java.util.Map;
@@ -72,7 +73,7 @@ public final class PositionKeeper implements AutoCloseable {
    * position is stored (a new session answers {@code session_started} only then).
    */
   public CompletableFuture<Void> held(GatewaySession session, String state, String previousOwner) {
-    GatewaySession.Snapshot snap = session.snapshot();
+    HeldSession snap = session.snapshot();
     if (snap == null) {
       return CompletableFuture.completedFuture(null);
     }
@@ -85,7 +86,7 @@ public final class PositionKeeper implements AutoCloseable {
     return write(session, snap, state, previousOwner);
   }
 
-  private CompletableFuture<Void> write(GatewaySession session, GatewaySession.Snapshot snap, String state,
+  private CompletableFuture<Void> write(GatewaySession session, HeldSession snap, String state,
       String previousOwner) {
     long now = clock.millis();
     written.put(session.id(), new Written(snap.attached(), snap.durable().frames(), now));
@@ -102,7 +103,7 @@ public final class PositionKeeper implements AutoCloseable {
   void tick() {
     long now = clock.millis();
     for (GatewaySession session : registry.all()) {
-      GatewaySession.Snapshot snap = session.snapshot();
+      HeldSession snap = session.snapshot();
       Written last = written.get(session.id());
       if (snap == null || last == null) {
         continue;
@@ -123,7 +124,7 @@ public final class PositionKeeper implements AutoCloseable {
 
   /** Writes a held session's position now (attached or detached), e.g. right after a socket attached. */
   public void touch(GatewaySession session) {
-    GatewaySession.Snapshot snap = session.snapshot();
+    HeldSession snap = session.snapshot();
     if (snap != null && written.containsKey(session.id())) {
       write(session, snap, snap.attached() ? PositionStates.ATTACHED : PositionStates.DETACHED, null);
     }

@@ -5,8 +5,10 @@ import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.audio.AudioCodecs;
 import dev.rstt.gateway.audio.AudioFormat;
+import dev.rstt.gateway.session.Attached;
 import dev.rstt.gateway.session.AudioSink;
 import dev.rstt.gateway.session.GatewaySession;
+import dev.rstt.gateway.session.HeldSession;
 import dev.rstt.gateway.session.Outbound;
 import dev.rstt.gateway.session.SessionRegistry;
 import java.time.Clock;
@@ -96,7 +98,7 @@ public final class SessionResumer {
           "resume_unavailable", "this server is starting; retry the resume", Duration.ofSeconds(2)));
     }
     GatewaySession local = registry.get(request.sessionId());
-    GatewaySession.Snapshot snap = local == null ? null : local.snapshot();
+    HeldSession snap = local == null ? null : local.snapshot();
     boolean heldHere = local != null && local.state() != GatewaySession.State.HANDED_OVER;
     ResumeAdmission.Held held = !heldHere ? null : new ResumeAdmission.Held(local.userId(), local.format(),
         snap != null, snap == null ? null : snap.detachedAtMs(), snap == null ? 0 : snap.expected());
@@ -108,7 +110,7 @@ public final class SessionResumer {
       return Mono.error(Refused.of(r));
     }
     if (decision instanceof ResumeAdmission.AttachHere here) {
-      GatewaySession.Attached attached = local.attach(out, closer, here.from());
+      Attached attached = local.attach(out, closer, here.from());
       if (attached == null) {
         return Mono.error(Refused.of(ResumeAdmission.REFUSED));
       }
@@ -187,7 +189,7 @@ public final class SessionResumer {
   }
 
   private static double throughSeconds(GatewaySession session) {
-    GatewaySession.Snapshot snap = session.snapshot();
+    HeldSession snap = session.snapshot();
     return snap == null ? 0 : (double) snap.durable().offsetSamples() / session.format().sampleRate();
   }
 

@@ -6,11 +6,9 @@ import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.audio.AudioDecoder;
 import dev.rstt.gateway.audio.AudioFormat;
-import dev.rstt.gateway.resume.DurableThrottle;
 import dev.rstt.gateway.resume.ResumePoint;
 import dev.rstt.gateway.resume.ResumeSettings;
 import dev.rstt.gateway.resume.SessionStart;
-import dev.rstt.gateway.updates.AppMessages;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -23,38 +21,22 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * One app session's lifecycle: its audio timeline on {@code audio.frames} (SessionStarted, AudioChunks, SessionEnded
- * after every earlier record is acknowledged and only if none failed), its back-pressure and its outbound frames.
- * The audio path lives in {@link SessionAudio}, the app's socket and updates in {@link SessionOutbound}, publishing
- * in {@link SessionPublisher} (which outlives the socket: the session's audio is still delivered after the app is
- * gone), the ending in {@link SessionEnding}, idle and ping in {@link SocketLiveness}. Socket wiring lives in
- * {@code ListenHandler}; this class touches the socket only through {@link Outbound} and the force-close callback.
- *
- * <p>Resumable sessions (docs/CONTRACT.md section 9): the app hears {@code audio_durable} as Kafka acknowledges its
- * audio; a socket that goes away without stop leaves the session DETACHED for the resume window; a new socket
- * {@link #attach}es to it (a socket still attached is closed {@code session_taken_over}); another gateway's claim
- * makes it {@link #handOver} (drain, no SessionEnded here).
+ * One app session's lifecycle (docs/CONTRACT.md sections 2, 8, 9): the audio path lives in {@link SessionAudio}, the
+ * app's socket and updates in {@link SessionOutbound}, publishing in {@link SessionPublisher} (it outlives the
+ * socket), the ending in {@link SessionEnding}, idle and ping in {@link SocketLiveness}, {@code audio_durable} in
+ * {@link DurableAnnouncer}. A resumable session whose socket goes away without stop is DETACHED for the window; a
+ * new socket {@link #attach}es to it; another gateway's claim makes it {@link #handOver} (drain, no SessionEnded).
  */
 public final class GatewaySession {
 
   private static final Logger log = LoggerFactory.getLogger(GatewaySession.class);
-  private static final CloseStatus TAKEN_OVER = CloseStatus.POLICY_VIOLATION.withReason("session taken over");
 
-  /**
-   * Lifecycle: OPEN (audio flows) → STOPPING (stop received) or ENDING (closing for another reason) → CLOSED. A
-   * resumable OPEN session whose socket goes away is DETACHED until a socket attaches (OPEN) or the window passes
-   * (ENDING); HANDED_OVER once another gateway took it over (its records drain, no SessionEnded).
-   */
+  /** The session's state: the rules are {@link SessionLifecycle}'s. */
   public enum State { OPEN, STOPPING, ENDING, CLOSED, DETACHED, HANDED_OVER }
 
   /** Tunables of a session, from {@code rstt.gateway.*}. */
   public record Settings(Duration chunkMaxDuration, Duration chunkMaxDelay, long sessionMaxUnackedBytes,
       Duration idleTimeout, Duration pingInterval, Duration stopTimeout) {
-  }
-
-  /** What session.positions says about a session held here. */
-  public record Snapshot(String userId, AudioFormat format, boolean attached, Long detachedAtMs, int epoch,
-      ResumePoint durable, long expected) {
   }
 
   private final String id;
@@ -72,11 +54,10 @@ public final class GatewaySession {
   private final SessionEnding ending;
   private final SocketLiveness liveness;
   private final ResumeSettings resume;
+  private final DurableAnnouncer durable;
   private final int epoch;
 
-  private State state = State.OPEN;
-  private int attachment;
-  private Long detachedAtMs;
+  private final SessionLifecycle life;
   /** SessionStarted was acknowledged; before that, the handler answers a Kafka failure itself. */
   private volatile boolean live;
 
@@ -84,14 +65,6 @@ public final class GatewaySession {
       AudioSink publisher, GatewayMetrics metrics, Outbound outbound, Clock clock, Scheduler timers) {
     this(id, userId, format, gatewayId, settings, publisher, metrics, outbound, clock, timers,
         AudioDecoder.forFormat(format), ResumeSettings.OFF, SessionStart.fresh());
-  }
-
-  /** With the session's {@code decoder} (from {@code AudioCodecs}, which knows the native codecs); not resumable. */
-  public GatewaySession(String id, String userId, AudioFormat format, String gatewayId, Settings settings,
-      AudioSink publisher, GatewayMetrics metrics, Outbound outbound, Clock clock, Scheduler timers,
-      AudioDecoder decoder) {
-    this(id, userId, format, gatewayId, settings, publisher, metrics, outbound, clock, timers, decoder,
-        ResumeSettings.OFF, SessionStart.fresh());
   }
 
   /**
@@ -118,6 +91,8 @@ public final class GatewaySession {
     this.ending = new SessionEnding(id, publishing, app, metrics, settings.stopTimeout());
     this.liveness = new SocketLiveness(clock, settings.idleTimeout(), settings.pingInterval());
     this.resume = resume;
+    this.life = new SessionLifecycle(resume.enabled());
+    this.durable = new DurableAnnouncer(id, resume, audio, app, clock, timers, this::send);
     this.epoch = start.epoch();
     this.live = start.takenOver();
   }
@@ -135,7 +110,7 @@ public final class GatewaySession {
   }
 
   public synchronized State state() {
-    return state;
+    return life.state();
   }
 
   /** The take-over generation this gateway holds the session at (0 where it started). */
@@ -169,7 +144,7 @@ public final class GatewaySession {
   /** When SessionStarted was never acknowledged: a best-effort SessionEnded so the session is closed downstream. */
   public void abandon() {
     synchronized (this) {
-      state = State.CLOSED;
+      life.closed();
     }
     sink.publish(id, audio.ended("error"), 0).whenComplete((v, e) -> ending.ended.complete(null));
   }
@@ -192,7 +167,7 @@ public final class GatewaySession {
   /** One binary app frame from the socket of attachment {@code from}; a superseded socket's frames are ignored. */
   public Mono<Void> onAudio(byte[] frame, int from) {
     synchronized (this) {
-      if (state != State.OPEN || from != attachment) {
+      if (!life.takesAudio(from)) {
         return Mono.empty();
       }
       long flushGeneration = audio.take(frame, clock.millis());
@@ -213,7 +188,7 @@ public final class GatewaySession {
   private void scheduleFlush(long generation) {
     timers.schedule(() -> {
       synchronized (this) {
-        if (state == State.OPEN) {
+        if (life.state() == State.OPEN) {
           audio.flushIfArmed(generation);
         }
       }
@@ -223,22 +198,7 @@ public final class GatewaySession {
   private void onChunkAcked(long seq, long receivedAtMs, Placement placement) {
     if (audio.acked(seq, placement)) {
       metrics.durableLag(Duration.ofMillis(Math.max(0, clock.millis() - receivedAtMs)));
-      announceDurable(false);
-    }
-  }
-
-  /** {@code audio_durable} to the attached socket, at most one per interval (a timer sends the latest later). */
-  private void announceDurable(boolean timerFired) {
-    if (!resume.enabled()) {
-      return;
-    }
-    long now = clock.millis();
-    long frames = audio.appDurableFrames();
-    DurableThrottle.Decision decision = app.durable(frames, now, timerFired); // nothing without a socket
-    if (decision instanceof DurableThrottle.Send) {
-      send(AppMessages.audioDurable(id, frames, audio.durableThroughSeconds()));
-    } else if (decision instanceof DurableThrottle.Arm arm) {
-      timers.schedule(() -> announceDurable(true), Math.max(0, arm.atMs() - now), TimeUnit.MILLISECONDS);
+      durable.announce(false);
     }
   }
 
@@ -268,7 +228,7 @@ public final class GatewaySession {
   public void tick() {
     SocketLiveness.Tick tick;
     synchronized (this) {
-      tick = liveness.tick(state == State.OPEN, state != State.CLOSED && !app.finished());
+      tick = liveness.tick(life.state() == State.OPEN, life.state() != State.CLOSED && !app.finished());
     }
     if (tick == SocketLiveness.Tick.IDLE) {
       try (SessionMdc mdc = SessionMdc.of(id)) {
@@ -285,11 +245,7 @@ public final class GatewaySession {
 
   /** The current socket's attachment number (audio and closes of earlier sockets are ignored). */
   public synchronized int attachment() {
-    return attachment;
-  }
-
-  /** A socket attached: its attachment number, and the message index the app sends from. */
-  public record Attached(int attachment, long from) {
+    return life.attachment();
   }
 
   /**
@@ -301,31 +257,22 @@ public final class GatewaySession {
    */
   public Attached attach(Outbound next, Consumer<CloseStatus> closer, Long from) {
     SessionOutbound.Socket previous;
-    boolean wasOpen;
+    Boolean wasOpen;
     Attached attached;
     synchronized (this) {
       long start = from == null ? audio.expected() : from;
-      if ((state != State.OPEN && state != State.DETACHED) || !audio.accepts(start)) {
+      if (!life.held() || !audio.accepts(start) || (wasOpen = life.attach()) == null) {
         return null;
       }
-      wasOpen = state == State.OPEN;
       audio.restart(start);
       previous = app.attach(next, closer);
-      attached = new Attached(++attachment, start);
-      state = State.OPEN;
-      detachedAtMs = null;
+      attached = new Attached(life.attachment(), start);
     }
     liveness.activity();
     if (wasOpen) {
-      takenOver(previous);
+      previous.takenOver();
     }
     return attached;
-  }
-
-  private static void takenOver(SessionOutbound.Socket socket) {
-    socket.out().finish(TAKEN_OVER, AppMessages.error("session_taken_over", "another socket resumed this session",
-        null));
-    socket.closer().accept(TAKEN_OVER);
   }
 
   /**
@@ -334,7 +281,7 @@ public final class GatewaySession {
    */
   public void snapshotSent(long revision) {
     app.snapshotSent(revision).forEach(this::deliver);
-    announceDurable(false);
+    durable.announce(false);
   }
 
   /** The socket is gone (client closed or connection lost). */
@@ -348,12 +295,11 @@ public final class GatewaySession {
    */
   public void onSocketClosed(int from) {
     synchronized (this) {
-      if (from != attachment) {
+      SessionLifecycle.Gone gone = life.socketGone(from, clock.millis());
+      if (gone == SessionLifecycle.Gone.IGNORED) {
         return;
       }
-      if (resume.enabled() && state == State.OPEN) {
-        state = State.DETACHED;
-        detachedAtMs = clock.millis();
+      if (gone == SessionLifecycle.Gone.DETACHED) {
         audio.flush();
         app.finish(CloseStatus.NORMAL); // the socket is gone: nothing more is queued for it
         try (SessionMdc mdc = SessionMdc.of(id)) {
@@ -372,13 +318,12 @@ public final class GatewaySession {
    * (exceptionally if one failed). No SessionEnded: the session goes on elsewhere. Null when it is not held here.
    */
   public CompletableFuture<ResumePoint> handOver() {
-    boolean wasOpen;
+    Boolean wasOpen;
     synchronized (this) {
-      if (state != State.OPEN && state != State.DETACHED) {
+      wasOpen = life.handOver();
+      if (wasOpen == null) {
         return null;
       }
-      wasOpen = state == State.OPEN;
-      state = State.HANDED_OVER;
       audio.flush();
     }
     try (SessionMdc mdc = SessionMdc.of(id)) {
@@ -386,7 +331,7 @@ public final class GatewaySession {
     }
     SessionOutbound.Socket socket = app.release();
     if (wasOpen) {
-      takenOver(socket);
+      socket.takenOver();
     }
     CompletableFuture<ResumePoint> drained = publishing.whenAllAcknowledged().thenApply(v -> audio.releasePoint());
     drained.whenComplete((p, e) -> ending.ended.complete(null));
@@ -394,11 +339,11 @@ public final class GatewaySession {
   }
 
   /** Null unless the session is open or detached here. */
-  public synchronized Snapshot snapshot() {
-    if (state != State.OPEN && state != State.DETACHED) {
+  public synchronized HeldSession snapshot() {
+    if (!life.held()) {
       return null;
     }
-    return new Snapshot(userId, format, state == State.OPEN, detachedAtMs, epoch, audio.durable(), audio.expected());
+    return new HeldSession(userId, format, life.state() == State.OPEN, life.detachedAtMs(), epoch, audio.durable(), audio.expected());
   }
 
   // ---------------------------------------------------------------- ending
@@ -410,10 +355,9 @@ public final class GatewaySession {
    */
   public void stop() {
     synchronized (this) {
-      if (state != State.OPEN) {
+      if (!life.stop()) {
         return;
       }
-      state = State.STOPPING;
       audio.flush();
     }
     try (SessionMdc mdc = SessionMdc.of(id)) {
@@ -422,11 +366,7 @@ public final class GatewaySession {
     endAudio("stop");
     ending.closeAfterStop(() -> {
       synchronized (this) {
-        if (state != State.STOPPING) {
-          return false;
-        }
-        state = State.CLOSED;
-        return true;
+        return life.closeAfterStop();
       }
     });
   }
@@ -438,14 +378,13 @@ public final class GatewaySession {
    */
   public void terminate(String reason, CloseStatus status, String... lastFrames) {
     synchronized (this) {
-      if (state != State.OPEN && state != State.DETACHED) {
-        if (state == State.STOPPING && !"client_closed".equals(reason)) {
-          state = State.ENDING; // stop in flight already publishes SessionEnded; just close now
+      SessionLifecycle.Ending next = life.terminate(reason);
+      if (next != SessionLifecycle.Ending.END) {
+        if (next == SessionLifecycle.Ending.CLOSE_ONLY) {
           app.finish(status, lastFrames);
         }
         return;
       }
-      state = State.ENDING;
       audio.flush();
     }
     try (SessionMdc mdc = SessionMdc.of(id)) {
@@ -454,7 +393,7 @@ public final class GatewaySession {
     app.finish(status, lastFrames);
     endAudio(reason).whenComplete((v, e) -> {
       synchronized (this) {
-        state = State.CLOSED;
+        life.closed();
       }
     });
   }
@@ -470,8 +409,7 @@ public final class GatewaySession {
     }
     boolean socketOpen;
     synchronized (this) {
-      socketOpen = state == State.OPEN || state == State.STOPPING;
-      state = State.CLOSED;
+      socketOpen = life.publishFailed();
     }
     ending.publishFailed(error, socketOpen);
   }

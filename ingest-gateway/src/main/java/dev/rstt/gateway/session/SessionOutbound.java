@@ -20,6 +20,13 @@ final class SessionOutbound {
 
   /** The attached socket: where frames go and how to close it. */
   record Socket(Outbound out, Consumer<CloseStatus> closer) {
+
+    /** Another socket or gateway took the session: 1008 {@code session_taken_over}. */
+    void takenOver() {
+      CloseStatus status = CloseStatus.POLICY_VIOLATION.withReason("session taken over");
+      out.finish(status, AppMessages.error("session_taken_over", "another socket resumed this session", null));
+      closer.accept(status);
+    }
   }
 
   private final GatewayMetrics metrics;
