@@ -55,7 +55,7 @@ public final class SessionResumer {
       this.retryAfter = retryAfter;
     }
 
-    static Refused of(ResumeAdmission.Refused r) {
+    public static Refused of(ResumeAdmission.Refused r) {
       return new Refused(CloseStatus.POLICY_VIOLATION.withReason(r.code().replace('_', ' ')), r.code(), r.message(),
           null);
     }

@@ -9,6 +9,7 @@ import dev.rstt.gateway.auth.AuthException;
 import dev.rstt.gateway.auth.TokenVerifier;
 import dev.rstt.gateway.config.GatewayProperties;
 import dev.rstt.gateway.limits.ConnectionLimiter;
+import dev.rstt.gateway.resume.ResumeAdmission;
 import dev.rstt.gateway.resume.ResumeHooks;
 import dev.rstt.gateway.resume.SessionResumer;
 import dev.rstt.gateway.resume.SessionStart;
@@ -200,8 +201,7 @@ public final class ListenHandler implements WebSocketHandler {
       return new Admission(userId, format);
     }
     if (!resume.enabled()) {
-      throw resumeRefused(new SessionResumer.Refused(CloseStatus.POLICY_VIOLATION, "session_not_resumable",
-          "sessions are not resumable on this server; start a new session", null));
+      throw resumeRefused(SessionResumer.Refused.of(ResumeAdmission.REFUSED)); // the same answer as any refusal
     }
     Long from = null;
     String fromText = query.get("resume_from");
