@@ -37,6 +37,7 @@ class GatewayCrashResumeIT {
   private static String prefix;
   private static Topics topics;
   private static GatewayInstance survivor;
+  private static GatewayInstance holder;
   private static AudioFramesReader frames;
 
   private static Map<String, Object> props() {
@@ -56,6 +57,8 @@ class GatewayCrashResumeIT {
     prefix = KafkaBroker.uniquePrefix("GatewayCrashResumeIT");
     topics = GatewayInstance.topics(prefix);
     survivor = GatewayInstance.start(bootstrap, prefix, "survivor", props(), false);
+    // in-process gateways share Reactor Netty's event loops: one closed mid-class would take the other's down
+    holder = GatewayInstance.start(bootstrap, prefix, "holder", props(), false);
     frames = new AudioFramesReader(bootstrap, topics.audioFrames());
   }
 
@@ -63,6 +66,9 @@ class GatewayCrashResumeIT {
   static void stop() {
     if (frames != null) {
       frames.close();
+    }
+    if (holder != null) {
+      holder.close();
     }
     if (survivor != null) {
       survivor.close();
@@ -113,7 +119,7 @@ class GatewayCrashResumeIT {
     ToneScript script = ToneScript.numbered(16000, 500, 8, 1, 250);
     List<byte[]> messages = ResumingApp.split(script.pcm(), 640);
     double releasedBefore = survivor.metrics().count("rstt.gateway.resumes", "outcome", "released");
-    try (GatewayInstance holder = GatewayInstance.start(bootstrap, prefix, "holder", props(), false)) {
+    {
       ResumingApp app = new ResumingApp(holder::listenUri, GatewayInstance.token(user()), QUERY, messages);
       String id = app.start();
       ToneScript.ExpectedWord word = script.words().get(3);

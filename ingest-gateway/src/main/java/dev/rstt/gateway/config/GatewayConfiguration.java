@@ -215,6 +215,7 @@ public class GatewayConfiguration {
         new TailScanner(kafka.buildConsumerProperties(), topics.audioFrames(), java.time.Duration.ofSeconds(30)),
         new SessionResumer.Wiring(sessionSettings, settings, publisher, codecs, metrics, gatewayTimers), gatewayId,
         clock, r.handoverTimeout(), r.lease());
+    keeper.onOrphan(resumer::endOrphan);
     return new ResumeHooks(settings, resumer, keeper,
         new TranscriptSnapshots(props.mergerUrl(), java.time.Duration.ofSeconds(5)));
   }

@@ -7,6 +7,8 @@ import dev.rstt.gateway.session.HeldSession;
 import dev.rstt.gateway.session.SessionRegistry;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +21,8 @@ import reactor.core.scheduler.Scheduler;
 /**
  * The holder's side of session.positions (docs/CONTRACT.md section 9). Every {@code position-interval} it writes the
  * position of each session held here that moved (and at least every {@code lease}), ends detached sessions whose
- * window passed ({@code client_closed}), and tombstones a session once its SessionEnded is acknowledged. When it
+ * window passed ({@code client_closed}), and tombstones a session as soon as it stops or ends (its SessionEnded may
+ * still wait for Kafka, but it is no longer resumable); it also ends orphans, sessions whose holder died. When it
  * reads another gateway's claim on a session held here, the session lets go: socket closed
  * {@code session_taken_over}, records drained, and a {@code released} record names the claimer and the exact
  * numbers.
@@ -42,6 +45,8 @@ public final class PositionKeeper implements AutoCloseable {
   private final long windowMs;
   private final long graceMs;
   private final Map<String, Written> written = new ConcurrentHashMap<>();
+  private final Set<String> ending = ConcurrentHashMap.newKeySet();
+  private volatile Consumer<SessionPosition> orphans = p -> { };
   private Disposable ticker;
   private Runnable unlisten = () -> { };
 
@@ -77,11 +82,9 @@ public final class PositionKeeper implements AutoCloseable {
     if (snap == null) {
       return CompletableFuture.completedFuture(null);
     }
-    session.ended().whenComplete((v, e) -> {
+    session.finishing().whenComplete((v, e) -> {
       written.remove(session.id());
-      if (session.state() != GatewaySession.State.HANDED_OVER) {
-        writer.tombstone(session.id()); // ended for good: not resumable
-      }
+      writer.tombstone(session.id()); // stopped or ending: not resumable anywhere (a handed-over one never finishes)
     });
     return write(session, snap, state, previousOwner);
   }
@@ -99,9 +102,31 @@ public final class PositionKeeper implements AutoCloseable {
     });
   }
 
-  /** Periodic: positions that moved or whose lease is due; detached sessions past their window end. */
+  /**
+   * Who ends a session whose holder died and that nobody resumed (it gets {@code client_closed} like any other); runs
+   * at most once at a time per session here.
+   */
+  public void onOrphan(Consumer<SessionPosition> ender) {
+    this.orphans = ender;
+  }
+
+  /** Periodic: positions that moved or whose lease is due; detached sessions past their window end; orphans. */
   void tick() {
     long now = clock.millis();
+    for (PositionsView.Event e : view.all()) {
+      GatewaySession local = registry.get(e.sessionId());
+      boolean heldHere = local != null && local.snapshot() != null;
+      if (ResumeAdmission.orphaned(e.position(), heldHere, now, windowMs, leaseMs, 2 * graceMs)
+          && ending.add(e.sessionId())) {
+        reactor.core.scheduler.Schedulers.boundedElastic().schedule(() -> { // it waits for claims and scans
+          try {
+            orphans.accept(e.position());
+          } finally {
+            ending.remove(e.sessionId());
+          }
+        });
+      }
+    }
     for (GatewaySession session : registry.all()) {
       HeldSession snap = session.snapshot();
       Written last = written.get(session.id());

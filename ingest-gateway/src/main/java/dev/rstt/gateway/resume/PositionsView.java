@@ -125,6 +125,11 @@ public final class PositionsView implements AutoCloseable {
     return latest.get(sessionId);
   }
 
+  /** The latest record of every session known (a copy). */
+  public List<Event> all() {
+    return List.copyOf(latest.values());
+  }
+
   /** True once everything on the topic at start has been read. */
   public boolean caughtUp() {
     return caughtUp;

@@ -101,6 +101,16 @@ public final class ResumeAdmission {
     return nowMs > p.getUpdatedAtMs() + leaseMs + windowMs;
   }
 
+  /**
+   * A session no gateway holds any more and nobody resumed: past its window (counted as in {@link #decide}) by a
+   * further {@code graceMs} (its holder, if alive, ends its detached sessions by then). Some gateway ends it for the
+   * dead holder ({@code client_closed}); a claim on session.positions decides which one.
+   */
+  public static boolean orphaned(SessionPosition p, boolean heldHere, long nowMs, long windowMs,
+      long leaseMs, long graceMs) {
+    return p != null && !heldHere && expired(p, nowMs - graceMs, windowMs, leaseMs);
+  }
+
   /** The resume index the app asked for leaves a gap: refused, the session stays resumable. */
   public static Refused invalidFrom(long from, long expected) {
     return new Refused(INVALID_FROM, "resume_from " + from + " is past the first message the session still needs ("

@@ -124,6 +124,27 @@ public final class SessionResumer {
         .subscribeOn(Schedulers.boundedElastic()); // waits for a release, scans audio.frames
   }
 
+  /**
+   * Ends a session whose holder died and that nobody resumed (docs/CONTRACT.md section 9): claimed like a resume
+   * (of two gateways claiming, the later claim wins; the other stops), its tail scanned, then ended
+   * {@code client_closed} here: SessionEnded after the audio the dead holder wrote, and a tombstone. Blocking.
+   */
+  public void endOrphan(SessionPosition position) {
+    String id = position.getSessionId();
+    Outbound none = new Outbound(1);
+    none.finish(CloseStatus.NORMAL);
+    try (SessionMdc mdc = SessionMdc.of(id)) {
+      log.info("Holder {} gone and nobody resumed within the window: ending the session for it", position.getOwner());
+      Resumed r = takeOver(new Request(id, position.getUserId(), ResumeAdmission.formatOf(position), null), position,
+          new ResumeAdmission.TakeOver(position.getOwner(), position.getEpoch() + 1, true), none, s -> { });
+      r.session().terminate("client_closed", CloseStatus.NORMAL);
+    } catch (Refused e) {
+      log.debug("Orphan {} not ended here: {}", id, e.code);
+    } catch (Exception e) {
+      log.warn("Orphan {} not ended here: {}", id, e.toString());
+    }
+  }
+
   private Resumed takeOver(Request request, SessionPosition position, ResumeAdmission.TakeOver decision,
       Outbound out, Consumer<CloseStatus> closer) throws Exception {
     String id = request.sessionId();

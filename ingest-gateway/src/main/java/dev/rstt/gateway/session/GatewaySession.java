@@ -58,6 +58,7 @@ public final class GatewaySession {
   private final int epoch;
 
   private final SessionLifecycle life;
+  private final CompletableFuture<Void> finishing = new CompletableFuture<>();
   /** SessionStarted was acknowledged; before that, the handler answers a Kafka failure itself. */
   private volatile boolean live;
 
@@ -127,6 +128,11 @@ public final class GatewaySession {
     return ending.ended;
   }
 
+  /** Completes when the session ends for good (stop, or ending for any reason): no longer resumable anywhere. */
+  public CompletableFuture<Void> finishing() {
+    return finishing;
+  }
+
   public void onForceClose(Consumer<CloseStatus> closer) {
     app.onForceClose(closer);
   }
@@ -145,6 +151,7 @@ public final class GatewaySession {
   public void abandon() {
     synchronized (this) {
       life.closed();
+      finishing.complete(null);
     }
     sink.publish(id, audio.ended("error"), 0).whenComplete((v, e) -> ending.ended.complete(null));
   }
@@ -358,6 +365,7 @@ public final class GatewaySession {
       if (!life.stop()) {
         return;
       }
+      finishing.complete(null);
       audio.flush();
     }
     try (SessionMdc mdc = SessionMdc.of(id)) {
@@ -379,6 +387,9 @@ public final class GatewaySession {
   public void terminate(String reason, CloseStatus status, String... lastFrames) {
     synchronized (this) {
       SessionLifecycle.Ending next = life.terminate(reason);
+      if (next == SessionLifecycle.Ending.END) {
+        finishing.complete(null);
+      }
       if (next != SessionLifecycle.Ending.END) {
         if (next == SessionLifecycle.Ending.CLOSE_ONLY) {
           app.finish(status, lastFrames);
@@ -410,6 +421,7 @@ public final class GatewaySession {
     boolean socketOpen;
     synchronized (this) {
       socketOpen = life.publishFailed();
+      finishing.complete(null);
     }
     ending.publishFailed(error, socketOpen);
   }

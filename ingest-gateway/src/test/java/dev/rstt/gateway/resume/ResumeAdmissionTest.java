@@ -79,4 +79,18 @@ class ResumeAdmissionTest {
         .as("held by this gateway's previous run: nobody to wait for")
         .isEqualTo(new ResumeAdmission.TakeOver("gw-a", 3, false));
   }
+
+  @Test
+  void anOrphanIsASessionNobodyHoldsPastItsWindowAndAGrace() {
+    long grace = 10_000;
+    SessionPosition attached = position("gw-b", PositionStates.ATTACHED, null, NOW - WINDOW - LEASE - grace - 1);
+    assertThat(ResumeAdmission.orphaned(attached, false, NOW, WINDOW, LEASE, grace)).isTrue();
+    assertThat(ResumeAdmission.orphaned(attached, true, NOW, WINDOW, LEASE, grace)).as("held here").isFalse();
+    SessionPosition fresh = position("gw-b", PositionStates.ATTACHED, null, NOW - WINDOW - LEASE - 1);
+    assertThat(ResumeAdmission.orphaned(fresh, false, NOW, WINDOW, LEASE, grace))
+        .as("refused to a resume already, but its holder may still be ending it").isFalse();
+    SessionPosition detached = position("gw-b", PositionStates.DETACHED, NOW - WINDOW - grace - 1, NOW);
+    assertThat(ResumeAdmission.orphaned(detached, false, NOW, WINDOW, LEASE, grace)).isTrue();
+    assertThat(ResumeAdmission.orphaned(null, false, NOW, WINDOW, LEASE, grace)).as("ended").isFalse();
+  }
 }
