@@ -22,6 +22,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Resumable sessions across gateways (docs/CONTRACT.md section 9), on the real broker, word by word: the gateway
@@ -140,5 +142,45 @@ class GatewayCrashResumeIT {
           .isEqualTo(script.pcm());
     }
     assertThat(survivor.metrics().count("rstt.gateway.resumes", "outcome", "released")).isEqualTo(releasedBefore + 1);
+  }
+
+  /**
+   * A seeded schedule: the session starts on a gateway in its own JVM; four times at random moments the socket
+   * drops (the first time, half the seeds also kill that gateway with SIGKILL) and the app resumes on a random one of
+   * the two others, resending from where it is told or from before its last {@code audio_durable}.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {3L, 17L})
+  void aSeededScheduleOfDropsMovesAndAKillLosesAndDoublesNoWord(long seed) throws Exception {
+    Random random = new Random(seed);
+    ToneScript script = ToneScript.random(random, 16000, 12, 300);
+    List<byte[]> messages = ResumingApp.split(script.pcm(), 2 * (150 + random.nextInt(200)) + 1);
+    boolean kill = random.nextBoolean();
+    ResumingApp app;
+    String id;
+    try (GatewayProcess first = GatewayProcess.start(bootstrap, prefix, "first-" + seed, props())) {
+      app = new ResumingApp(first::listenUri, GatewayInstance.token(user()), QUERY, messages);
+      id = app.start();
+      int at = 0;
+      for (int event = 0; event < 4; event++) {
+        at = Math.min(messages.size() - 1, at + 1 + random.nextInt(messages.size() / 5));
+        app.sendUntil(at, random.nextBoolean() ? 0 : 10);
+        if (event == 0 && kill) {
+          first.kill();
+        }
+        app.drop();
+        GatewayInstance next = random.nextBoolean() ? survivor : holder;
+        app.moveTo(next::listenUri);
+        Long from = random.nextBoolean() ? null : Math.max(0, app.durableSeen() - random.nextInt(10));
+        app.resume(from);
+      }
+    }
+    app.finish();
+
+    ResumedTimeline timeline = ResumedTimeline.read(frames.awaitSession(id, PublishedSession::isEnded));
+    HeardWords.assertExact(timeline.pcm(), script, 0);
+    assertThat(timeline.pcm()).as("every byte once, the timeline continuous (seed %d, kill %s)", seed, kill)
+        .isEqualTo(script.pcm());
+    assertThat(timeline.ended().getReason()).isEqualTo("stop");
   }
 }

@@ -119,11 +119,7 @@ public final class GatewaySession {
     return epoch;
   }
 
-  /**
-   * Completes after SessionEnded was acknowledged (or the session failed without one, or was handed over to
-   * another gateway and drained). It may complete long after the socket closed: a session's audio is delivered
-   * when Kafka is back.
-   */
+  /** Completes after SessionEnded was acknowledged, or failed without one, or handed over and drained. */
   public CompletableFuture<Void> ended() {
     return ending.ended;
   }
@@ -163,15 +159,15 @@ public final class GatewaySession {
     liveness.activity();
   }
 
-  /**
-   * One binary app frame (already known to be audio, not a keepalive) from the attached socket. Returns when the
-   * socket may be read again: at once below the unacked caps, later when Kafka has caught up.
-   */
+  /** One binary app frame (audio, not a keepalive) from the attached socket; see {@link #onAudio(byte[], int)}. */
   public Mono<Void> onAudio(byte[] frame) {
     return onAudio(frame, attachment());
   }
 
-  /** One binary app frame from the socket of attachment {@code from}; a superseded socket's frames are ignored. */
+  /**
+   * One binary app frame from the socket of attachment {@code from} (a superseded socket's are ignored). Returns
+   * when the socket may be read again: at once below the unacked caps, later when Kafka has caught up.
+   */
   public Mono<Void> onAudio(byte[] frame, int from) {
     synchronized (this) {
       if (!life.takesAudio(from)) {
@@ -282,10 +278,7 @@ public final class GatewaySession {
     return attached;
   }
 
-  /**
-   * The resumed socket got its transcript snapshot of {@code revision} ({@code -1}: none could be fetched): held
-   * updates newer than it follow, then the current {@code audio_durable}.
-   */
+  /** The resumed socket got its snapshot of {@code revision} (-1: none): newer held updates follow, then durable. */
   public void snapshotSent(long revision) {
     app.snapshotSent(revision).forEach(this::deliver);
     durable.announce(false);
