@@ -146,16 +146,16 @@ class GatewayCrashResumeIT {
 
   /**
    * A seeded schedule: the session starts on a gateway in its own JVM; four times at random moments the socket
-   * drops (the first time, half the seeds also kill that gateway with SIGKILL) and the app resumes on a random one of
+   * drops (the first time, odd seeds also kill that gateway with SIGKILL) and the app resumes on a random one of
    * the two others, resending from where it is told or from before its last {@code audio_durable}.
    */
   @ParameterizedTest
-  @ValueSource(longs = {3L, 17L})
+  @ValueSource(longs = {3L, 8L})
   void aSeededScheduleOfDropsMovesAndAKillLosesAndDoublesNoWord(long seed) throws Exception {
     Random random = new Random(seed);
     ToneScript script = ToneScript.random(random, 16000, 12, 300);
     List<byte[]> messages = ResumingApp.split(script.pcm(), 2 * (150 + random.nextInt(200)) + 1);
-    boolean kill = random.nextBoolean();
+    boolean kill = seed % 2 == 1; // odd seeds kill the first gateway, even ones let it release the session
     ResumingApp app;
     String id;
     try (GatewayProcess first = GatewayProcess.start(bootstrap, prefix, "first-" + seed, props())) {
