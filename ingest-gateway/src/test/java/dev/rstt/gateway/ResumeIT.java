@@ -55,6 +55,8 @@ class ResumeIT {
   private static AudioFramesReader frames;
   private static HttpServer mergerHttp;
   private static final Map<String, String> storedTranscripts = new ConcurrentHashMap<>();
+  /** Sessions whose transcript the stub merger answers only after a delay (a merger under load). */
+  private static final java.util.Set<String> slowTranscripts = ConcurrentHashMap.newKeySet();
 
   @BeforeAll
   static void start() throws Exception {
@@ -63,7 +65,11 @@ class ResumeIT {
     topics = GatewayInstance.topics(prefix);
     mergerHttp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     mergerHttp.createContext("/internal/sessions/", exchange -> {
-      String body = storedTranscripts.get(exchange.getRequestURI().getPath().split("/")[3]);
+      String session = exchange.getRequestURI().getPath().split("/")[3];
+      if (slowTranscripts.contains(session)) {
+        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(4).toNanos()); // the slow merger
+      }
+      String body = storedTranscripts.get(session);
       byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : bytes.length);
@@ -146,6 +152,31 @@ class ResumeIT {
     assertThat(p.pcm()).as("every byte once, the timeline continuous").isEqualTo(script.pcm());
     assertThat(p.ended().getReason()).isEqualTo("stop");
     assertThat(gw.metrics().count("rstt.gateway.resumes", "outcome", "same_gateway")).isEqualTo(resumesBefore + 1);
+  }
+
+  /** The transcript snapshot of a resumed socket is slow: its audio is read meanwhile all the same. */
+  @Test
+  void audioIsReadWhileTheTranscriptSnapshotIsOnItsWay() {
+    ToneScript script = ToneScript.numbered(16000, 700, 4, 0, 200);
+    List<byte[]> messages = ResumingApp.split(script.pcm(), 640);
+    ResumingApp app = app(user(), messages);
+    String id = app.start();
+    slowTranscripts.add(id);
+    app.sendUntil(20);
+    app.drop();
+    long from = app.resume(null).path("frames").asLong();
+    double before = gw.metrics().count("rstt.gateway.frames.in", "codec", "pcm16");
+    app.sendUntil((int) from + 30);
+    Awaitility.await("the resumed socket's audio read before its snapshot (4 s) arrives")
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> gw.metrics().count("rstt.gateway.frames.in", "codec", "pcm16") - before >= 30);
+    assertThat(app.socket().messages()).as("no snapshot and no audio_durable before it yet").hasSize(1);
+    Awaitility.await("audio_durable once the snapshot is sent").atMost(Duration.ofSeconds(15))
+        .until(() -> app.socket().messages().stream().anyMatch(m -> m.contains("\"audio_durable\"")));
+    app.finish();
+    PublishedSession p = published(id);
+    HeardWords.assertExact(p.pcm(), script, 0);
+    assertThat(p.pcm()).isEqualTo(script.pcm());
   }
 
   /**

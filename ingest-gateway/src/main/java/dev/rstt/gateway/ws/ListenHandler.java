@@ -292,11 +292,13 @@ public final class ListenHandler implements WebSocketHandler {
             log.info("Session resumed ({}): the app sends from message {}", r.outcome(), r.from());
           }
           out.emit(AppMessages.sessionResumed(session.id(), r.from(), r.throughSeconds()));
-          return resume.snapshots().fetch(session.id()).flatMap(snapshot -> {
-            snapshot.frames().forEach(out::emit);
-            session.snapshotSent(snapshot.revision());
-            return readLoop(inbound, session, r.attachment());
-          }).doFinally(signal -> registry.socketGone(session));
+          // audio is read at once; updates and audio_durable wait (in the session) until the snapshot is sent
+          Mono<Void> snapshot = resume.snapshots().fetch(session.id()).doOnNext(s -> {
+            s.frames().forEach(out::emit);
+            session.snapshotSent(s.revision());
+          }).then();
+          return Mono.when(snapshot, readLoop(inbound, session, r.attachment()))
+              .doFinally(signal -> registry.socketGone(session));
         });
   }
 
