@@ -3,6 +3,7 @@ package dev.rstt.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rstt.gateway.audio.HeardWords;
+import dev.rstt.gateway.audio.TestEncoders;
 import dev.rstt.gateway.support.AudioFramesReader;
 import dev.rstt.gateway.support.GatewayInstance;
 import dev.rstt.gateway.support.GatewayProcess;
@@ -182,5 +183,35 @@ class GatewayCrashResumeIT {
     assertThat(timeline.pcm()).as("every byte once, the timeline continuous (seed %d, kill %s)", seed, kill)
         .isEqualTo(script.pcm());
     assertThat(timeline.ended().getReason()).isEqualTo("stop");
+  }
+
+  /**
+   * A codec whose decoder carries state (Opus, 20 ms packets): the gateway taking the session over decodes the one
+   * message before the durable point only to warm its fresh decoder up. Killed holder, and a released move: every
+   * word once, within 30 ms of its time.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void anOpusSessionResumesOnAnotherGatewayWordExact(boolean kill) throws Exception {
+    ToneScript script = ToneScript.numbered(16000, 800, 8, 2, 250);
+    List<byte[]> messages = TestEncoders.opus(script.samples(), 16000, 320);
+    String query = "language=en&sample_rate=16000&codec=opus&channels=1";
+    ResumingApp app;
+    String id;
+    try (GatewayProcess first = GatewayProcess.start(bootstrap, prefix, "opus-" + kill, props())) {
+      app = new ResumingApp(first::listenUri, GatewayInstance.token(user()), query, messages);
+      id = app.start();
+      ToneScript.ExpectedWord word = script.words().get(4);
+      app.sendUntil((int) ((word.startSample() + word.endSample()) / 2 / 320), 10);
+      if (kill) {
+        first.kill();
+      }
+      app.drop();
+      app.moveTo(survivor::listenUri);
+      app.resume(null);
+      app.finish();
+    }
+    ResumedTimeline timeline = ResumedTimeline.read(frames.awaitSession(id, PublishedSession::isEnded));
+    HeardWords.assertExact(timeline.pcm(), script, 0);
   }
 }
