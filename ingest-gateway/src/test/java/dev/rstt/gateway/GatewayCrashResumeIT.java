@@ -186,23 +186,28 @@ class GatewayCrashResumeIT {
   }
 
   /**
-   * A codec whose decoder carries state (Opus, 20 ms packets): the gateway taking the session over decodes the one
-   * message before the durable point only to warm its fresh decoder up. Killed holder, and a released move: every
-   * word once, within 30 ms of its time.
+   * Codecs whose decoder carries state (Opus 20 ms packets, LC3 through liblc3, AAC in ADTS frames split anywhere
+   * over messages through FAAD2): the gateway taking the session over decodes the one message before the durable
+   * point only to warm its fresh decoder up. A killed holder, and for Opus also a released move: every word once,
+   * within 30 ms of its time.
    */
   @ParameterizedTest
-  @ValueSource(booleans = {true, false})
-  void anOpusSessionResumesOnAnotherGatewayWordExact(boolean kill) throws Exception {
+  @org.junit.jupiter.params.provider.CsvSource({"opus, true", "opus, false", "lc3_fs1030, true", "aac, true"})
+  void aSessionOfAStatefulCodecResumesOnAnotherGatewayWordExact(String codec, boolean kill) throws Exception {
     ToneScript script = ToneScript.numbered(16000, 800, 8, 2, 250);
-    List<byte[]> messages = TestEncoders.opus(script.samples(), 16000, 320);
-    String query = "language=en&sample_rate=16000&codec=opus&channels=1";
+    List<byte[]> messages = switch (codec) {
+      case "opus" -> TestEncoders.opus(script.samples(), 16000, 320);
+      case "lc3_fs1030" -> TestEncoders.lc3(script.samples(), 16000);
+      default -> TestEncoders.aac(script.pcm(), 16000);
+    };
+    String query = "language=en&sample_rate=16000&codec=" + codec + "&channels=1";
     ResumingApp app;
     String id;
-    try (GatewayProcess first = GatewayProcess.start(bootstrap, prefix, "opus-" + kill, props())) {
+    try (GatewayProcess first = GatewayProcess.start(bootstrap, prefix, codec + "-" + kill, props())) {
       app = new ResumingApp(first::listenUri, GatewayInstance.token(user()), query, messages);
       id = app.start();
-      ToneScript.ExpectedWord word = script.words().get(4);
-      app.sendUntil((int) ((word.startSample() + word.endSample()) / 2 / 320), 10);
+      int mid = messages.size() * 9 / 16; // inside the fifth of eight words
+      app.sendUntil(mid, 10);
       if (kill) {
         first.kill();
       }
