@@ -9,7 +9,8 @@
 # on SIGTERM, and removes it. Where no engine answers it prints SKIPPED with the reason and exits 0 at once.
 #
 # COMPOSE_TEST_GATEWAY_PORT (18080) and COMPOSE_TEST_PROJECT (rstt-compose-test) keep it apart from ./pipeline up;
-# JRE_IMAGE picks the base image.
+# JRE_IMAGE picks the base image. COMPOSE_TEST_SECURE=1 runs the same with docker-compose.secure.yml (Kafka with SASL
+# over TLS and per-service ACLs; docker/kafka/secure-setup.sh makes its material first).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -31,6 +32,13 @@ compose_test() {
   elif docker compose version >/dev/null 2>&1; then CT_DC=(docker compose)
   else ct_log "SKIPPED: neither docker-compose nor 'docker compose' is installed"; return 0; fi
   CT_DC+=(-p "$project" -f "$ROOT/docker-compose.yml")
+  if [ "${COMPOSE_TEST_SECURE:-0}" = 1 ]; then
+    # Kafka with SASL over TLS, one SCRAM principal per service and the ACLs of AclPlan (README "Security")
+    "$ROOT/docker/kafka/secure-setup.sh" >&2
+    set -a; . "$ROOT/docker/kafka/secrets/secure.env"; set +a
+    CT_DC+=(-f "$ROOT/docker-compose.secure.yml")
+    ct_log "secure: the broker with SASL_SSL listeners only and ACLs (docker-compose.secure.yml)"
+  fi
 
   # Images: the public ones when present or pullable, else the local stand-ins of docker/local-images.sh.
   ct_image_or_local() { # image local-images-target
@@ -64,6 +72,14 @@ compose_test() {
   }
   trap ct_down INT TERM EXIT
   export GATEWAY_PORT="$port"
+  # The gateway in development mode, with the random secrets of ./pipeline's state directory (compose carries no
+  # default; `./pipeline stream` signs with the same HS256 secret): RSTT_DEV_MODE, RSTT_GATEWAY_AUTH_HS256_SECRET and
+  # RSTT_INTERNAL_SECRET, the gateway's credential for the merger's internal API.
+  local env_file
+  env_file="$(mktemp)"
+  "$ROOT/pipeline" compose-env "$env_file" 2>/dev/null
+  set -a; . "$env_file"; set +a
+  rm -f "$env_file"
   "${CT_DC[@]}" --profile observability down -v --remove-orphans >/dev/null 2>&1 || true # an interrupted run's
   ct_log "building images (JRE_IMAGE=$JRE_IMAGE)"
   "${CT_DC[@]}" build -q >&2

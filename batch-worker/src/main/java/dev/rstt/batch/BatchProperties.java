@@ -32,6 +32,9 @@ import org.springframework.validation.annotation.Validated;
  * @param concurrency pre-recorded requests in flight while the breaker is closed (1 otherwise)
  * @param maxPollRecords max.poll.records of the consumer
  * @param sessionRetention idle sessions with nothing buffered or pending are forgotten after this
+ * @param publishRetryBackoff wait before a publish Kafka refused is sent again (with every later one of the
+ *     session, in order)
+ * @param publishRetryMaxBackoff the wait doubles per failed round up to this
  * @param deepgram the pre-recorded endpoint
  * @param retry retry policy of one request, and of a chunk whose retries are exhausted
  * @param breaker the {@code deepgram-prerecorded} circuit breaker
@@ -51,6 +54,8 @@ public record BatchProperties(
     @DefaultValue("4") @Min(1) @Max(64) int concurrency,
     @DefaultValue("100") @Min(1) @Max(5000) int maxPollRecords,
     @DefaultValue("5m") @NotNull @DurationMin(seconds = 1) Duration sessionRetention,
+    @DefaultValue("200ms") @NotNull @DurationMin(millis = 1) Duration publishRetryBackoff,
+    @DefaultValue("5s") @NotNull @DurationMin(millis = 1) Duration publishRetryMaxBackoff,
     @DefaultValue @Valid @NotNull Deepgram deepgram,
     @DefaultValue @Valid @NotNull Retry retry,
     @DefaultValue @Valid @NotNull Breaker breaker) {
@@ -59,6 +64,12 @@ public record BatchProperties(
   @AssertTrue(message = "rstt.batch.max-chunk must be longer than rstt.batch.min-chunk")
   public boolean isMaxChunkAboveMinChunk() {
     return minChunk == null || maxChunk == null || maxChunk.compareTo(minChunk) > 0;
+  }
+
+  @AssertTrue(message = "rstt.batch.publish-retry-max-backoff must not be shorter than publish-retry-backoff")
+  public boolean isPublishRetryMaxBackoffAboveBackoff() {
+    return publishRetryBackoff == null || publishRetryMaxBackoff == null
+        || publishRetryMaxBackoff.compareTo(publishRetryBackoff) >= 0;
   }
 
   @AssertTrue(message = "rstt.batch.max-buffered must be at least 1MB")

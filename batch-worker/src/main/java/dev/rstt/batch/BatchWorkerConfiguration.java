@@ -2,8 +2,9 @@ package dev.rstt.batch;
 
 import dev.rstt.batch.deepgram.PrerecordedClient;
 import dev.rstt.batch.deepgram.ResilientTranscriber;
-import dev.rstt.batch.worker.BatchWorker;
-import dev.rstt.batch.worker.BatchWorkerHealth;
+import dev.rstt.batch.internal.BatchEngine;
+import dev.rstt.batch.internal.BatchWorker;
+import dev.rstt.batch.internal.BatchWorkerHealth;
 import dev.rstt.common.kafka.KafkaFactories;
 import dev.rstt.schemas.Topics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -22,6 +23,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -82,7 +86,7 @@ public class BatchWorkerConfiguration {
 
   @Bean
   KafkaTemplate<String, SpecificRecord> transcriptEventsTemplate(KafkaProperties kafka, Topics topics) {
-    return KafkaFactories.template(kafka, topics.transcriptEvents(), Map.of());
+    return KafkaFactories.template(kafka, topics.transcriptEvents(), Map.of()); // failed sends logged by coordinates
   }
 
   /** Closes the transcript producer at shutdown, after the poll loop stopped (lifecycle stops come first). */
@@ -111,8 +115,10 @@ public class BatchWorkerConfiguration {
     consumer.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1024 * 1024);
     consumer.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
     consumer.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
-    return new BatchWorker(props, topics.audioDegraded(), topics.transcriptEvents().name(), consumer,
-        transcriptEventsTemplate, deadLetterTemplate, transcriber, clock, meters);
+    BatchEngine.Wiring wiring = new BatchEngine.Wiring(topics.audioDegraded(), topics.transcriptEvents().name(),
+        new KafkaConsumer<>(consumer, new StringDeserializer(), new ByteArrayDeserializer()),
+        transcriptEventsTemplate::send, deadLetterTemplate::send, transcriber, transcriber.breaker());
+    return new BatchWorker(new BatchEngine(props, wiring, meters, clock));
   }
 
   @Bean

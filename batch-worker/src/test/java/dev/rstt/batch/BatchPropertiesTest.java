@@ -35,6 +35,8 @@ class BatchPropertiesTest {
       assertThat(p.deepgram().authorizationKey()).isEqualTo("emulator");
       assertThat(p.retry().maxAttempts()).isEqualTo(4);
       assertThat(p.breaker().waitInOpenState()).isEqualTo(Duration.ofSeconds(5));
+      assertThat(p.publishRetryBackoff()).isEqualTo(Duration.ofMillis(200));
+      assertThat(p.publishRetryMaxBackoff()).isEqualTo(Duration.ofSeconds(5));
     });
   }
 
@@ -51,6 +53,10 @@ class BatchPropertiesTest {
     runner.withPropertyValues("rstt.batch.concurrency=0").run(ctx -> {
       assertThat(ctx).hasFailed();
       assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("concurrency");
+    });
+    runner.withPropertyValues("rstt.batch.publish-retry-backoff=10s").run(ctx -> {
+      assertThat(ctx).hasFailed();
+      assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("publish-retry-max-backoff");
     });
     runner.withPropertyValues("rstt.batch.idle-flush=soon").run(ctx -> {
       assertThat(ctx).hasFailed();

@@ -67,6 +67,8 @@ public final class DeepgramEmulator implements AutoCloseable {
         .runOn(loops)
         .host(settings.bindAddress())
         .port(settings.port())
+        // closes a connection that sends no request for this long; a live socket, once upgraded, has its own
+        .idleTimeout(settings.httpIdleTimeout())
         .route(routes -> routes
             .get("/v1/listen", live::handle)
             .post("/v1/listen", prerecorded::handle)

@@ -24,6 +24,8 @@ import java.util.Set;
  *                                  cross-origin; empty (default) = no CORS
  * @param realism                   Deepgram's imperfections ({@link Realism#OFF} by default); changeable at runtime
  *                                  through {@code /__emulator/realism}
+ * @param httpIdleTimeout           a connection that sends no request for this long (a half-open or silent client) is
+ *                                  closed (60 s); an upgraded live socket has {@code idleTimeout} instead
  */
 public record EmulatorSettings(
     String bindAddress,
@@ -36,7 +38,8 @@ public record EmulatorSettings(
     int maxFrameBytes,
     AdminAccess adminAccess,
     Set<String> adminCorsOrigins,
-    Realism realism) {
+    Realism realism,
+    Duration httpIdleTimeout) {
 
   /** Who may call the admin API ({@code /__emulator/*}); everyone may call {@code /v1/listen} and {@code /health}. */
   public enum AdminAccess {
@@ -67,55 +70,61 @@ public record EmulatorSettings(
     require(adminCorsOrigins != null, "admin-cors-origin", adminCorsOrigins, "must not be null");
     adminCorsOrigins = Set.copyOf(adminCorsOrigins.stream().map(EmulatorSettings::origin).toList());
     require(realism != null, "realism", realism, "must not be null");
+    require(httpIdleTimeout != null && !httpIdleTimeout.isNegative() && !httpIdleTimeout.isZero(),
+        "http-idle-timeout", httpIdleTimeout, "must be positive");
   }
 
   public static EmulatorSettings defaults() {
     return new EmulatorSettings("0.0.0.0", 8090, Duration.ofSeconds(10), Set.of(), 2000, 100,
-        256L * 1024 * 1024, 1024 * 1024, AdminAccess.LOOPBACK, Set.of(), Realism.OFF);
+        256L * 1024 * 1024, 1024 * 1024, AdminAccess.LOOPBACK, Set.of(), Realism.OFF, Duration.ofSeconds(60));
+  }
+
+  public EmulatorSettings withHttpIdleTimeout(Duration v) {
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism, v);
   }
 
   public EmulatorSettings withBindAddress(String v) {
-    return new EmulatorSettings(v, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism);
+    return new EmulatorSettings(v, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism, httpIdleTimeout);
   }
 
   public EmulatorSettings withPort(int v) {
-    return new EmulatorSettings(bindAddress, v, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism);
+    return new EmulatorSettings(bindAddress, v, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism, httpIdleTimeout);
   }
 
   public EmulatorSettings withIdleTimeout(Duration v) {
-    return new EmulatorSettings(bindAddress, port, v, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism);
+    return new EmulatorSettings(bindAddress, port, v, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism, httpIdleTimeout);
   }
 
   public EmulatorSettings withApiKeys(Set<String> v) {
-    return new EmulatorSettings(bindAddress, port, idleTimeout, v, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism);
+    return new EmulatorSettings(bindAddress, port, idleTimeout, v, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism, httpIdleTimeout);
   }
 
   public EmulatorSettings withMaxLiveConnections(int v) {
-    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, v, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism);
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, v, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism, httpIdleTimeout);
   }
 
   public EmulatorSettings withMaxPrerecordedConcurrency(int v) {
-    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, v, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism);
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, v, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, realism, httpIdleTimeout);
   }
 
   public EmulatorSettings withMaxPrerecordedBytes(long v) {
-    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, v, maxFrameBytes, adminAccess, adminCorsOrigins, realism);
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, v, maxFrameBytes, adminAccess, adminCorsOrigins, realism, httpIdleTimeout);
   }
 
   public EmulatorSettings withMaxFrameBytes(int v) {
-    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, v, adminAccess, adminCorsOrigins, realism);
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, v, adminAccess, adminCorsOrigins, realism, httpIdleTimeout);
   }
 
   public EmulatorSettings withAdminAccess(AdminAccess v) {
-    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, v, adminCorsOrigins, realism);
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, v, adminCorsOrigins, realism, httpIdleTimeout);
   }
 
   public EmulatorSettings withAdminCorsOrigins(Set<String> v) {
-    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, v, realism);
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, v, realism, httpIdleTimeout);
   }
 
   public EmulatorSettings withRealism(Realism v) {
-    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, v);
+    return new EmulatorSettings(bindAddress, port, idleTimeout, apiKeys, maxLiveConnections, maxPrerecordedConcurrency, maxPrerecordedBytes, maxFrameBytes, adminAccess, adminCorsOrigins, v, httpIdleTimeout);
   }
 
   /**

@@ -10,10 +10,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 
 /**
- * Standalone: {@code java -jar deepgram-emulator-exec.jar [--port 8090] [--idle-timeout 10s] [--api-keys a,b]
+ * Standalone: {@code java -jar deepgram-emulator-exec.jar [--port 8090] [--idle-timeout 10s] [--http-idle-timeout 60s] [--api-keys a,b]
  * [--max-live-connections 2000] [--max-prerecorded-concurrency 100] [--bind-address 0.0.0.0]
  * [--admin-access loopback|any] [--admin-cors-origin http://localhost:8080] [--realism off|on|<json>]
- * [--realism-seed 42]}. Environment: {@code EMULATOR_PORT}, {@code EMULATOR_IDLE_TIMEOUT}, {@code EMULATOR_API_KEYS},
+ * [--realism-seed 42]}. Environment: {@code EMULATOR_PORT}, {@code EMULATOR_IDLE_TIMEOUT}, {@code EMULATOR_HTTP_IDLE_TIMEOUT}, {@code EMULATOR_API_KEYS},
  * {@code EMULATOR_MAX_LIVE_CONNECTIONS}, {@code EMULATOR_ADMIN_ACCESS}, {@code EMULATOR_ADMIN_CORS_ORIGINS},
  * {@code EMULATOR_REALISM}, {@code EMULATOR_REALISM_SEED}. Command-line options win over the environment.
  */
@@ -54,6 +54,9 @@ public final class Main {
     if (env.get("EMULATOR_IDLE_TIMEOUT") != null) {
       s = s.withIdleTimeout(duration("EMULATOR_IDLE_TIMEOUT", env.get("EMULATOR_IDLE_TIMEOUT")));
     }
+    if (env.get("EMULATOR_HTTP_IDLE_TIMEOUT") != null) {
+      s = s.withHttpIdleTimeout(duration("EMULATOR_HTTP_IDLE_TIMEOUT", env.get("EMULATOR_HTTP_IDLE_TIMEOUT")));
+    }
     if (env.get("EMULATOR_API_KEYS") != null) {
       s = s.withApiKeys(keys(env.get("EMULATOR_API_KEYS")));
     }
@@ -87,6 +90,7 @@ public final class Main {
       switch (key) {
         case "--port" -> s = s.withPort(integer("port", value));
         case "--idle-timeout" -> s = s.withIdleTimeout(duration("idle-timeout", value));
+        case "--http-idle-timeout" -> s = s.withHttpIdleTimeout(duration("http-idle-timeout", value));
         case "--api-keys" -> s = s.withApiKeys(keys(value));
         case "--max-live-connections" -> s = s.withMaxLiveConnections(integer("max-live-connections", value));
         case "--max-prerecorded-concurrency" ->

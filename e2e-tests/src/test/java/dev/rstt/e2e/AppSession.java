@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** An app on the gateway's /v4/listen socket: streams tone-word audio, keeps the transcript as the app would (upsert by id). */
+/**
+ * An app on the gateway's /v4/listen socket: streams tone-word audio, keeps the transcript as the app would
+ * (upsert by id, {@code segments_deleted} removes).
+ */
 final class AppSession {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
@@ -33,6 +36,7 @@ final class AppSession {
   private final Map<String, JsonNode> segments = Collections.synchronizedMap(new LinkedHashMap<>());
   private final List<String> statuses = Collections.synchronizedList(new ArrayList<>());
   private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicInteger deleted = new AtomicInteger();
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private final StringBuilder partial = new StringBuilder();
   private volatile String sessionId;
@@ -108,6 +112,11 @@ final class AppSession {
     return words;
   }
 
+  /** Segments the server told this app to delete (their words were replaced by better copies). */
+  int segmentsDeleted() {
+    return deleted.get();
+  }
+
   List<JsonNode> segments() {
     synchronized (segments) {
       return List.copyOf(segments.values());
@@ -124,6 +133,12 @@ final class AppSession {
     if (node.isArray()) {
       for (JsonNode segment : node) {
         segments.put(segment.path("id").asString(), segment);
+      }
+    } else if ("segments_deleted".equals(node.path("type").asString())) {
+      for (JsonNode id : node.path("segment_ids")) {
+        if (segments.remove(id.asString()) != null) {
+          deleted.incrementAndGet();
+        }
       }
     } else if ("session_started".equals(node.path("type").asString())) {
       sessionId = node.path("session_id").asString();

@@ -58,8 +58,7 @@ class BrokerStallIT {
     stack.startMerger();
     stack.startSttWorker();
     stack.startBatchWorker();
-    gateway = stack.start("ingest-gateway", List.of("--rstt.gateway.auth.hs256-secret=" + Stack.SECRET,
-        "--rstt.gateway.merger-url=" + stack.merger.httpUrl(),
+    gateway = stack.start("ingest-gateway", List.of("--rstt.gateway.merger-url=" + stack.merger.httpUrl(),
         // 4 s of audio unacknowledged stops the socket being read; idle and stop timeouts far below the stall
         "--rstt.gateway.backpressure.session-max-unacked-bytes=131072",
         "--rstt.gateway.idle-timeout=20s",

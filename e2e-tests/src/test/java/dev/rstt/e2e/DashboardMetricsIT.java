@@ -64,7 +64,7 @@ class DashboardMetricsIT {
           .pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
             for (ServiceProcess service : services) {
               exposed.addAll(names(Stack.send(HttpRequest.newBuilder(
-                  URI.create(service.httpUrl() + "/actuator/prometheus")).GET().build())));
+                  URI.create(service.managementUrl() + "/actuator/prometheus")).GET().build())));
             }
             assertThat(exposed).as("metrics exposed by merger, STT worker, batch worker and gateway")
                 .containsAll(wanted);

@@ -57,6 +57,9 @@ class LogHygieneIT {
     List<Pattern> secrets = new ArrayList<>();
     script.words().forEach(w -> secrets.add(Pattern.compile("\\b" + Pattern.quote(w.text()) + "\\b")));
     secrets.add(Pattern.compile(Pattern.quote(UID)));
+    secrets.add(Pattern.compile(Pattern.quote(Stack.SECRET))); // the gateway's HS256 secret
+    secrets.add(Pattern.compile(Pattern.quote(Stack.INTERNAL_SECRET))); // the gateway's credential for the merger
+    secrets.add(Pattern.compile(Pattern.quote(Stack.token(UID).split("\\.")[0] + ".")));
     long lines = 0;
     for (Path log : logs) {
       List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);

@@ -180,7 +180,7 @@ class MergerStallIT {
 
   private static String health(ServiceProcess service) {
     try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.httpUrl()
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.managementUrl()
           + "/actuator/health")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
     } catch (Exception e) {
       return "";
@@ -190,7 +190,8 @@ class MergerStallIT {
   private static JsonNode transcript(ServiceProcess merger, String session) {
     try {
       HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(merger.httpUrl()
-              + "/internal/sessions/" + session + "/transcript")).timeout(Duration.ofSeconds(5)).build(),
+              + "/internal/sessions/" + session + "/transcript")).timeout(Duration.ofSeconds(5))
+              .header("Authorization", "Bearer " + Stack.INTERNAL_SECRET).build(),
           HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? AppSession.JSON.readTree(r.body()) : null;
     } catch (Exception e) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Resumable sessions through the whole pipeline, every service its own JVM (docs/CONTRACT.md section 9): 20 apps on
+ * Resumable sessions through the whole pipeline, every service its own JVM (docs/CONTRACT.md section 10): 20 apps on
  * two gateways each drop their TCP connection three times at random moments (seeded) and resume on a random gateway,
  * while Deepgram's live API also fails once for a few seconds. Every word of every session is in its app's transcript
  * and in the stored one exactly once: 0 lost, 0 doubled.

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 
 /**
- * An app that resumes its session after a dropped socket (docs/CONTRACT.md section 9): it keeps its audio messages,
+ * An app that resumes its session after a dropped socket (docs/CONTRACT.md section 10): it keeps its audio messages,
  * aborts the TCP connection when told to (no close frame, no stop), reconnects to a gateway with
  * {@code resume=<session_id>} and sends from the index {@code session_resumed} gives. Its transcript is the segments
  * upserted by id over all its sockets, the resumed ones' snapshots included.

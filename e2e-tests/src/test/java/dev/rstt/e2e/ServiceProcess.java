@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One service running as its own JVM from its exec jar, as in production; killable with SIGKILL. */
+/**
+ * One service running as its own JVM from its exec jar, as in production; killable with SIGKILL. Health and metrics
+ * are on its management port: the gateway's own (a second port), every other service's only port.
+ */
 final class ServiceProcess implements AutoCloseable {
 
   static final Path ROOT = Path.of(System.getProperty("rstt.root", "..")).toAbsolutePath().normalize();
@@ -24,12 +27,14 @@ final class ServiceProcess implements AutoCloseable {
 
   private final String name;
   private final int port;
+  private final int managementPort;
   private final Process process;
   private final Path log;
 
-  private ServiceProcess(String name, int port, Process process, Path log) {
+  private ServiceProcess(String name, int port, int managementPort, Process process, Path log) {
     this.name = name;
     this.port = port;
+    this.managementPort = managementPort;
     this.process = process;
     this.log = log;
   }
@@ -45,6 +50,11 @@ final class ServiceProcess implements AutoCloseable {
     }
     List<String> command = new ArrayList<>(List.of(javaBin(), "-XX:+UseSerialGC", "-Xmx320m", "-Xss512k",
         "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=" + port));
+    int managementPort = port;
+    if (module.equals("ingest-gateway")) {
+      managementPort = freePort();
+      command.add("--management.server.port=" + managementPort);
+    }
     command.addAll(args);
     try {
       Path logs = ROOT.resolve("e2e-tests/target/service-logs");
@@ -53,7 +63,7 @@ final class ServiceProcess implements AutoCloseable {
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().putAll(env);
-      return new ServiceProcess(module + "-" + instance, port, builder.start(), log);
+      return new ServiceProcess(module + "-" + instance, port, managementPort, builder.start(), log);
     } catch (IOException e) {
       throw new IllegalStateException("Cannot start " + module, e);
     }
@@ -65,7 +75,7 @@ final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
       }
       try {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(httpUrl() + "/actuator/health"))
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health"))
             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
         return r.statusCode() == 200 && r.body().contains("\"UP\"");
       } catch (IOException e) {
@@ -81,6 +91,15 @@ final class ServiceProcess implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** Health and metrics ({@code /actuator/*}): loopback only unless RSTT_MANAGEMENT_ADDRESS says otherwise. */
+  String managementUrl() {
+    return "http://127.0.0.1:" + managementPort;
+  }
+
+  int managementPort() {
+    return managementPort;
   }
 
   String name() {

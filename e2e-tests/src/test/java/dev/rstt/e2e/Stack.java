@@ -26,7 +26,20 @@ import tools.jackson.databind.JsonNode;
  */
 final class Stack implements AutoCloseable {
 
-  static final String SECRET = "e2e-secret-0123456789-0123456789-0123456789";
+  /** The gateways' development HS256 secret: random per run (no secret is a constant of the repository). */
+  static final String SECRET = DevTokens.randomSecret();
+  /** The internal credential of the gateway's calls to the merger (and the merger's to another instance): random. */
+  static final String INTERNAL_SECRET = DevTokens.randomSecret();
+
+  /**
+   * What every gateway of the e2e stack runs with: development mode by name, its secret in the environment (never on
+   * a command line), audio up to 10x real time (the tests stream at 1-2x and catch up after broker stalls), and
+   * room for many connections from 127.0.0.1.
+   */
+  static final List<String> GATEWAY_DEV_MODE = List.of(
+      "--rstt.gateway.limits.max-speed=10",
+      "--rstt.gateway.limits.ip-connect-burst=1000",
+      "--rstt.gateway.limits.ip-connect-refill=10ms");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** The broker process, or null on the default stack (the in-process broker, which cannot be paused). */
@@ -34,7 +47,9 @@ final class Stack implements AutoCloseable {
   private final String bootstrapServers;
   private final List<String> extraArgs;
   final DeepgramEmulator emulator;
-  final String prefix = KafkaBroker.uniquePrefix("e2e");
+  /** Prefix of every topic name (and of the merger's application id); blank on a broker of its own. */
+  final String prefix;
+  private final Map<String, Map<String, String>> moduleEnv;
   private final List<ServiceProcess> processes = new ArrayList<>();
   private int instances;
 
@@ -47,7 +62,10 @@ final class Stack implements AutoCloseable {
     this(null, List.of(), EmulatorSettings.defaults().withPort(0));
   }
 
-  /** With an emulator of these settings (e.g. its admin API opened to a web page's origin). */
+  /**
+   * With an emulator of these settings (e.g. its admin API opened to a web page's origin, or realism on from the
+   * start: {@code EmulatorSettings.defaults().withPort(0).withRealism(Realism.on(seed))}).
+   */
   Stack(EmulatorSettings emulatorSettings) {
     this(null, List.of(), emulatorSettings);
   }
@@ -61,19 +79,43 @@ final class Stack implements AutoCloseable {
   }
 
   Stack(BrokerProcess brokerProcess, List<String> extraArgs, EmulatorSettings emulatorSettings) {
+    this(brokerProcess, brokerProcess != null ? brokerProcess.bootstrapServers()
+        : KafkaBroker.shared().bootstrapServers(), extraArgs, emulatorSettings, KafkaBroker.uniquePrefix("e2e"),
+        Map.of());
+  }
+
+  private Stack(BrokerProcess brokerProcess, String bootstrapServers, List<String> extraArgs,
+      EmulatorSettings emulatorSettings, String prefix, Map<String, Map<String, String>> moduleEnv) {
     this.brokerProcess = brokerProcess;
-    this.bootstrapServers = brokerProcess != null ? brokerProcess.bootstrapServers()
-        : KafkaBroker.shared().bootstrapServers();
+    this.bootstrapServers = bootstrapServers;
     this.extraArgs = List.copyOf(extraArgs);
+    this.prefix = prefix;
+    this.moduleEnv = moduleEnv;
     this.emulator = DeepgramEmulator.start(emulatorSettings);
+  }
+
+  /**
+   * A stack on a broker of its own ({@code bootstrap}), with the default topic names and merger application id, each
+   * service given {@code moduleEnv.get(module)} on top of the common environment (e.g. its Kafka credentials).
+   */
+  static Stack on(String bootstrap, Map<String, Map<String, String>> moduleEnv) {
+    return new Stack(null, bootstrap, List.of(), EmulatorSettings.defaults().withPort(0), "", moduleEnv);
   }
 
   String bootstrapServers() {
     return bootstrapServers;
   }
 
-  Map<String, String> env() {
-    return Map.of("KAFKA_BOOTSTRAP", bootstrapServers, "DEEPGRAM_BASE_URL", emulator.httpUrl());
+  Map<String, String> env(String module) {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("KAFKA_BOOTSTRAP", bootstrapServers,
+        "DEEPGRAM_BASE_URL", emulator.httpUrl(), "RSTT_INTERNAL_SECRET", INTERNAL_SECRET));
+    env.putAll(moduleEnv.getOrDefault(module, Map.of()));
+    return env;
+  }
+
+  /** {@code rstt.merger.application-id} of this stack's merger. */
+  String mergerApplicationId() {
+    return prefix.isEmpty() ? "transcript-merger" : prefix.replace('.', '-') + "merger";
   }
 
   List<String> common() {
@@ -97,8 +139,14 @@ final class Stack implements AutoCloseable {
   ServiceProcess start(String module, int port, List<String> args) {
     List<String> all = new ArrayList<>(common());
     all.addAll(extraArgs);
+    Map<String, String> env = env(module);
+    if (module.equals("ingest-gateway")) {
+      all.addAll(GATEWAY_DEV_MODE);
+      env.put("RSTT_DEV_MODE", "true");
+      env.put("RSTT_GATEWAY_AUTH_HS256_SECRET", SECRET);
+    }
     all.addAll(args);
-    ServiceProcess p = ServiceProcess.start(module, Integer.toString(++instances), port, env(), all);
+    ServiceProcess p = ServiceProcess.start(module, Integer.toString(++instances), port, env, all);
     processes.add(p);
     return p.awaitHealthy(Duration.ofSeconds(90));
   }
@@ -107,10 +155,16 @@ final class Stack implements AutoCloseable {
   private final int mergerPort = ServiceProcess.freePort();
 
   ServiceProcess startMerger() {
-    merger = start("transcript-merger", mergerPort, List.of("--rstt.merger.state-dir=" + mergerStateDir,
+    return startMerger(List.of());
+  }
+
+  ServiceProcess startMerger(List<String> extra) {
+    List<String> args = new ArrayList<>(List.of("--rstt.merger.state-dir=" + mergerStateDir,
         "--rstt.merger.application-server=127.0.0.1:" + mergerPort,
         "--rstt.merger.instance-id=e2e-merger",
-        "--rstt.merger.application-id=" + prefix.replace('.', '-') + "merger"));
+        "--rstt.merger.application-id=" + mergerApplicationId()));
+    args.addAll(extra);
+    merger = start("transcript-merger", mergerPort, args);
     return merger;
   }
 
@@ -123,8 +177,7 @@ final class Stack implements AutoCloseable {
   }
 
   ServiceProcess startGateway() {
-    return start("ingest-gateway", List.of("--rstt.gateway.auth.hs256-secret=" + SECRET,
-        "--rstt.gateway.merger-url=" + merger.httpUrl()));
+    return start("ingest-gateway", List.of("--rstt.gateway.merger-url=" + merger.httpUrl()));
   }
 
   /** A development token for {@code uid}, signed with the gateways' HS256 secret. */
@@ -141,6 +194,26 @@ final class Stack implements AutoCloseable {
     send(HttpRequest.newBuilder(URI.create(emulator.httpUrl() + "/__emulator/faults")).DELETE().build());
   }
 
+  /**
+   * Deepgram's imperfections from now on (the emulator's realism with its defaults: each path's word times off by up
+   * to 40 ms, fragments for words cut by the audio's edges), for sockets and requests opened after this call.
+   */
+  void realism(long seed) {
+    realism("{\"seed\":" + seed + "}");
+  }
+
+  /** Realism as {@code PUT /__emulator/realism} takes it (e.g. with late or split finals). */
+  void realism(String json) {
+    send(HttpRequest.newBuilder(URI.create(emulator.httpUrl() + "/__emulator/realism"))
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  /** An exact emulator again (realism off). */
+  void realismOff() {
+    send(HttpRequest.newBuilder(URI.create(emulator.httpUrl() + "/__emulator/realism")).DELETE().build());
+  }
+
   JsonNode emulatorStats() {
     return AppSession.JSON.readTree(send(HttpRequest.newBuilder(
         URI.create(emulator.httpUrl() + "/__emulator/stats")).GET().build()));
@@ -155,7 +228,7 @@ final class Stack implements AutoCloseable {
 
   /** The sum of a Prometheus gauge/counter family on one service (0 when absent). */
   static double metric(ServiceProcess service, String name) {
-    String body = send(HttpRequest.newBuilder(URI.create(service.httpUrl() + "/actuator/prometheus")).GET().build());
+    String body = send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/actuator/prometheus")).GET().build());
     double sum = 0;
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(body);
     while (m.find()) {

@@ -78,7 +78,6 @@ class WebPageIT {
       stack.startSttWorker();
       stack.startBatchWorker();
       ServiceProcess gateway = stack.start("ingest-gateway", gatewayPort, List.of(
-          "--rstt.gateway.auth.hs256-secret=" + Stack.SECRET,
           "--rstt.gateway.merger-url=" + stack.merger.httpUrl(),
           "--rstt.dev-mode=true",
           "--rstt.gateway.web.fault-api-url=" + stack.emulator.adminUrl()));

@@ -15,6 +15,7 @@ public final class GatewayMetrics {
   private final AtomicInteger openSockets = new AtomicInteger();
   private final Timer publishLatency;
   private final Timer durableLag;
+  private final Timer paced;
 
   public GatewayMetrics(MeterRegistry registry, Supplier<Number> globalUnackedBytes) {
     this.registry = registry;
@@ -35,6 +36,9 @@ public final class GatewayMetrics {
     this.durableLag = Timer.builder("rstt.gateway.durable.lag")
         .description("Time from the arrival of audio to Kafka's acknowledgement moving the durable position past it")
         .publishPercentileHistogram().register(registry);
+    this.paced = Timer.builder("rstt.gateway.paced")
+        .description("Waits before reading a socket whose audio came faster than limits.max-speed allows")
+        .register(registry);
     for (String reason : REJECTION_REASONS) {
       Counter.builder("rstt.gateway.rejections").description("Sockets refused or closed by the gateway, by reason")
           .tag("reason", reason).register(registry);
@@ -46,6 +50,7 @@ public final class GatewayMetrics {
       "invalid_token", "unsupported_codec", "unsupported_sample_rate", "unsupported_channels",
       "unsupported_language", "codec_unavailable", "too_many_sessions", "connect_rate", "kafka_unavailable",
       "frame_too_large", "idle_timeout", "client_too_slow", "internal_error", "transcript_pending",
+      "auth_unavailable", "ip_connect_rate", "server_busy", "max_session_duration", "no_audio_timeout",
       "session_not_resumable", "resume_mismatch", "invalid_resume_from", "resume_unavailable", "session_taken_over");
 
   /** How a resume went, registered at zero. */
@@ -111,6 +116,11 @@ public final class GatewayMetrics {
   /** A socket resumed a session ({@code outcome}: one of {@link #RESUME_OUTCOMES}). */
   public void resumed(String outcome) {
     registry.counter("rstt.gateway.resumes", "outcome", outcome).increment();
+  }
+
+  /** A socket was not read for {@code wait}: its audio came faster than its pace. */
+  public void paced(Duration wait) {
+    paced.record(wait);
   }
 
   public void backpressured() {

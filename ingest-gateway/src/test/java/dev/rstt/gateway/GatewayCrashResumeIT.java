@@ -27,7 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Resumable sessions across gateways (docs/CONTRACT.md section 9), on the real broker, word by word: the gateway
+ * Resumable sessions across gateways (docs/CONTRACT.md section 10), on the real broker, word by word: the gateway
  * holding a session is killed with SIGKILL mid-session (its own JVM), or its socket drops while it lives, and the app
  * resumes on another gateway. Every word reaches audio.frames exactly once as the STT worker reads it (repeats
  * dropped by their timeline position), in one session with a continuous timeline.

@@ -102,7 +102,7 @@ class GatewayFuzzIT {
     List<Integer> codes = new ArrayList<>(List.of(good.awaitClose(), fuzz.awaitClose()));
     assertThat(codes).as("stopped, no merger here to complete the transcript: pending, not 1000").containsOnly(4010);
     HttpResponse<String> health = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(gw.http("/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.newBuilder(gw.management("/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
     // and the gateway still takes new sessions
     AppSocket after = AppSocket.connect(gw.listenUri("codec=pcm16&sample_rate=16000"), GatewayInstance.token("after"));

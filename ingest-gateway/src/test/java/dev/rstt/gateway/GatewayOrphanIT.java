@@ -19,7 +19,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * A session whose gateway was killed with SIGKILL and that the app never resumes (docs/CONTRACT.md section 9): once
+ * A session whose gateway was killed with SIGKILL and that the app never resumes (docs/CONTRACT.md section 10): once
  * its window, the lease and a grace have passed, another gateway ends it {@code client_closed}, after every word the
  * dead gateway had written.
  */

@@ -58,7 +58,9 @@ class GatewayProtocolIT {
   private static AudioFramesReader frames;
   private static UpdatesProducer merger;
   private static HttpServer mergerHttp;
-  private static final Map<String, String> storedTranscripts = new HashMap<>();
+  private static final Map<String, String> storedTranscripts = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The raw query string of the merger's last transcript read, per session ("null" when none). */
+  private static final Map<String, String> mergerQueries = new java.util.concurrent.ConcurrentHashMap<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -68,11 +70,20 @@ class GatewayProtocolIT {
     topics = GatewayInstance.topics(prefix);
     mergerHttp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     mergerHttp.createContext("/internal/sessions/", exchange -> {
+      // as the merger: the internal API answers only the internal credential
+      if (!("Bearer " + GatewayInstance.INTERNAL_SECRET).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        exchange.sendResponseHeaders(401, -1);
+        exchange.close();
+        return;
+      }
       String[] parts = exchange.getRequestURI().getPath().split("/");
+      mergerQueries.put(parts[3], String.valueOf(exchange.getRequestURI().getRawQuery()));
       String body = storedTranscripts.get(parts[3]);
+      int code = body == null ? 404 : body.startsWith("400 ") ? 400 : 200;
+      body = code == 400 ? body.substring(4) : body;
       byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : bytes.length);
+      exchange.sendResponseHeaders(code, body == null ? -1 : bytes.length);
       if (body != null) {
         exchange.getResponseBody().write(bytes);
       }
@@ -94,7 +105,7 @@ class GatewayProtocolIT {
     props.put("rstt.gateway.merger-url", "http://127.0.0.1:" + mergerHttp.getAddress().getPort());
     gw = GatewayInstance.start(bootstrap, prefix, "protocol-it", props, true);
     frames = new AudioFramesReader(bootstrap, topics.audioFrames());
-    merger = new UpdatesProducer(bootstrap, topics.sessionUpdates());
+    merger = new UpdatesProducer(bootstrap, topics.sessionUpdates(), frames);
   }
 
   @AfterAll
@@ -176,7 +187,7 @@ class GatewayProtocolIT {
     merger.send(segments(session, 4, true, segment("seg-1", "w000 w001 w002 w003", 0.2, 2.0)));
     assertThat(app.awaitClose()).isEqualTo(1000);
 
-    // audio_durable frames (docs/CONTRACT.md section 9) come whenever Kafka acknowledges audio: left out here
+    // audio_durable frames (docs/CONTRACT.md section 10) come whenever Kafka acknowledges audio: left out here
     List<String> msgs = app.messages().stream().filter(m -> !m.contains("\"audio_durable\"")).toList();
     assertThat(msgs).noneMatch(m -> m.contains("DUPLICATE"));
     JsonNode ready = json(msgs.get(3));
@@ -232,9 +243,9 @@ class GatewayProtocolIT {
     Clock past = Clock.fixed(Instant.now().minus(Duration.ofHours(3)), ZoneOffset.UTC);
     String token = switch (kind) {
       case "missing" -> null;
-      case "expired" -> DevTokenCli.token(user, dev.rstt.gateway.config.GatewayProperties.Auth.DEV_SECRET,
+      case "expired" -> DevTokenCli.token(user, GatewayInstance.SECRET,
           Duration.ofMinutes(5), past);
-      case "forged" -> DevTokenCli.token(user, "an-attackers-secret-that-is-long-enough-32", Duration.ofHours(1),
+      case "forged" -> DevTokenCli.token(user, dev.rstt.common.auth.DevTokens.randomSecret(), Duration.ofHours(1),
           Clock.systemUTC());
       case "garbage" -> "not.a.jwt";
       default -> null;
@@ -492,6 +503,27 @@ class GatewayProtocolIT {
   }
 
   @Test
+  void shouldDeliverAnUpdateOnlyToTheSocketOfItsUser() {
+    String user = user();
+    AppSocket app = connect(user, "sample_rate=16000&codec=pcm16");
+    String session = awaitStarted(app);
+    double before = gw.metrics().count("rstt.gateway.updates", "outcome", "foreign_user");
+    // forged by anyone who may write session.updates: the right session id, another user (or none)
+    merger.send(dev.rstt.avro.SessionUpdate.newBuilder(segments(session, 1, false, segment("forged-1", "w001", 0.1, 0.4)))
+        .setUserId("someone-else").build());
+    merger.send(dev.rstt.avro.SessionUpdate.newBuilder(segments(session, 2, false, segment("forged-2", "w002", 0.5, 0.9)))
+        .setUserId(user + " ").build());
+    merger.send(segments(session, 3, false, segment("genuine", "w003", 1.0, 1.4))); // the session's own user
+    app.awaitMessage(m -> m.contains("\"genuine\""));
+    assertThat(app.messages()).noneMatch(m -> m.contains("forged"));
+    assertThat(gw.metrics().count("rstt.gateway.updates", "outcome", "foreign_user") - before).isEqualTo(2);
+    app.stop();
+    published(session);
+    merger.send(segments(session, 4, true));
+    assertThat(app.awaitClose()).isEqualTo(1000);
+  }
+
+  @Test
   void shouldDeadLetterAnUndecodableUpdateAndKeepDelivering() {
     AppSocket app = connect(user(), "sample_rate=16000&codec=pcm16");
     String session = awaitStarted(app);
@@ -562,20 +594,62 @@ class GatewayProtocolIT {
   }
 
   @Test
+  void shouldPassPagingThroughWithoutABufferLimit() throws Exception {
+    String owner = user();
+    String session = "01JABCDEFGHJKMNPQRSTVWXYZ1";
+    // A page of 1000 segments of 2,000 characters: 2 MB, far past any default buffer of 256 KiB.
+    StringBuilder segments = new StringBuilder();
+    for (int i = 0; i < 1000; i++) {
+      segments.append(i == 0 ? "" : ",").append("{\"id\":\"s").append(i).append("\",\"text\":\"")
+          .append("w".repeat(2000)).append("\",\"speaker\":\"SPEAKER_0\",\"speaker_id\":0,\"is_user\":false,")
+          .append("\"person_id\":null,\"start\":").append(i).append(",\"end\":").append(i + 0.5)
+          .append(",\"stt_provider\":\"deepgram\",\"stt_session\":\"x\"}");
+    }
+    storedTranscripts.put(session, "{\"session_id\":\"" + session + "\",\"user_id\":\"" + owner + "\","
+        + "\"segments\":[" + segments + "],\"statuses\":[],\"complete\":true,\"next\":\"s999\"}");
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(
+            gw.http("/v1/sessions/" + session + "/transcript?after=a%20b&limit=1000"))
+        .header("Authorization", "Bearer " + GatewayInstance.token(owner)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(mergerQueries.get(session)).isEqualTo("after=a+b&limit=1000");
+    JsonNode body = json(page.body());
+    assertThat(body.path("segments").size()).isEqualTo(1000);
+    assertThat(body.path("next").asString()).isEqualTo("s999");
+
+    http.send(HttpRequest.newBuilder(gw.http("/v1/sessions/" + session + "/transcript"))
+        .header("Authorization", "Bearer " + GatewayInstance.token(owner)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(mergerQueries.get(session)).as("no paging asked, none passed").isEqualTo("null");
+
+    // The merger refuses a cursor: the owner gets its reason, anyone else the same 404 as for no session.
+    storedTranscripts.put(session, "400 {\"error\":\"unknown_cursor\",\"message\":\"read again\",\"user_id\":\""
+        + owner + "\"}");
+    HttpResponse<String> refused = http.send(HttpRequest.newBuilder(
+            gw.http("/v1/sessions/" + session + "/transcript?after=gone"))
+        .header("Authorization", "Bearer " + GatewayInstance.token(owner)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(json(refused.body()).path("code").asString()).isEqualTo("unknown_cursor");
+    HttpResponse<String> notTheirs = http.send(HttpRequest.newBuilder(
+            gw.http("/v1/sessions/" + session + "/transcript?after=gone"))
+        .header("Authorization", "Bearer " + GatewayInstance.token(user())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(notTheirs.statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void shouldExposeMetricsAndHealth() throws Exception {
     AppSocket app = connect(user(), "sample_rate=16000&codec=pcm16");
     awaitStarted(app);
     app.sendBinary(new byte[640]);
     HttpClient http = HttpClient.newHttpClient();
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-      String prom = http.send(HttpRequest.newBuilder(gw.http("/actuator/prometheus")).build(),
+      String prom = http.send(HttpRequest.newBuilder(gw.management("/actuator/prometheus")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       return prom.contains("rstt_gateway_sockets_open") && prom.contains("rstt_gateway_frames_in_total")
           && prom.contains("rstt_gateway_bytes_in_total") && prom.contains("rstt_gateway_publish_latency_seconds")
           && prom.contains("rstt_gateway_rejections_total");
     });
     assertThat(gw.metrics().openSockets()).isPositive();
-    HttpResponse<String> health = http.send(HttpRequest.newBuilder(gw.http("/actuator/health")).build(),
+    HttpResponse<String> health = http.send(HttpRequest.newBuilder(gw.management("/actuator/health")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(json(health.body()).path("status").asString()).isEqualTo("UP");

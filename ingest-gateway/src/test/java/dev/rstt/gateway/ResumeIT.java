@@ -40,7 +40,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Resumable sessions on one gateway (docs/CONTRACT.md section 9), on the real broker, word by word with tone-word
+ * Resumable sessions on one gateway (docs/CONTRACT.md section 10), on the real broker, word by word with tone-word
  * audio: the TCP connection dies mid-word, the app resumes and resends, and audio.frames holds every word exactly
  * once, in one session, with a continuous timeline.
  */

@@ -68,8 +68,8 @@ class TwoInstancesIT {
       apps.add(app);
       sessions.add(sessionId(app));
     }
-    try (UpdatesProducer merger = new UpdatesProducer(bootstrap, topics.sessionUpdates());
-        AudioFramesReader frames = new AudioFramesReader(bootstrap, topics.audioFrames())) {
+    try (AudioFramesReader frames = new AudioFramesReader(bootstrap, topics.audioFrames());
+        UpdatesProducer merger = new UpdatesProducer(bootstrap, topics.sessionUpdates(), frames)) {
       for (int i = 0; i < 6; i++) {
         merger.send(segments(sessions.get(i), 1, false, segment("seg-" + i, "w00" + i, 0.1, 0.4)));
       }

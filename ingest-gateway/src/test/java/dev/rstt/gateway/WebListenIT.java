@@ -43,7 +43,7 @@ class WebListenIT {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private static final String SECRET = "web-listen-it-secret-0123456789-0123456789";
+  private static final String SECRET = dev.rstt.common.auth.DevTokens.randomSecret();
 
   private static GatewayInstance gw;
   private static AudioFramesReader frames;
@@ -63,7 +63,7 @@ class WebListenIT {
     props.put("rstt.gateway.limits.max-sessions-per-user", "2");
     gw = GatewayInstance.start(broker.bootstrapServers(), prefix, "web-listen-it", props, true);
     frames = new AudioFramesReader(broker.bootstrapServers(), topics.audioFrames());
-    merger = new UpdatesProducer(broker.bootstrapServers(), topics.sessionUpdates());
+    merger = new UpdatesProducer(broker.bootstrapServers(), topics.sessionUpdates(), frames);
   }
 
   @AfterAll
@@ -145,7 +145,7 @@ class WebListenIT {
     String token = switch (kind) {
       case "expired" -> DevTokenCli.token(user, SECRET, Duration.ofMinutes(5),
           Clock.fixed(Instant.now().minus(Duration.ofHours(3)), ZoneOffset.UTC));
-      case "forged" -> DevTokenCli.token(user, "an-attackers-secret-that-is-long-enough-32", Duration.ofHours(1),
+      case "forged" -> DevTokenCli.token(user, dev.rstt.common.auth.DevTokens.randomSecret(), Duration.ofHours(1),
           Clock.systemUTC());
       default -> "not.a.jwt";
     };

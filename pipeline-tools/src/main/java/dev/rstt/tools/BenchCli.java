@@ -48,7 +48,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <pre>
  * bench --sessions N [--direct M] [--seconds S] [--gateway http://127.0.0.1:8080] [--emulator http://127.0.0.1:8090]
- *       [--token T] [--kafka 127.0.0.1:9092] [--pids name=pid,...] [--failover] [--heap] [--out results.json]
+ *       [--token T] [--kafka 127.0.0.1:9092] [--kafka-config client.properties] [--pids name=pid,...] [--failover] [--heap] [--out results.json]
  * </pre>
  *
  * <p>{@code --heap} measures live heap per session: it takes a class histogram of every component (through
@@ -327,8 +327,8 @@ public final class BenchCli {
     long frames = clients.stream().filter(c -> !c.direct).mapToLong(c -> c.frames.size()).sum();
     report.put("gateway_frames_per_s", frames / elapsed);
     report.put("components", components(cpuBefore, cpuAfter));
-    if (opts.containsKey("kafka")) {
-      report.put("consumer_lag", lag(opts.get("kafka")));
+    if (opts.containsKey("kafka") || opts.containsKey("kafka-config")) {
+      report.put("consumer_lag", lag(KafkaClientConfig.fromOptions(opts)));
     }
     if (heap) {
       Map<String, Object> perSession = new LinkedHashMap<>();
@@ -552,10 +552,10 @@ public final class BenchCli {
     return r;
   }
 
-  private static Map<String, Long> lag(String bootstrap) {
+  /** Every consumer group's lag (records behind the end, summed over its partitions); an {@code error: ...} key when
+   * Kafka cannot be asked. */
+  public static Map<String, Long> lag(Properties props) {
     Map<String, Long> lags = new LinkedHashMap<>();
-    Properties props = new Properties();
-    props.put("bootstrap.servers", bootstrap);
     try (Admin admin = Admin.create(props)) {
       for (ConsumerGroupListing group : admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS)) {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.groupId())

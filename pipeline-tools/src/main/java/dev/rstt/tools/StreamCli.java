@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  *        [--drop-at SECONDS[,SECONDS...]] FILE.wav</pre>
  * The token defaults to the environment variable {@code RSTT_TOKEN}. {@code --drop-at} aborts the TCP connection
  * (no close frame, no stop) once that much audio is sent, reconnects with {@code resume=<session_id>} and resends
- * from the message index {@code session_resumed} gives (docs/CONTRACT.md section 9).
+ * from the message index {@code session_resumed} gives (docs/CONTRACT.md section 10).
  */
 public final class StreamCli {
 
@@ -186,6 +186,13 @@ public final class StreamCli {
         boolean update = segments.containsKey(segment.path("id").asString());
         segments.put(segment.path("id").asString(), segment);
         System.out.println((update ? "~ " : "+ ") + line(segment).strip());
+      }
+    } else if ("segments_deleted".equals(node.path("type").asString())) {
+      for (JsonNode id : node.path("segment_ids")) { // a better copy of its words replaced them
+        JsonNode gone = segments.remove(id.asString());
+        if (gone != null) {
+          System.out.println("- " + line(gone).strip());
+        }
       }
     } else if ("session_started".equals(node.path("type").asString())) {
       sessionId = node.path("session_id").asString();

@@ -2,7 +2,7 @@ package dev.rstt.tools;
 
 import java.util.Arrays;
 
-/** Entry point of the tools jar: {@code java -jar pipeline-tools-exec.jar <kafka|stream|bench|sample-wav> [args]}. */
+/** Entry point of the tools jar: {@code java -jar pipeline-tools-exec.jar <kafka|stream|bench|kafka-setup|sample-wav> [args]}. */
 public final class Tools {
 
   private Tools() {
@@ -19,6 +19,7 @@ public final class Tools {
       case "stream" -> StreamCli.main(rest);
       case "sample-wav" -> SampleWav.main(rest);
       case "bench" -> BenchCli.main(rest);
+      case "kafka-setup" -> KafkaSetupCli.main(rest);
       default -> {
         usage();
         System.exit(2);
@@ -27,6 +28,6 @@ public final class Tools {
   }
 
   private static void usage() {
-    System.err.println("usage: pipeline-tools <kafka|stream|bench|sample-wav> [args]");
+    System.err.println("usage: pipeline-tools <kafka|stream|bench|kafka-setup|sample-wav> [args]");
   }
 }

@@ -87,7 +87,7 @@ public final class Topics {
   }
 
   /**
-   * Where every resumable session stands (docs/CONTRACT.md section 9): compacted, keyed by session id, a tombstone
+   * Where every resumable session stands (docs/CONTRACT.md section 10): compacted, keyed by session id, a tombstone
    * once the session ended. Written and read by the gateways only.
    */
   public Topic<String, SessionPosition> sessionPositions() {

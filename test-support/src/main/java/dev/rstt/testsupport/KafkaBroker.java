@@ -8,9 +8,16 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.utils.Exit;
@@ -35,6 +42,8 @@ import org.testcontainers.kafka.KafkaContainer;
 public final class KafkaBroker {
 
   public enum Mode { EXTERNAL, TESTCONTAINERS, IN_PROCESS }
+
+  private static final String REFUSING_MAX_BYTES = "64";
 
   /** The image of the Testcontainers broker (docker/local-images.sh builds one under this name where none can be pulled). */
   public static final String CONTAINER_IMAGE = "apache/kafka:4.1.2";
@@ -180,6 +189,41 @@ public final class KafkaBroker {
         }
       });
     }
+  }
+
+  /**
+   * Makes the broker refuse every write to {@code topic} (its {@code max.message.bytes} below any record's size: each
+   * produce fails with RecordTooLargeException), or accept writes again (the override removed), and returns once the
+   * broker applies it (the alteration is committed by the controller first and reaches the broker's topic config a
+   * moment later; a write in between would still be taken). Since Kafka 3.7 a {@code min.insync.replicas} above the
+   * replica count no longer refuses writes, so that cannot serve.
+   */
+  public void setTopicWritable(String topic, boolean writable) {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    AlterConfigOp op = new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, REFUSING_MAX_BYTES),
+        writable ? AlterConfigOp.OpType.DELETE : AlterConfigOp.OpType.SET);
+    try (Admin admin = admin()) {
+      admin.incrementalAlterConfigs(Map.of(resource, List.of(op))).all().get(15, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (refusing(admin, resource) == writable) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("The broker did not apply max.message.bytes of " + topic + " in 15 s");
+        }
+        Thread.sleep(20); // polling the broker's view of the config, a condition
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("Cannot alter the config of " + topic, e);
+    }
+  }
+
+  private static boolean refusing(Admin admin, ConfigResource resource)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Config config = admin.describeConfigs(List.of(resource)).all().get(15, TimeUnit.SECONDS).get(resource);
+    ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+    return entry != null && REFUSING_MAX_BYTES.equals(entry.value());
   }
 
   /** A topic-name prefix unique to one test, so tests sharing the JVM's broker never see each other's records. */

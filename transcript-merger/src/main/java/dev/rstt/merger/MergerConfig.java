@@ -34,6 +34,10 @@ import org.springframework.validation.annotation.Validated;
  * @param brokerOutageTolerance how long the stream thread waits on an unreachable broker (a commit, a send)
  *     without failing: the producer's {@code max.block.ms}; Kafka Streams' {@code task.timeout.ms} is twice it.
  *     A broker outage shorter than this passes without a thread dying (README "Broker outages")
+ * @param tailHorizon how much audio behind the latest audio of a session its open tail keeps (docs/CONTRACT.md
+ *     section 6.8): older segments (that also precede every open degraded episode) are closed, written once to
+ *     the session-history store and never read again while events are processed; a word arriving from before
+ *     the open tail is compared with the tail only
  */
 @Validated
 @ConfigurationProperties("rstt.merger")
@@ -52,36 +56,43 @@ public record MergerConfig(
     @DefaultValue("60s") @NotNull @DurationMin(seconds = 1) Duration startupTimeout,
     @DefaultValue("30s") @NotNull @DurationMin(seconds = 1) Duration closeTimeout,
     @DefaultValue("") @Pattern(regexp = "[A-Za-z0-9._-]*") String instanceId,
-    @DefaultValue("10m") @NotNull @DurationMin(seconds = 10) @DurationMax(hours = 12) Duration brokerOutageTolerance) {
+    @DefaultValue("10m") @NotNull @DurationMin(seconds = 10) @DurationMax(hours = 12) Duration brokerOutageTolerance,
+    @DefaultValue("5m") @NotNull @DurationMin(seconds = 30) @DurationMax(hours = 24) Duration tailHorizon) {
 
   /** Every default, for tests and tools that build a topology without Spring. */
   public static MergerConfig defaults() {
     return new MergerConfig("transcript-merger", "/tmp/rstt-merger", "localhost:8083", Duration.ofHours(1),
         Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofMillis(20), 1, 3, Duration.ofMinutes(10),
-        Duration.ofSeconds(60), Duration.ofSeconds(30), "", Duration.ofMinutes(10));
+        Duration.ofSeconds(60), Duration.ofSeconds(30), "", Duration.ofMinutes(10), Duration.ofMinutes(5));
   }
 
   public MergerConfig withApplicationId(String id, String dir) {
     return new MergerConfig(id, dir, applicationServer, retention, abandonedRetention, expiryInterval,
         commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, instanceId,
-        brokerOutageTolerance);
+        brokerOutageTolerance, tailHorizon);
   }
 
   public MergerConfig withRetention(Duration finished, Duration abandoned, Duration interval) {
     return new MergerConfig(applicationId, stateDir, applicationServer, finished, abandoned, interval,
         commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, instanceId,
-        brokerOutageTolerance);
+        brokerOutageTolerance, tailHorizon);
   }
 
   public MergerConfig withInstanceId(String id) {
     return new MergerConfig(applicationId, stateDir, applicationServer, retention, abandonedRetention, expiryInterval,
         commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, id,
-        brokerOutageTolerance);
+        brokerOutageTolerance, tailHorizon);
+  }
+
+  public MergerConfig withTailHorizon(Duration horizon) {
+    return new MergerConfig(applicationId, stateDir, applicationServer, retention, abandonedRetention, expiryInterval,
+        commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, instanceId,
+        brokerOutageTolerance, horizon);
   }
 
   public MergerConfig withApplicationServer(String hostPort) {
     return new MergerConfig(applicationId, stateDir, hostPort, retention, abandonedRetention, expiryInterval,
         commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, instanceId,
-        brokerOutageTolerance);
+        brokerOutageTolerance, tailHorizon);
   }
 }

@@ -5,6 +5,7 @@ import static dev.rstt.merger.Events.segment;
 import static dev.rstt.merger.Events.status;
 import static dev.rstt.merger.Events.word;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.rstt.merger.topology.MergerTopology;
@@ -52,8 +53,15 @@ class MergerApplicationIT {
   final HttpClient http = HttpClient.newHttpClient();
   final JsonMapper json = JsonMapper.builder().build();
 
+  static final String SECRET = "merger-tests-internal-secret-0123456789";
+
   private ConfigurableApplicationContext start(int port, String instance) {
-    return new SpringApplicationBuilder(MergerApplication.class).run(
+    return new SpringApplicationBuilder(MergerApplication.class).run(args(port, instance, "--rstt.internal.secret="
+        + SECRET));
+  }
+
+  private String[] args(int port, String instance, String... more) {
+    List<String> args = new ArrayList<>(List.of(
         "--server.port=" + port,
         "--spring.kafka.bootstrap-servers=" + BROKER.bootstrapServers(),
         "--rstt.topics.audio-frames=" + prefix + "audio.frames",
@@ -63,8 +71,10 @@ class MergerApplicationIT {
         "--rstt.topics.partitions=2",
         "--rstt.merger.application-id=" + prefix + "merger",
         "--rstt.merger.state-dir=" + Path.of("target", "it-state", prefix + instance).toAbsolutePath(),
-        "--rstt.merger.application-server=localhost:" + port,
-        "--rstt.merger.instance-id=" + instance);
+        "--rstt.merger.application-server=127.0.0.1:" + port,
+        "--rstt.merger.instance-id=" + instance));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
   }
 
   /** Session ids landing on partition 0 and partition 1 of a two-partition topic. */
@@ -81,12 +91,16 @@ class MergerApplicationIT {
   }
 
   private HttpResponse<String> get(int port, String session) throws Exception {
-    return getPath(port, "/internal/sessions/" + session + "/transcript");
+    return getPath(port, "/internal/sessions/" + session + "/transcript", "Bearer " + SECRET);
   }
 
-  private HttpResponse<String> getPath(int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  private HttpResponse<String> getPath(int port, String path, String... authorization) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(10)).GET();
+    for (String value : authorization) {
+      request.header("Authorization", value);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static int freePort() {
@@ -107,7 +121,9 @@ class MergerApplicationIT {
   private static void assertTranscript(JsonNode body, String session) {
     assertThat(body.get("session_id").asString()).isEqualTo(session);
     assertThat(body.get("user_id").asString()).isEqualTo(Events.USER);
-    assertThat(body.get("segments").size()).isEqualTo(1);
+    assertThat(body.get("segments").size()).isEqualTo(2);
+    assertThat(body.get("segments").get(1).get("text").asString()).isEqualTo("Bye.");
+    assertThat(body.get("next").isNull()).as("one page holds it all").isTrue();
     JsonNode segment = body.get("segments").get(0);
     assertThat(segment.get("text").asString()).isEqualTo("Hello world.");
     assertThat(segment.get("speaker").asString()).isEqualTo("SPEAKER_1");
@@ -122,6 +138,28 @@ class MergerApplicationIT {
     assertThat(body.get("statuses").size()).isEqualTo(1);
     assertThat(body.get("statuses").get(0).get("status").asString()).isEqualTo("ready");
     assertThat(body.get("statuses").get(0).get("occurred_at_ms").asLong()).isEqualTo(5_000L);
+  }
+
+  /** Pages of one segment, through the owner or forwarded there; bad paging parameters are a clear 400. */
+  private void assertPages(int port, String session, JsonNode whole) throws Exception {
+    String path = "/internal/sessions/" + session + "/transcript";
+    JsonNode first = json.readTree(getPath(port, path + "?limit=1").body());
+    assertThat(first.get("segments").size()).isEqualTo(1);
+    assertThat(first.get("segments").get(0)).isEqualTo(whole.get("segments").get(0));
+    assertThat(first.get("statuses")).isEqualTo(whole.get("statuses"));
+    String next = first.get("next").asString();
+    assertThat(next).isEqualTo(whole.get("segments").get(0).get("id").asString());
+    JsonNode second = json.readTree(getPath(port, path + "?after=" + next + "&limit=1").body());
+    assertThat(second.get("segments").size()).isEqualTo(1);
+    assertThat(second.get("segments").get(0)).isEqualTo(whole.get("segments").get(1));
+    assertThat(second.get("statuses").size()).as("statuses come with the first page").isZero();
+    assertThat(second.get("next").isNull()).isTrue();
+    HttpResponse<String> badLimit = getPath(port, path + "?limit=0");
+    assertThat(badLimit.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(badLimit.body()).get("error").asString()).isEqualTo("bad_limit");
+    HttpResponse<String> unknown = getPath(port, path + "?after=no-such-segment");
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(unknown.body()).get("error").asString()).isEqualTo("unknown_cursor");
   }
 
   @Test
@@ -150,6 +188,7 @@ class MergerApplicationIT {
               status(s, "ready"),
               produced(s, "01LIVE00000000000000000001", 0, segment("SPEAKER_1", word("Hello", 0.5, 0.8))),
               produced(s, "01LIVE00000000000000000001", 1, segment("SPEAKER_1", word("world.", 0.9, 1.3))),
+              produced(s, "01LIVE00000000000000000001", 2, segment("SPEAKER_2", word("Bye.", 5.0, 5.4))),
               status(s, "live_finished")}) {
             producer.send(new ProducerRecord<>(topics.transcriptEvents().name(), s, r));
           }
@@ -162,13 +201,44 @@ class MergerApplicationIT {
             return response.statusCode() == 200 ? json.readTree(response.body()) : null;
           }, r -> r != null && r.get("complete").asBoolean());
           assertTranscript(body, s);
+          assertPages(port, s, body);
         }
+      }
+      // A page larger than WebClient's default buffer (256 KiB) comes back whole when forwarded.
+      String big = sessions.get(0);
+      try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(
+          Map.<String, Object>of("bootstrap.servers", BROKER.bootstrapServers()), new StringSerializer(),
+          topics.transcriptEvents().valueSerde().serializer())) {
+        for (int i = 0; i < 1000; i++) {
+          String text = "w" + i + "x".repeat(400) + ".";
+          producer.send(new ProducerRecord<>(topics.transcriptEvents().name(), big, produced(big,
+              "01LIVE00000000000000000002", i, segment("SPEAKER_" + (i % 2), word(text, 10 + i, 10.5 + i)))));
+        }
+      }
+      for (int port : new int[] {portA, portB}) {
+        JsonNode page = await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+          HttpResponse<String> response = getPath(port, "/internal/sessions/" + big + "/transcript?limit=1000");
+          return response.statusCode() == 200 ? json.readTree(response.body()) : null;
+        }, p -> p != null && p.get("segments").size() == 1000);
+        assertThat(page.toString().length()).isGreaterThan(400_000);
+        assertThat(page.get("next").asString()).isEqualTo(page.get("segments").get(999).get("id").asString());
       }
       // Each instance held only one of the two sessions, so one answer of each instance was forwarded.
       assertThat(List.of(activePort(a, sessions.get(0)), activePort(a, sessions.get(1))))
           .containsExactlyInAnyOrder(portA, portB);
       assertThat(get(portA, "01UNKNOWNSESSION0000000000").statusCode()).isEqualTo(404);
       assertThat(get(portB, "01UNKNOWNSESSION0000000000").statusCode()).isEqualTo(404);
+      // the internal API answers only the internal credential (the forwarded reads above carried it)
+      for (int port : new int[] {portA, portB}) {
+        String path = "/internal/sessions/" + sessions.get(0) + "/transcript";
+        assertThat(getPath(port, path).statusCode()).as("no credential").isEqualTo(401);
+        assertThat(getPath(port, path, "Bearer " + SECRET.substring(1)).statusCode()).as("wrong").isEqualTo(401);
+        assertThat(getPath(port, path, "Bearer " + SECRET + "0").statusCode()).as("longer").isEqualTo(401);
+        assertThat(getPath(port, path, SECRET).statusCode()).as("not a bearer").isEqualTo(401);
+        assertThat(getPath(port, path).headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v ->
+            assertThat(v).startsWith("Bearer"));
+        assertThat(getPath(port, path).body()).isEmpty();
+      }
       HttpResponse<String> health = getPath(portA, "/actuator/health");
       assertThat(health.statusCode()).isEqualTo(200);
       assertThat(health.body()).contains("\"kafkaStreams\"").contains("RUNNING");
@@ -178,5 +248,14 @@ class MergerApplicationIT {
     } finally {
       apps.forEach(ConfigurableApplicationContext::close);
     }
+  }
+
+  @Test
+  void shouldNotStartWithoutTheInternalSecretOutsideDevelopmentMode() {
+    int port = freePort();
+    assertThatThrownBy(() -> new SpringApplicationBuilder(MergerApplication.class).run(args(port, "no-secret")))
+        .hasStackTraceContaining("rstt.internal.secret").hasStackTraceContaining("RSTT_INTERNAL_SECRET");
+    assertThatThrownBy(() -> new SpringApplicationBuilder(MergerApplication.class).run(args(port, "short-secret",
+        "--rstt.internal.secret=too-short"))).hasStackTraceContaining("rstt.internal.secret");
   }
 }

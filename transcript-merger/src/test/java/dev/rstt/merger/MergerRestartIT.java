@@ -12,6 +12,8 @@ import dev.rstt.avro.SessionUpdate;
 import dev.rstt.avro.Word;
 import dev.rstt.merger.merge.Segment;
 import dev.rstt.merger.merge.SessionTranscript;
+import dev.rstt.merger.avro.HistoryEntry;
+import dev.rstt.merger.query.TranscriptPages;
 import dev.rstt.merger.query.TranscriptView;
 import dev.rstt.merger.topology.MergerStreamsProperties;
 import dev.rstt.merger.topology.MergerTopology;
@@ -153,8 +155,10 @@ class MergerRestartIT {
     return await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
       ReadOnlyKeyValueStore<String, SessionTranscript> store = streams.store(StoreQueryParameters.fromNameAndType(
           MergerTopology.TRANSCRIPTS_STORE, QueryableStoreTypes.keyValueStore()));
-      SessionTranscript t = store.get(session);
-      return t == null ? null : TranscriptView.of(t);
+      ReadOnlyKeyValueStore<String, HistoryEntry> history = streams.store(StoreQueryParameters.fromNameAndType(
+          MergerTopology.HISTORY_STORE, QueryableStoreTypes.keyValueStore()));
+      return TranscriptPages.read(store, history, session, null, TranscriptPages.MAX_LIMIT)
+          instanceof TranscriptPages.Result.Page page ? page.view() : null;
     }, v -> v != null);
   }
 

@@ -120,6 +120,11 @@ final class BatchHarness implements AutoCloseable {
     return ctx.getBean(io.micrometer.core.instrument.MeterRegistry.class).get(name).gauge().value();
   }
 
+  static double counter(ConfigurableApplicationContext ctx, String name) {
+    var c = ctx.getBean(io.micrometer.core.instrument.MeterRegistry.class).find(name).counter();
+    return c == null ? 0 : c.count();
+  }
+
   static double counter(ConfigurableApplicationContext ctx, String name, String tag, String value) {
     var c = ctx.getBean(io.micrometer.core.instrument.MeterRegistry.class).find(name).tag(tag, value).counter();
     return c == null ? 0 : c.count();

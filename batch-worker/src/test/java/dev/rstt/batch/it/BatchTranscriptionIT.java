@@ -138,6 +138,7 @@ class BatchTranscriptionIT {
     h.sendAll(cold, List.of(BatchHarness.liveResumed(cold, 48_000, 16000, true)));
     await().atMost(Duration.ofSeconds(30)).until(() -> !h.statusesOf(cold, "stt_recovered").isEmpty());
     assertThat(h.statusesOf(cold, "stt_recovered").get(0).getDegradedDurationS()).isZero();
+    assertThat(h.statusesOf(cold, "stt_recovered").get(0).getDegradedToSamples()).as("no degraded audio").isNull();
     assertThat(h.segmentsOf(cold)).isEmpty();
 
     // a session that just stops sending (no LiveResumed, no SessionEnded) is flushed after idle-flush (2 s here)
@@ -226,6 +227,50 @@ class BatchTranscriptionIT {
         }
       }
     }
+  }
+
+  /**
+   * A recovery connection was sent the overlap before the resume offset S and died before finalising the word
+   * that S cuts: the next episode begins with that overlap again (CONTRACT.md section 4). The batch worker must
+   * transcribe it as the new episode's audio, not drop it as a redelivery, or the cut word is lost.
+   */
+  @Test
+  void shouldTranscribeANewEpisodesAudioThatBeginsBeforeTheLastResumeOffset() {
+    int rate = 16000;
+    String session = "01SESSIONOVERLAP00000000001";
+    ToneScript script = ToneScript.numbered(rate, 300, 14, 1, 300);
+    List<AudioChunk> audio = h.chunks(session, script, 0, 0, 100);
+    ToneScript.ExpectedWord cut = script.words().get(6);
+    int resumeChunk = (int) (cut.startSample() / 1600) + 1; // the first 100 ms chunk starting inside the word
+    long resume = audio.get(resumeChunk).getOffsetSamples();
+    assertThat(resume).as("the switch point cuts %s", cut.text()).isStrictlyBetween(cut.startSample(),
+        cut.endSample());
+    List<SpecificRecord> records = new ArrayList<>(audio.subList(0, resumeChunk));
+    records.add(BatchHarness.liveResumed(session, resume, rate, false));
+    records.addAll(audio.subList(resumeChunk - 10, audio.size())); // the 1 s overlap again, then the rest
+    records.add(BatchHarness.sessionEnded(session, audio.size() - 1, script.sampleCount(), rate));
+    h.sendAll(session, records);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> !h.statusesOf(session, "batch_finished").isEmpty());
+    BatchHarness.assertWordsExactlyOnce(h.dedupedWordsOf(session), script.words());
+    StatusChanged recovered = h.statusesOf(session, "stt_recovered").get(0);
+    assertThat(recovered.getAtOffsetSamples()).isEqualTo(resume);
+    assertThat(recovered.getDegradedToSamples()).as("degraded audio of the first episode").isEqualTo(resume);
+    assertThat(h.statusesOf(session, "batch_finished").get(0).getDegradedToSamples())
+        .isEqualTo((long) script.sampleCount());
+
+    // A cold take-over that resumed live before the audio the previous owner rerouted (its committed offset
+    // lagged): stt_recovered says how far the degraded audio went, so the merger closes that episode.
+    String cold = "01SESSIONCOLDBEHIND00000001";
+    ToneScript rerouted = ToneScript.numbered(rate, 400, 3, 2, 300);
+    List<SpecificRecord> coldRecords = new ArrayList<>(h.chunks(cold, rerouted, rate, 10, 100));
+    coldRecords.add(BatchHarness.liveResumed(cold, rate / 2, rate, true));
+    h.sendAll(cold, coldRecords);
+    await().atMost(Duration.ofSeconds(60)).until(() -> !h.statusesOf(cold, "stt_recovered").isEmpty());
+    StatusChanged coldRecovered = h.statusesOf(cold, "stt_recovered").get(0);
+    assertThat(coldRecovered.getAtOffsetSamples()).isEqualTo(rate / 2);
+    assertThat(coldRecovered.getDegradedToSamples()).isEqualTo(rate + (long) rerouted.sampleCount());
+    await().atMost(Duration.ofSeconds(10)).until(() -> h.committedTotal() == records.size() + coldRecords.size());
   }
 
   private static int indexOf(List<SpecificRecord> all, String status) {

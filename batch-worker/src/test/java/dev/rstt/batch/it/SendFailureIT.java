@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A send that fails before it starts: after a broker outage the producer may have no metadata for the output topic
@@ -53,7 +54,7 @@ class SendFailureIT {
     props.put("rstt.topics.transcript-events", output);
     props.put("rstt.topics.create", "false");
     props.put("spring.kafka.producer.properties.max.block.ms", "1000");
-    h.startWorker(props);
+    ConfigurableApplicationContext worker = h.startWorker(props);
     String session = "01SESSIONSENDFAILURE000001";
     ToneScript script = ToneScript.random(new java.util.Random(77), 16000, 6, 400);
     List<AudioChunk> chunks = h.chunks(session, script, 0, 0, 100);
@@ -61,8 +62,9 @@ class SendFailureIT {
     all.add(BatchHarness.sessionEnded(session, chunks.size() - 1, script.sampleCount(), 16000));
     h.sendAll(session, all);
 
-    // transcribed, and its publishing failed and was retried (transcribed again) at least twice
-    await().atMost(Duration.ofSeconds(60)).until(() -> BatchHarness.statsField(emulator.httpUrl(), "prerecorded_ok") >= 3);
+    // transcribed, and its publishing refused and tried again (the same records, in order) at least three times
+    await().atMost(Duration.ofSeconds(60)).until(() -> BatchHarness.statsField(emulator.httpUrl(), "prerecorded_ok") >= 1);
+    await().atMost(Duration.ofSeconds(60)).until(() -> BatchHarness.counter(worker, "rstt.batch.publish.failures") >= 3);
     h.broker.createTopics(BatchHarness.PARTITIONS, output);
 
     List<ConsumerRecord<String, SpecificRecord>> published = new CopyOnWriteArrayList<>();

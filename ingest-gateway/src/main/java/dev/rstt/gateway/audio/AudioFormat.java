@@ -55,7 +55,7 @@ public record AudioFormat(String language, int sampleRate, Codec codec, int chan
      * Messages a fresh decoder must decode (output discarded) before its output continues a stream exactly: 0 for
      * PCM, 1 for the codecs with decoder state (Opus and LC3 overlap frames, FAAD2 holds its first frame back).
      * A gateway taking a session over from another asks the app for that many messages before the durable point
-     * (docs/CONTRACT.md section 9).
+     * (docs/CONTRACT.md section 10).
      */
     public int primingMessages() {
       return this == PCM8 || this == PCM16 ? 0 : 1;

@@ -1,7 +1,11 @@
 package dev.rstt.gateway.auth;
 
-/** A rejected token; {@code code} goes to the app in the error JSON ({@code missing_token}, {@code expired_token}, {@code invalid_token}). */
-public final class AuthException extends Exception {
+/**
+ * A token that was not accepted; {@code code} goes to the app in the error JSON ({@code missing_token},
+ * {@code expired_token}, {@code invalid_token}), or, for {@link AuthUnavailableException}, a token that could not be
+ * checked right now ({@code auth_unavailable}).
+ */
+public class AuthException extends Exception {
 
   private final String code;
 

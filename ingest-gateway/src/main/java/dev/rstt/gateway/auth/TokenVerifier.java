@@ -2,9 +2,9 @@ package dev.rstt.gateway.auth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -13,58 +13,54 @@ import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.ConfigurableJWTProcessor;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-import dev.rstt.gateway.config.GatewayProperties;
-import java.net.MalformedURLException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.text.ParseException;
 import java.util.Set;
 
 /**
- * Verifies {@code Authorization: Bearer <JWT>}: RS256/ES256 against a JWKS URL with issuer and audience
- * checks, or HS256 with a shared secret (development). The user id is the token's {@code sub}.
+ * Verifies {@code Authorization: Bearer <JWT>}: RS256/ES256 against JWKS keys, or HS256 with a shared secret
+ * (development mode only, see {@link AuthMode}); both check {@code iss}, {@code aud}, {@code exp} and require
+ * {@code sub}, which is the user id. A token that cannot be checked because the keys are unavailable is an
+ * {@link AuthUnavailableException}, not a bad token.
  */
 public final class TokenVerifier {
 
   private final ConfigurableJWTProcessor<SecurityContext> processor;
+  private final Duration unavailableRetryAfter;
 
-  private TokenVerifier(ConfigurableJWTProcessor<SecurityContext> processor) {
+  private TokenVerifier(ConfigurableJWTProcessor<SecurityContext> processor, Duration unavailableRetryAfter) {
     this.processor = processor;
+    this.unavailableRetryAfter = unavailableRetryAfter;
   }
 
-  public static TokenVerifier from(GatewayProperties.Auth auth) {
-    if (auth.usesJwks()) {
-      try {
-        JWKSource<SecurityContext> keys = JWKSourceBuilder.create(URI.create(auth.jwksUrl()).toURL()).build();
-        return jwks(keys, auth.issuer(), auth.audience(), (int) auth.clockSkew().toSeconds());
-      } catch (MalformedURLException | IllegalArgumentException e) {
-        throw new IllegalArgumentException("rstt.gateway.auth.jwks-url is not a URL: " + auth.jwksUrl(), e);
-      }
-    }
-    return hs256(auth.hs256Secret(), (int) auth.clockSkew().toSeconds());
+  /**
+   * RS256/ES256 keys from {@code keys}; {@code iss} must equal issuer and {@code aud} contain audience.
+   *
+   * @param unavailableRetryAfter the retry hint when {@code keys} cannot give keys
+   */
+  public static TokenVerifier jwks(JWKSource<SecurityContext> keys, String issuer, String audience, int skewSeconds,
+      Duration unavailableRetryAfter) {
+    return new TokenVerifier(processor(new JWSVerificationKeySelector<>(
+        Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256), keys), issuer, audience, skewSeconds), unavailableRetryAfter);
   }
 
-  /** RS256/ES256 keys from {@code keys}; {@code iss} must equal issuer and {@code aud} contain audience. */
-  public static TokenVerifier jwks(JWKSource<SecurityContext> keys, String issuer, String audience, int skewSeconds) {
+  /** HS256 with a shared secret (development mode), with the same {@code iss}/{@code aud} checks. */
+  public static TokenVerifier hs256(String secret, String issuer, String audience, int skewSeconds) {
+    return new TokenVerifier(processor(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256,
+        new ImmutableSecret<>(secret.getBytes(StandardCharsets.UTF_8))), issuer, audience, skewSeconds),
+        Duration.ofSeconds(5));
+  }
+
+  private static ConfigurableJWTProcessor<SecurityContext> processor(
+      JWSVerificationKeySelector<SecurityContext> keys, String issuer, String audience, int skewSeconds) {
     DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
-    p.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256), keys));
+    p.setJWSKeySelector(keys);
     DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(Set.of(audience),
         new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp", "iat"), null);
     claims.setMaxClockSkew(skewSeconds);
     p.setJWTClaimsSetVerifier(claims);
-    return new TokenVerifier(p);
-  }
-
-  /** HS256 with a shared secret (development). */
-  public static TokenVerifier hs256(String secret, int skewSeconds) {
-    DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
-    p.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256,
-        new ImmutableSecret<>(secret.getBytes(StandardCharsets.UTF_8))));
-    DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(null, null,
-        Set.of("sub", "exp"), null);
-    claims.setMaxClockSkew(skewSeconds);
-    p.setJWTClaimsSetVerifier(claims);
-    return new TokenVerifier(p);
+    return p;
   }
 
   /**
@@ -86,6 +82,8 @@ public final class TokenVerifier {
    * The same checks on a bare token (the browser socket sends it in its first message, not in a header).
    *
    * @return the verified subject (user id)
+   * @throws AuthUnavailableException when the keys to check it are unavailable (retry later)
+   * @throws AuthException when the token is missing, expired or not acceptable
    */
   public String verifyToken(String token) throws AuthException {
     if (token == null || token.isBlank()) {
@@ -108,6 +106,9 @@ public final class TokenVerifier {
       throw new AuthException("invalid_token", "token is not a JWT");
     } catch (BadJOSEException e) {
       throw new AuthException("invalid_token", "token signature or claims rejected");
+    } catch (KeySourceException e) {
+      throw new AuthUnavailableException("the keys to check tokens are unavailable right now; retry later",
+          unavailableRetryAfter);
     } catch (JOSEException e) {
       throw new AuthException("invalid_token", "token could not be verified");
     }

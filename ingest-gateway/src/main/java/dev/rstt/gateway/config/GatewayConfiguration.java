@@ -1,10 +1,13 @@
 package dev.rstt.gateway.config;
 
 import dev.rstt.avro.SessionUpdate;
+import dev.rstt.common.auth.InternalAuthProperties;
 import dev.rstt.common.kafka.KafkaFactories;
 import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.audio.AudioCodecs;
 import dev.rstt.gateway.audio.AudioFormat;
+import dev.rstt.gateway.auth.AuthMode;
+import dev.rstt.gateway.auth.JwksKeys;
 import dev.rstt.gateway.auth.TokenVerifier;
 import dev.rstt.gateway.limits.ConnectionLimiter;
 import dev.rstt.gateway.resume.PositionKeeper;
@@ -20,6 +23,7 @@ import dev.rstt.gateway.session.GatewaySession;
 import dev.rstt.gateway.session.SessionRegistry;
 import dev.rstt.gateway.session.UnackedBudget;
 import dev.rstt.gateway.updates.UpdatesListener;
+import dev.rstt.gateway.web.DevModeProperties;
 import dev.rstt.gateway.ws.ChannelCapturingUpgradeStrategy;
 import dev.rstt.gateway.ws.ListenHandler;
 import dev.rstt.schemas.Topics;
@@ -34,13 +38,16 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocketFactory;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -94,14 +101,30 @@ public class GatewayConfiguration {
     return codecs;
   }
 
+  /** Development mode, the auth mode and the checks that refuse development settings outside it; the banner. */
   @Bean
-  public TokenVerifier tokenVerifier(GatewayProperties props) {
-    if (!props.auth().usesJwks()) {
-      log.warn("DEV AUTH IS ON: tokens are HS256 with rstt.gateway.auth.hs256-secret{}; set "
-          + "rstt.gateway.auth.jwks-url, issuer and audience in production",
-          GatewayProperties.Auth.DEV_SECRET.equals(props.auth().hs256Secret()) ? " (the documented dev secret)" : "");
+  public SecurityPosture securityPosture(GatewayProperties props, DevModeProperties dev) {
+    SecurityPosture posture = SecurityPosture.resolve(props, dev.devMode());
+    posture.banner().forEach(log::warn);
+    log.info("Token verification: {}", posture.auth());
+    return posture;
+  }
+
+  @Bean
+  public TokenVerifier tokenVerifier(SecurityPosture posture, GatewayProperties props,
+      ObjectProvider<SslBundles> sslBundles) {
+    AuthMode mode = posture.auth();
+    int skew = (int) props.auth().clockSkew().toSeconds();
+    if (mode.kind() == AuthMode.Kind.HS256) {
+      return TokenVerifier.hs256(mode.hs256Secret(), mode.issuer(), mode.audience(), skew);
     }
-    return TokenVerifier.from(props.auth());
+    GatewayProperties.Jwks jwks = props.auth().jwks();
+    SSLSocketFactory ssl = null;
+    if (!jwks.sslBundle().isBlank()) {
+      ssl = sslBundles.getObject().getBundle(jwks.sslBundle().strip()).createSslContext().getSocketFactory();
+    }
+    return TokenVerifier.jwks(JwksKeys.fromUrl(mode.jwksUrl(), jwks, ssl), mode.issuer(), mode.audience(), skew,
+        JwksKeys.retryAfter(jwks));
   }
 
   @Bean
@@ -168,7 +191,7 @@ public class GatewayConfiguration {
         gatewayId, codecs, resume);
   }
 
-  // ---------------------------------------------------------------- resumable sessions (CONTRACT section 9)
+  // ---------------------------------------------------------------- resumable sessions (CONTRACT section 10)
 
   @Bean(destroyMethod = "close")
   public PositionsView positionsView(KafkaProperties kafka, Topics topics, @Qualifier("gatewayId") String gatewayId) {
@@ -201,7 +224,7 @@ public class GatewayConfiguration {
   public ResumeHooks resumeHooks(GatewayProperties props, SessionRegistry registry, PositionsView view,
       PositionsWriter writer, PositionKeeper keeper, KafkaProperties kafka, Topics topics, AudioPublisher publisher,
       AudioCodecs codecs, GatewayMetrics metrics, Scheduler gatewayTimers, @Qualifier("gatewayId") String gatewayId,
-      Clock clock) {
+      Clock clock, InternalAuthProperties internal) {
     GatewayProperties.Resume r = props.resume();
     ResumeSettings settings = new ResumeSettings(r.window(), r.durableAckInterval());
     if (!r.enabled()) {
@@ -210,14 +233,17 @@ public class GatewayConfiguration {
     }
     GatewaySession.Settings sessionSettings = new GatewaySession.Settings(props.chunk().maxDuration(),
         props.chunk().maxDelay(), props.backpressure().sessionMaxUnackedBytes(), props.idleTimeout(),
-        props.pingInterval(), props.stopTimeout());
+        props.pingInterval(), props.stopTimeout(), new dev.rstt.gateway.session.SessionLimits.Settings(
+            props.limits().maxSpeed(), props.limits().paceBurst(), props.limits().maxSessionDuration(),
+            props.limits().noAudioTimeout()));
     SessionResumer resumer = new SessionResumer(registry, view, writer, keeper,
         new TailScanner(kafka.buildConsumerProperties(), topics.audioFrames(), java.time.Duration.ofSeconds(30)),
         new SessionResumer.Wiring(sessionSettings, settings, publisher, codecs, metrics, gatewayTimers), gatewayId,
         clock, r.handoverTimeout(), r.lease());
     keeper.onOrphan(resumer::endOrphan);
     return new ResumeHooks(settings, resumer, keeper,
-        new TranscriptSnapshots(props.mergerUrl(), java.time.Duration.ofSeconds(5)));
+        new TranscriptSnapshots(props.mergerUrl(), java.time.Duration.ofSeconds(5),
+        internal.credential().authorizationHeader()));
   }
 
   @Bean

@@ -2,6 +2,8 @@ package dev.rstt.gateway.config;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -27,10 +29,10 @@ import org.springframework.validation.annotation.Validated;
  * @param outboundMaxPendingBytes bytes written to a socket and not yet taken by TCP before it is closed 1013
  * @param chunk audio aggregation
  * @param backpressure caps on bytes not yet acknowledged by Kafka
- * @param limits reconnect-storm guard
+ * @param limits per-user, per-address and instance limits, pacing and session length
  * @param auth token verification
  * @param codecs native libraries of the LC3 and AAC decoders
- * @param resume resumable sessions (docs/CONTRACT.md section 9)
+ * @param resume resumable sessions (docs/CONTRACT.md section 10)
  */
 @Validated
 @ConfigurationProperties("rstt.gateway")
@@ -85,7 +87,7 @@ public record GatewayProperties(
   }
 
   /**
-   * Resumable sessions (docs/CONTRACT.md section 9).
+   * Resumable sessions (docs/CONTRACT.md section 10).
    *
    * @param window how long a session whose socket went away without {@code stop} stays resumable (sent to the app
    *     as {@code resume_window_s}); {@code 0s} switches resume off (a socket that goes away ends its session)
@@ -115,47 +117,99 @@ public record GatewayProperties(
   }
 
   /**
+   * Every limit on what one app, one address or all of them together may cost this instance (README "Security").
+   *
    * @param maxSessionsPerUser concurrent sockets one user may hold
    * @param connectBurst token bucket size for new connections per user
-   * @param connectRefill time to refill one connection token
+   * @param connectRefill time to refill one connection token (per user)
+   * @param maxSpeed audio faster than this many times real time is not read (back-pressure), counted on decoded
+   *     samples; above 4 only in development mode (fast local replays)
+   * @param paceBurst audio a session may send ahead of its pace at once (e.g. a buffer flushed after a reconnect)
+   * @param maxSessionDuration a session this old ends like a stop (close 4011 once its transcript is complete)
+   * @param noAudioTimeout no audio frame for this long closes the socket 1001 even while keepalives arrive
+   * @param maxSockets app sockets this instance holds at most; more are refused 503 before the upgrade
+   * @param ipConnectBurst token bucket size for socket upgrades per client address (IPv6: per /64)
+   * @param ipConnectRefill time to refill one upgrade token (per address); over it: 429 before the upgrade
    */
   public record Limits(
       @DefaultValue("5") @Min(1) @Max(10000) int maxSessionsPerUser,
       @DefaultValue("10") @Min(1) @Max(10000) int connectBurst,
-      @DefaultValue("6s") @NotNull @DurationMin(millis = 1) Duration connectRefill) {
+      @DefaultValue("6s") @NotNull @DurationMin(millis = 1) Duration connectRefill,
+      @DefaultValue("1.5") @DecimalMin("1.0") @DecimalMax("1000") double maxSpeed,
+      @DefaultValue("5s") @NotNull @DurationMin(millis = 100) @DurationMax(minutes = 10) Duration paceBurst,
+      @DefaultValue("12h") @NotNull @DurationMin(seconds = 1) @DurationMax(days = 7) Duration maxSessionDuration,
+      @DefaultValue("10m") @NotNull @DurationMin(millis = 100) Duration noAudioTimeout,
+      @DefaultValue("1000") @Min(1) @Max(1000000) int maxSockets,
+      @DefaultValue("30") @Min(1) @Max(1000000) int ipConnectBurst,
+      @DefaultValue("500ms") @NotNull @DurationMin(millis = 1) Duration ipConnectRefill) {
+
+    /** The fastest pace allowed outside development mode. */
+    public static final double MAX_SPEED_OUTSIDE_DEV_MODE = 4.0;
   }
 
   /**
-   * Either a JWKS URL (RS256/ES256, with issuer and audience checks: Firebase ID tokens work) or, when the
-   * JWKS URL is blank, HS256 with a shared secret (local development only; a WARN says so at start).
+   * How tokens are verified (the mode is resolved with development mode by {@code AuthMode}): a JWKS URL (RS256/ES256,
+   * issuer and audience required: Firebase ID tokens work), or, <b>only in development mode</b> and only with a secret
+   * set explicitly, HS256 with a shared secret. There is no built-in secret.
    *
-   * @param jwksUrl JWKS endpoint, e.g. Google's securetoken keys for Firebase
-   * @param issuer required {@code iss} (required with a JWKS URL)
-   * @param audience required {@code aud} (required with a JWKS URL)
-   * @param hs256Secret HS256 secret for development, at least 32 bytes
+   * @param jwksUrl JWKS endpoint, e.g. Google's securetoken keys for Firebase; https outside development mode
+   * @param issuer required {@code iss} (required with a JWKS URL; HS256: {@code rstt-dev} when blank)
+   * @param audience required {@code aud} (required with a JWKS URL; HS256: {@code rstt-gateway} when blank)
+   * @param hs256Secret development mode only: the HS256 secret, at least 32 bytes; blank by default
    * @param clockSkew tolerated clock skew on exp/nbf
+   * @param jwks the JWKS key cache
    */
   public record Auth(
       @DefaultValue("") String jwksUrl,
       @DefaultValue("") String issuer,
       @DefaultValue("") String audience,
-      @DefaultValue(DEV_SECRET) String hs256Secret,
-      @DefaultValue("30s") @NotNull @DurationMin(millis = 0) @DurationMax(minutes = 10) Duration clockSkew) {
-
-    /** The documented development secret; never use it in production. */
-    public static final String DEV_SECRET = "rstt-dev-secret-change-me-0123456789abcdef";
+      @DefaultValue("") String hs256Secret,
+      @DefaultValue("30s") @NotNull @DurationMin(millis = 0) @DurationMax(minutes = 10) Duration clockSkew,
+      @DefaultValue @Valid Jwks jwks) {
 
     public boolean usesJwks() {
       return jwksUrl != null && !jwksUrl.isBlank();
     }
 
-    @AssertTrue(message = "rstt.gateway.auth: with jwks-url set, issuer and audience are required; without it, "
-        + "hs256-secret must be at least 32 bytes")
-    public boolean isConsistent() {
-      if (usesJwks()) {
-        return issuer != null && !issuer.isBlank() && audience != null && !audience.isBlank();
-      }
-      return hs256Secret != null && hs256Secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 32;
+    public boolean hasHs256Secret() {
+      return hs256Secret != null && !hs256Secret.isBlank();
+    }
+
+    @AssertTrue(message = "rstt.gateway.auth: with jwks-url set, issuer and audience are required")
+    public boolean isJwksComplete() {
+      return !usesJwks() || (issuer != null && !issuer.isBlank() && audience != null && !audience.isBlank());
+    }
+
+    @AssertTrue(message = "rstt.gateway.auth.hs256-secret must be at least 32 bytes when set")
+    public boolean isSecretLongEnough() {
+      return !hasHs256Secret() || hs256Secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 32;
+    }
+  }
+
+  /**
+   * The JWKS key cache (nimbus JOSE's caching {@code JWKSource}): keys are cached for {@code cacheTtl} and refreshed
+   * ahead of expiry; while the JWKS URL is unreachable the last good keys keep serving for {@code outageTtl}; a
+   * retrieval is tried at most twice per {@code minRefreshInterval} (so an outage is probed, not hammered). With no
+   * usable keys a token cannot be checked: the app gets 1013 / HTTP 503 with {@code minRefreshInterval} as the retry
+   * hint, never a bad-token answer.
+   *
+   * @param cacheTtl how long fetched keys are used before a refresh
+   * @param outageTtl how long the last good keys keep serving while the JWKS URL fails
+   * @param minRefreshInterval at most two retrievals in this interval; also the retry hint given to apps
+   * @param httpTimeout connect and read timeout of one retrieval
+   * @param sslBundle a Spring SSL bundle ({@code spring.ssl.bundle.*}) whose trust material verifies the JWKS host
+   *     (a private CA); blank: the JVM's default trust store
+   */
+  public record Jwks(
+      @DefaultValue("5m") @NotNull @DurationMin(seconds = 1) Duration cacheTtl,
+      @DefaultValue("1h") @NotNull @DurationMin(seconds = 1) @DurationMax(hours = 48) Duration outageTtl,
+      @DefaultValue("30s") @NotNull @DurationMin(millis = 100) Duration minRefreshInterval,
+      @DefaultValue("2s") @NotNull @DurationMin(millis = 100) @DurationMax(seconds = 60) Duration httpTimeout,
+      @DefaultValue("") String sslBundle) {
+
+    @AssertTrue(message = "rstt.gateway.auth.jwks.min-refresh-interval must be shorter than jwks.cache-ttl")
+    public boolean isRefreshShorterThanCache() {
+      return minRefreshInterval == null || cacheTtl == null || minRefreshInterval.compareTo(cacheTtl) < 0;
     }
   }
 }

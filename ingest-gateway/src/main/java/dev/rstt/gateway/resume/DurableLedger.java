@@ -4,7 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 
 /**
- * How far a session's audio is durable, counted in the app's messages (docs/CONTRACT.md section 9): the end of the
+ * How far a session's audio is durable, counted in the app's messages (docs/CONTRACT.md section 10): the end of the
  * last chunk such that it and every chunk before it are acknowledged by Kafka, among chunks that end at a clean
  * message boundary (the decoder held nothing back there: no PCM byte of a split sample frame, no partial ADTS
  * frame), so a gateway resuming the session there with a fresh decoder continues the timeline exactly. Chunks

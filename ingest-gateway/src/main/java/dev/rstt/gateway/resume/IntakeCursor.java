@@ -2,7 +2,7 @@ package dev.rstt.gateway.resume;
 
 /**
  * Numbers the app's binary audio messages (keepalives excluded) and says what to do with each one after a resume
- * (docs/CONTRACT.md section 9). Messages the gateway already took are dropped (the app resent more than it had
+ * (docs/CONTRACT.md section 10). Messages the gateway already took are dropped (the app resent more than it had
  * to); after a take-over from another gateway, the message(s) before the durable point are decoded only to warm
  * the fresh decoder up (their audio is already on the timeline); the rest is kept. Pure; the session serialises.
  */

@@ -19,7 +19,7 @@ import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * The holder's side of session.positions (docs/CONTRACT.md section 9). Every {@code position-interval} it writes the
+ * The holder's side of session.positions (docs/CONTRACT.md section 10). Every {@code position-interval} it writes the
  * position of each session held here that moved (and at least every {@code lease}), ends detached sessions whose
  * window passed ({@code client_closed}), and tombstones a session as soon as it stops or ends (its SessionEnded may
  * still wait for Kafka, but it is no longer resumable); it also ends orphans, sessions whose holder died. When it

@@ -3,7 +3,7 @@ package dev.rstt.gateway.resume;
 import dev.rstt.avro.SessionPosition;
 import dev.rstt.gateway.audio.AudioFormat;
 
-/** Builds SessionPosition records (docs/CONTRACT.md section 9). Pure. */
+/** Builds SessionPosition records (docs/CONTRACT.md section 10). Pure. */
 public final class PositionRecords {
 
   private PositionRecords() {

@@ -4,7 +4,7 @@ import dev.rstt.avro.SessionPosition;
 
 /**
  * The values of {@code SessionPosition.state}, and the rules of a take-over between gateways (docs/CONTRACT.md
- * section 9). The latest record of a session on session.positions names who holds it; a holder that reads a
+ * section 10). The latest record of a session on session.positions names who holds it; a holder that reads a
  * claim (or any holding record) of another gateway with an epoch at least its own lets go; a {@code released}
  * record is written by the previous holder on behalf of the claimer it names and never takes anything from
  * anyone. Pure.

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every gateway's copy of session.positions (docs/CONTRACT.md section 9): one consumer, no group, every partition
+ * Every gateway's copy of session.positions (docs/CONTRACT.md section 10): one consumer, no group, every partition
  * from the beginning, the latest value per session in memory (a tombstone removes it; a few hundred bytes a
  * session). Listeners hear every record in partition order, on this view's thread: the holder of a session learns
  * of a claim, a claimer of the release. Until it has read up to the end offsets it found at start,

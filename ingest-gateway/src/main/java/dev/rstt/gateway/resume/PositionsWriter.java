@@ -12,7 +12,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Writes session.positions (docs/CONTRACT.md section 9) with its own small idempotent {@code acks=all} producer:
+ * Writes session.positions (docs/CONTRACT.md section 10) with its own small idempotent {@code acks=all} producer:
  * positions never wait behind audio, and audio never behind positions. A failed write is not retried here: the next
  * one (at most a position interval later) carries newer numbers, and a stale position costs only a longer scan.
  */

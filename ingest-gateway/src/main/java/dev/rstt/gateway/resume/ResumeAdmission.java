@@ -4,7 +4,7 @@ import dev.rstt.avro.SessionPosition;
 import dev.rstt.gateway.audio.AudioFormat;
 
 /**
- * Whether a socket may resume a session, and how (docs/CONTRACT.md section 9). An unknown session, an ended one,
+ * Whether a socket may resume a session, and how (docs/CONTRACT.md section 10). An unknown session, an ended one,
  * one past its window and another user's get the same refusal ({@code session_not_resumable}), so an answer never
  * tells whether a session id exists. Only the session's own user learns more (a format that differs from the
  * session's, a resend index that would leave a gap). Pure: the time is passed in.

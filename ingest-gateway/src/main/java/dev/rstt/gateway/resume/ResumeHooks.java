@@ -4,7 +4,7 @@ import dev.rstt.gateway.session.GatewaySession;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What the socket handler needs of resumable sessions (docs/CONTRACT.md section 9): the session settings, the
+ * What the socket handler needs of resumable sessions (docs/CONTRACT.md section 10): the session settings, the
  * resumer, the position keeper (a new session's first position is stored before {@code session_started}) and the
  * transcript snapshots; {@link #OFF} when resume is switched off ({@code rstt.gateway.resume.window=0s}).
  */

@@ -1,7 +1,7 @@
 package dev.rstt.gateway.resume;
 
 /**
- * A point on a session where it can be resumed (docs/CONTRACT.md section 9): the audio of the app's messages
+ * A point on a session where it can be resumed (docs/CONTRACT.md section 10): the audio of the app's messages
  * {@code [0, frames)} is acknowledged by Kafka and ends at {@code offsetSamples} on the session timeline, at a
  * clean message boundary (the decoder held nothing back there); the next chunk gets {@code nextSeq}. The
  * session's records including these numbers end at {@code audioOffset} in partition {@code audioPartition} of

@@ -25,7 +25,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * A socket that asks to resume a session (docs/CONTRACT.md section 9): {@link ResumeAdmission} decides; a session
+ * A socket that asks to resume a session (docs/CONTRACT.md section 10): {@link ResumeAdmission} decides; a session
  * held here takes the socket; a session held elsewhere (or by a gateway that died) is claimed on session.positions,
  * its previous holder given {@code handover-timeout} to drain and release it (exact numbers), else its records on
  * audio.frames after its last position are scanned ({@link TailScanner}) and its seq moved ahead.
@@ -125,7 +125,7 @@ public final class SessionResumer {
   }
 
   /**
-   * Ends a session whose holder died and that nobody resumed (docs/CONTRACT.md section 9): claimed like a resume
+   * Ends a session whose holder died and that nobody resumed (docs/CONTRACT.md section 10): claimed like a resume
    * (of two gateways claiming, the later claim wins; the other stops), its tail scanned, then ended
    * {@code client_closed} here: SessionEnded after the audio the dead holder wrote, and a tombstone. Blocking.
    */

@@ -2,7 +2,7 @@ package dev.rstt.gateway.resume;
 
 /**
  * What a session's records on audio.frames after its last known position say, for a take-over without a release
- * (the holder died, or did not drain in time; docs/CONTRACT.md section 9): the last clean chunk end (the resume
+ * (the holder died, or did not drain in time; docs/CONTRACT.md section 10): the last clean chunk end (the resume
  * point), the highest seq written, and whether the session ended. Records the dead holder still had in flight may
  * land after the scan; they repeat audio the new holder asks the app for again, so the new holder's seqs start
  * {@link #SEQ_JUMP} above the highest one seen (no seq of the old holder can reach them) and the STT worker drops the

@@ -18,7 +18,7 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * Reads a session's records on audio.frames after its last known position, up to the end of the partition as it
- * is when the scan starts, for a take-over without a release (docs/CONTRACT.md section 9). Blocking: run it off the
+ * is when the scan starts, for a take-over without a release (docs/CONTRACT.md section 10). Blocking: run it off the
  * event loops. Bounded by what one holder wrote in a position interval plus what it had in flight.
  */
 public final class TailScanner {

@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The transcript so far, for a resumed socket (docs/CONTRACT.md section 9): read from the merger's
+ * The transcript so far, for a resumed socket (docs/CONTRACT.md section 10): read from the merger's
  * {@code /internal/sessions/{id}/transcript} and rendered as the app's frames: one segments upsert with every
  * segment, then the latest status. When the merger cannot answer, the socket gets no snapshot (live updates go on;
  * the app can read {@code GET /v1/sessions/{id}/transcript} later).
@@ -35,27 +35,62 @@ public final class TranscriptSnapshots {
   private final HttpClient http;
   private final String mergerUrl;
 
-  public TranscriptSnapshots(String mergerUrl, Duration timeout) {
+  /** @param authorization the internal credential's Authorization header value for the merger, if any */
+  public TranscriptSnapshots(String mergerUrl, Duration timeout, java.util.Optional<String> authorization) {
     this.mergerUrl = mergerUrl.replaceAll("/+$", "");
-    this.http = HttpClient.create().responseTimeout(timeout);
+    this.http = HttpClient.create().responseTimeout(timeout)
+        .headers(h -> authorization.ifPresent(value -> h.set("Authorization", value)));
   }
 
-  /** The snapshot of {@code sessionId} (never an error). */
+  /** The snapshot of {@code sessionId} (never an error): every page of the merger's transcript. */
   public Mono<Snapshot> fetch(String sessionId) {
-    return http.get().uri(mergerUrl + "/internal/sessions/" + sessionId + "/transcript")
-        .responseSingle((response, body) -> {
-          if (response.status().code() == 404) {
-            return Mono.just(new Snapshot(List.of(), 0)); // nothing transcribed yet
-          }
-          if (response.status().code() != 200) {
-            return Mono.error(new IllegalStateException("merger answered " + response.status().code()));
-          }
-          return body.asString().map(TranscriptSnapshots::parse);
-        })
+    return page(sessionId, null).expand(p -> p.next() == null ? Mono.empty() : page(sessionId, p.next()))
+        .collectList().map(TranscriptSnapshots::join)
         .onErrorResume(e -> {
           log.warn("No transcript snapshot for a resumed socket: {}", e.toString());
           return Mono.just(Snapshot.NONE);
         });
+  }
+
+  /** One page of the merger's transcript: its segments (and, on the first, the latest status), and the next cursor. */
+  record Page(JsonNode node, String next) {
+  }
+
+  private Mono<Page> page(String sessionId, String after) {
+    String query = "?limit=1000" + (after == null ? "" : "&after=" + java.net.URLEncoder.encode(after,
+        java.nio.charset.StandardCharsets.UTF_8));
+    return http.get().uri(mergerUrl + "/internal/sessions/" + sessionId + "/transcript" + query)
+        .responseSingle((response, body) -> {
+          if (response.status().code() == 404) {
+            return Mono.just(new Page(JSON.createObjectNode(), null)); // nothing transcribed yet
+          }
+          if (response.status().code() != 200) {
+            return Mono.error(new IllegalStateException("merger answered " + response.status().code()));
+          }
+          return body.asString().map(json -> {
+            JsonNode node = JSON.readTree(json);
+            JsonNode next = node.path("next");
+            return new Page(node, next.isNull() || next.isMissingNode() ? null : next.asString());
+          });
+        });
+  }
+
+  /** Every page as one snapshot: all segments, the first page's statuses, the lowest revision seen. Pure. */
+  static Snapshot join(List<Page> pages) {
+    tools.jackson.databind.node.ObjectNode all = JSON.createObjectNode();
+    tools.jackson.databind.node.ArrayNode segments = all.putArray("segments");
+    long revision = Long.MAX_VALUE;
+    for (Page p : pages) {
+      p.node().path("segments").forEach(segments::add);
+      revision = Math.min(revision, p.node().path("revision").asLong(0));
+    }
+    if (!pages.isEmpty()) {
+      all.set("statuses", pages.get(0).node().path("statuses"));
+      all.set("session_id", pages.get(0).node().path("session_id"));
+      all.set("complete", pages.get(pages.size() - 1).node().path("complete"));
+    }
+    all.put("revision", pages.isEmpty() ? 0 : revision);
+    return parse(JSON.writeValueAsString(all));
   }
 
   /** The app's frames for the merger's transcript JSON. Pure. */

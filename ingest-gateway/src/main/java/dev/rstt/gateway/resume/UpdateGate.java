@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Holds a resumed socket's live updates while the transcript snapshot is fetched (docs/CONTRACT.md section 9), so
+ * Holds a resumed socket's live updates while the transcript snapshot is fetched (docs/CONTRACT.md section 10), so
  * the snapshot never overwrites a newer segment: once it is sent, the held updates newer than the snapshot's
  * revision follow in order and older ones are dropped. Bounded: past {@code max} held updates the gate opens by
  * itself (the snapshot then only adds what is missing). Pure; the session serialises.

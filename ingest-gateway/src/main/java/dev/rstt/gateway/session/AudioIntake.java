@@ -9,7 +9,7 @@ import java.util.List;
  * its first frame; audio held below that size waits for a {@code chunk.max-delay} flush, which this class
  * arms and disarms by generation. Chunks are cut only between app messages, and each names the app messages it
  * holds ({@code app_frames_start}) and completes ({@code app_frames_end}, null when the decoder held bytes back at
- * its end: docs/CONTRACT.md section 9). Pure (times are passed in, timers are the caller's); the caller serialises.
+ * its end: docs/CONTRACT.md section 10). Pure (times are passed in, timers are the caller's); the caller serialises.
  */
 final class AudioIntake {
 

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Tells the attached socket how much of its audio is durable ({@code audio_durable}, docs/CONTRACT.md section 9):
+ * Tells the attached socket how much of its audio is durable ({@code audio_durable}, docs/CONTRACT.md section 10):
  * when Kafka's acknowledgements move the position, at most once per {@code durable-ack-interval} (a timer sends
  * the latest position at the end of the interval). Nothing when resume is off.
  */

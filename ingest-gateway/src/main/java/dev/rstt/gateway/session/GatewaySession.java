@@ -36,7 +36,14 @@ public final class GatewaySession {
 
   /** Tunables of a session, from {@code rstt.gateway.*}. */
   public record Settings(Duration chunkMaxDuration, Duration chunkMaxDelay, long sessionMaxUnackedBytes,
-      Duration idleTimeout, Duration pingInterval, Duration stopTimeout) {
+      Duration idleTimeout, Duration pingInterval, Duration stopTimeout, SessionLimits.Settings limits) {
+
+    /** Without pace, length or no-audio limits. */
+    public Settings(Duration chunkMaxDuration, Duration chunkMaxDelay, long sessionMaxUnackedBytes,
+        Duration idleTimeout, Duration pingInterval, Duration stopTimeout) {
+      this(chunkMaxDuration, chunkMaxDelay, sessionMaxUnackedBytes, idleTimeout, pingInterval, stopTimeout,
+          SessionLimits.Settings.NONE);
+    }
   }
 
   private final String id;
@@ -90,7 +97,7 @@ public final class GatewaySession {
     this.audio = new SessionAudio(id, userId, format, settings.chunkMaxDuration(), decoder, start, publishing,
         metrics, this::onChunkAcked);
     this.ending = new SessionEnding(id, publishing, app, metrics, settings.stopTimeout());
-    this.liveness = new SocketLiveness(clock, settings.idleTimeout(), settings.pingInterval());
+    this.liveness = new SocketLiveness(clock, settings, format.sampleRate() * format.channels(), metrics, timers);
     this.resume = resume;
     this.life = new SessionLifecycle(resume.enabled());
     this.durable = new DurableAnnouncer(id, resume, audio, app, clock, timers, this::send);
@@ -169,16 +176,18 @@ public final class GatewaySession {
    * when the socket may be read again: at once below the unacked caps, later when Kafka has caught up.
    */
   public Mono<Void> onAudio(byte[] frame, int from) {
+    long readAtMs;
     synchronized (this) {
       if (!life.takesAudio(from)) {
         return Mono.empty();
       }
-      long flushGeneration = audio.take(frame, clock.millis());
-      if (flushGeneration >= 0) {
-        scheduleFlush(flushGeneration); // publish the held audio within chunk.max-delay
+      SessionAudio.Taken taken = audio.take(frame, clock.millis());
+      if (taken.flushGeneration() >= 0) {
+        scheduleFlush(taken.flushGeneration()); // publish the held audio within chunk.max-delay
       }
+      readAtMs = liveness.audio(taken.samples()); // the pace: decoded samples, not bytes
     }
-    return liveness.backpressure(publishing, metrics);
+    return liveness.readGate(publishing.capacity(), readAtMs);
   }
 
   /** A text frame: {@code {"type":"stop"}} ends the audio; anything else is ignored. */
@@ -227,20 +236,34 @@ public final class GatewaySession {
     }
   }
 
-  /** Periodic: the {@code ping} text frame and the idle timeout. */
+  /** Periodic: the {@code ping} text frame, the idle and no-audio timeouts and the maximum length. */
   public void tick() {
     SocketLiveness.Tick tick;
     synchronized (this) {
       tick = liveness.tick(life.state() == State.OPEN, life.state() != State.CLOSED && !app.finished());
     }
-    if (tick == SocketLiveness.Tick.IDLE) {
-      try (SessionMdc mdc = SessionMdc.of(id)) {
-        log.info("Idle for {}: closing 1001", settings.idleTimeout());
-      }
-      metrics.rejected("idle_timeout");
-      terminate("idle_timeout", CloseStatus.GOING_AWAY.withReason("idle timeout"));
-    } else if (tick == SocketLiveness.Tick.PING) {
+    if (tick.limit() != SessionLimits.Verdict.NONE) {
+      reached(tick.limit());
+    } else if (tick.ping()) {
       send("ping");
+    }
+  }
+
+  /**
+   * Idle ({@code idle-timeout}) or no audio ({@code limits.no-audio-timeout}): 1001. The maximum duration
+   * ({@code limits.max-session-duration}): ends like a stop, the app told at once, close 4011 once complete.
+   */
+  private void reached(SessionLimits.Verdict limit) {
+    try (SessionMdc mdc = SessionMdc.of(id)) {
+      log.info("{}: {}", limit, limit == SessionLimits.Verdict.MAX_DURATION ? "ending like a stop" : "closing 1001");
+    }
+    metrics.rejected(limit.reason());
+    if (limit == SessionLimits.Verdict.MAX_DURATION) {
+      send(SessionLimits.maxDurationMessage(settings.limits().maxDuration()));
+      stop("max_duration");
+    } else {
+      terminate("idle_timeout", CloseStatus.GOING_AWAY.withReason(limit == SessionLimits.Verdict.IDLE
+          ? "idle timeout" : "no audio"));
     }
   }
 
@@ -271,7 +294,7 @@ public final class GatewaySession {
       previous = app.attach(next, closer);
       attached = new Attached(life.attachment(), start);
     }
-    liveness.activity();
+    liveness.attached();
     if (wasOpen) {
       previous.takenOver();
     }
@@ -300,6 +323,7 @@ public final class GatewaySession {
         return;
       }
       if (gone == SessionLifecycle.Gone.DETACHED) {
+        liveness.detached();
         audio.flush();
         app.finish(CloseStatus.NORMAL); // the socket is gone: nothing more is queued for it
         try (SessionMdc mdc = SessionMdc.of(id)) {
@@ -354,6 +378,10 @@ public final class GatewaySession {
    * stored transcript completes later), or 1013 if Kafka refused audio of the session.
    */
   public void stop() {
+    stop("stop");
+  }
+
+  private void stop(String reason) {
     synchronized (this) {
       if (!life.stop()) {
         return;
@@ -362,10 +390,10 @@ public final class GatewaySession {
       audio.flush();
     }
     try (SessionMdc mdc = SessionMdc.of(id)) {
-      log.info("Stop received: ending audio at seq {}", audio.lastSeq());
+      log.info("Ending audio ({}) at seq {}", reason, audio.lastSeq());
     }
-    endAudio("stop");
-    ending.closeAfterStop(() -> {
+    endAudio(reason);
+    ending.closeAfterStop(reason, () -> {
       synchronized (this) {
         return life.closeAfterStop();
       }

@@ -58,17 +58,20 @@ final class SessionAudio {
     this.ledger = new DurableLedger(point);
   }
 
+  /** What a message gave: the generation to arm a max-delay flush for (-1: none), and its new decoded samples. */
+  record Taken(long flushGeneration, long samples) {
+    static final Taken NOTHING = new Taken(-1, 0);
+  }
+
   /**
    * One binary message of the app at {@code nowMs}: dropped when the session took it already, decoded, and (unless
    * it only warms the decoder up) added to the held chunk; full chunks are published.
-   *
-   * @return the generation to arm a max-delay flush for, or -1 when none is needed
    */
-  synchronized long take(byte[] frame, long nowMs) {
+  synchronized Taken take(byte[] frame, long nowMs) {
     IntakeCursor.Action action = cursor.take();
     if (action == IntakeCursor.Action.DROP) {
       metrics.repeatDropped();
-      return -1;
+      return Taken.NOTHING;
     }
     metrics.frameIn(format.codec().wireName(), frame.length);
     byte[] pcm;
@@ -80,11 +83,11 @@ final class SessionAudio {
       pcm = NO_AUDIO; // the message still counts: its index is the app's
     }
     if (action == IntakeCursor.Action.PRIME) {
-      return -1; // warms a continuing decoder up; this audio is on the timeline already
+      return Taken.NOTHING; // warms a continuing decoder up; this audio is on the timeline already
     }
     AudioIntake.Added added = intake.add(pcm, nowMs, !decoder.holdsBytes());
     added.ready().forEach(this::publish);
-    return added.flushGeneration();
+    return new Taken(added.flushGeneration(), pcm.length / 2);
   }
 
   /** Publishes everything held. */

@@ -56,12 +56,15 @@ final class SessionEnding {
   }
 
   /**
-   * After stop: closes 1000 once the transcript is complete, 4010 after {@code stop-timeout}, 1013 when audio was
+   * After stop (or the maximum length, {@code reason} max_duration: 4011 instead of 1000): closes 1000 once the
+   * transcript is complete, 4010 after {@code stop-timeout}, 1013 when audio was
    * refused; {@code stillStopping} (run under the session's lock) says whether the session still waits for it.
    */
-  void closeAfterStop(BooleanSupplier stillStopping) {
+  void closeAfterStop(String reason, BooleanSupplier stillStopping) {
     complete.copy().orTimeout(stopTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
       StopClose close = StopClose.decide(e == null, publishing.failure() != null);
+      org.springframework.web.reactive.socket.CloseStatus status = close == StopClose.COMPLETE
+          && reason.equals("max_duration") ? SessionLimits.MAX_DURATION_CLOSE : close.status();
       if (!stillStopping.getAsBoolean()) {
         return; // closed meanwhile for another reason (shutdown, slow client, audio lost)
       }
@@ -72,10 +75,10 @@ final class SessionEnding {
               stopTimeout, publishing.allAcknowledged() ? "audio stored"
                   : publishing.unackedBytes() + " audio bytes still waiting for Kafka", close.status().getCode());
         } else {
-          log.info("Closing {} after stop ({})", close.status().getCode(), close);
+          log.info("Closing {} after {} ({})", status.getCode(), reason, close);
         }
       }
-      app.finish(close.status(), close.lastFrames(id));
+      app.finish(status, close.lastFrames(id));
     });
   }
 

@@ -3,7 +3,7 @@ package dev.rstt.gateway.session;
 import dev.rstt.gateway.session.GatewaySession.State;
 
 /**
- * The states of one session and the rules that move it (docs/CONTRACT.md sections 8 and 9): OPEN (audio flows) →
+ * The states of one session and the rules that move it (docs/CONTRACT.md sections 8 and 10): OPEN (audio flows) →
  * STOPPING (stop) or ENDING (closing for another reason) → CLOSED; a resumable OPEN session whose socket goes away
  * is DETACHED until a socket attaches (OPEN again) or the window passes (ENDING); HANDED_OVER once another gateway
  * took it (it drains, no SessionEnded). Each socket gets an attachment number: what an older socket says is

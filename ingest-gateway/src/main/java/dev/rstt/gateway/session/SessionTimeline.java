@@ -43,7 +43,7 @@ final class SessionTimeline {
     return next(pcm, receivedAtMs, null, null);
   }
 
-  /** The next chunk, naming the app messages it holds and completes (section 9). */
+  /** The next chunk, naming the app messages it holds and completes (section 10). */
   AudioChunk next(byte[] pcm, long receivedAtMs, Long framesStart, Long framesEnd) {
     AudioChunk chunk = AudioChunk.newBuilder().setSessionId(sessionId).setUserId(userId).setSeq(nextSeq)
         .setOffsetSamples(nextOffset).setSampleRate(format.sampleRate()).setChannels(format.channels())

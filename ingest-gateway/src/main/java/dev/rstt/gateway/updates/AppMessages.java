@@ -97,7 +97,7 @@ public final class AppMessages {
 
   /**
    * {@code {"type":"session_started","session_id":...,"resume_window_s":n}}: a resumable session (docs/CONTRACT.md
-   * section 9).
+   * section 10).
    */
   public static String sessionStarted(String sessionId, long resumeWindowSeconds) {
     ObjectNode n = NODES.objectNode();

@@ -1,6 +1,7 @@
 package dev.rstt.gateway.updates;
 
 import dev.rstt.avro.SessionUpdate;
+import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.session.GatewaySession;
 import dev.rstt.gateway.session.SessionRegistry;
@@ -17,7 +18,10 @@ import org.springframework.kafka.listener.MessageListener;
 /**
  * Delivers {@code session.updates} to the sockets of this instance. Every instance reads every partition
  * (its own consumer group) and drops updates for sessions it does not hold: updates find their socket by
- * broadcast, so no routing table is needed and a session never moves between instances.
+ * broadcast, so no routing table is needed and a session never moves between instances. An update is delivered
+ * only when its {@code user_id} is the user of the socket's token (docs/CONTRACT.md, "session.updates"): a record
+ * forged for another user's session by anyone who can write the topic is dropped (counted as
+ * {@code rstt_gateway_updates_total{outcome="foreign_user"}}, logged with its coordinates, never its content).
  */
 public final class UpdatesListener implements MessageListener<String, SessionUpdate>, ConsumerAwareRebalanceListener {
 
@@ -44,7 +48,20 @@ public final class UpdatesListener implements MessageListener<String, SessionUpd
       metrics.updateDropped("not_here");
       return;
     }
+    if (!ownedBy(session.userId(), update)) {
+      metrics.updateDropped("foreign_user");
+      try (SessionMdc mdc = SessionMdc.of(sessionId)) {
+        log.warn("Dropped an update whose user_id is not the socket's user ({}-{}@{})", record.topic(),
+            record.partition(), record.offset());
+      }
+      return;
+    }
     session.deliver(update);
+  }
+
+  /** True when {@code update} belongs to {@code socketUser}: an update without a user belongs to nobody. */
+  static boolean ownedBy(String socketUser, SessionUpdate update) {
+    return socketUser != null && socketUser.equals(update.getUserId());
   }
 
   @Override

@@ -1,7 +1,8 @@
 package dev.rstt.gateway.web;
 
-import dev.rstt.gateway.auth.DevTokenCli;
-import dev.rstt.gateway.config.GatewayProperties;
+import dev.rstt.common.auth.DevTokens;
+import dev.rstt.gateway.auth.AuthMode;
+import dev.rstt.gateway.config.SecurityPosture;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,12 +51,13 @@ public class DevTokenEndpoint {
   }
 
   @Bean
-  public RouterFunction<ServerResponse> devTokenRoute(GatewayProperties props, WebProperties web, Clock clock) {
+  public RouterFunction<ServerResponse> devTokenRoute(SecurityPosture posture, WebProperties web, Clock clock) {
+    AuthMode mode = posture.auth();
     log.warn("DEVELOPMENT MODE: POST {} hands a token to anyone who can reach this port (rstt.dev-mode=true with "
         + "an HS256 secret); never enable it in production", PATH);
     return RouterFunctions.route().POST(PATH, request -> {
       String uid = "web-" + UUID.randomUUID().toString().substring(0, 8);
-      String token = DevTokenCli.token(uid, props.auth().hs256Secret(), web.devTokenTtl(), clock);
+      String token = DevTokens.mint(uid, mode.hs256Secret(), mode.issuer(), mode.audience(), web.devTokenTtl(), clock);
       log.info("Development token issued for {}", uid);
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("token", token);

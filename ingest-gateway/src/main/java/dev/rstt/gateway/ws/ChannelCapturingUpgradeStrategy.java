@@ -1,5 +1,6 @@
 package dev.rstt.gateway.ws;
 
+import dev.rstt.gateway.limits.ConnectionGate;
 import io.netty.channel.Channel;
 import java.util.function.Supplier;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
@@ -12,7 +13,8 @@ import reactor.netty.Connection;
 
 /**
  * Reactor Netty's upgrade, plus the socket's Netty channel in the session attributes
- * ({@link #CHANNEL}), so the handler can see how many bytes wait in the channel for a slow client.
+ * ({@link #CHANNEL}), so the handler can see how many bytes wait in the channel for a slow client; and the
+ * socket cap's permit, taken before the upgrade by {@link ConnectionGate}, handed to the connection.
  */
 public final class ChannelCapturingUpgradeStrategy implements RequestUpgradeStrategy {
 
@@ -30,6 +32,7 @@ public final class ChannelCapturingUpgradeStrategy implements RequestUpgradeStra
     Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(exchange.getResponse());
     Channel channel = nativeResponse instanceof Connection connection ? connection.channel() : null;
     WebSocketHandler capturing = channel == null ? handler : session -> {
+      ConnectionGate.claim(channel); // upgraded: the socket cap's permit is held until the connection closes
       session.getAttributes().put(CHANNEL, channel);
       return handler.handle(session);
     };

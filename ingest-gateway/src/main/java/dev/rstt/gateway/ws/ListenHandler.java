@@ -6,6 +6,7 @@ import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.audio.AudioCodecs;
 import dev.rstt.gateway.audio.AudioFormat;
 import dev.rstt.gateway.auth.AuthException;
+import dev.rstt.gateway.auth.AuthUnavailableException;
 import dev.rstt.gateway.auth.TokenVerifier;
 import dev.rstt.gateway.config.GatewayProperties;
 import dev.rstt.gateway.limits.ConnectionLimiter;
@@ -16,6 +17,7 @@ import dev.rstt.gateway.resume.SessionStart;
 import dev.rstt.gateway.session.AudioPublisher;
 import dev.rstt.gateway.session.GatewaySession;
 import dev.rstt.gateway.session.Outbound;
+import dev.rstt.gateway.session.SessionLimits;
 import dev.rstt.gateway.session.SessionRegistry;
 import dev.rstt.gateway.updates.AppMessages;
 import java.net.URI;
@@ -93,7 +95,7 @@ public final class ListenHandler implements WebSocketHandler {
     this(props, verifier, limiter, registry, publisher, metrics, clock, timers, gatewayId, codecs, ResumeHooks.OFF);
   }
 
-  /** @param resume resumable sessions (docs/CONTRACT.md section 9), or {@link ResumeHooks#OFF} */
+  /** @param resume resumable sessions (docs/CONTRACT.md section 10), or {@link ResumeHooks#OFF} */
   public ListenHandler(GatewayProperties props, TokenVerifier verifier, ConnectionLimiter limiter,
       SessionRegistry registry, AudioPublisher publisher, GatewayMetrics metrics, Clock clock, Scheduler timers,
       String gatewayId, AudioCodecs codecs, ResumeHooks resume) {
@@ -110,7 +112,8 @@ public final class ListenHandler implements WebSocketHandler {
     this.gatewayId = gatewayId;
     this.settings = new GatewaySession.Settings(props.chunk().maxDuration(), props.chunk().maxDelay(),
         props.backpressure().sessionMaxUnackedBytes(), props.idleTimeout(), props.pingInterval(),
-        props.stopTimeout());
+        props.stopTimeout(), new SessionLimits.Settings(props.limits().maxSpeed(), props.limits().paceBurst(),
+            props.limits().maxSessionDuration(), props.limits().noAudioTimeout()));
   }
 
   @Override
@@ -174,13 +177,24 @@ public final class ListenHandler implements WebSocketHandler {
     String userId() throws AuthException;
   }
 
-  /** The verified user id, or a 1008 refusal with the verifier's code. */
+  /**
+   * The verified user id, or a 1008 refusal with the verifier's code; keys that cannot be had right now are not a bad
+   * token: 1013 {@code auth_unavailable} with the retry hint.
+   */
   static String authenticated(Authentication authentication) {
     try {
       return authentication.userId();
+    } catch (AuthUnavailableException e) {
+      throw unavailable(e);
     } catch (AuthException e) {
       throw new Rejection(CloseStatus.POLICY_VIOLATION, e.code(), e.getMessage(), null);
     }
+  }
+
+  /** 1013 {@code auth_unavailable}: the token could not be checked now (JWKS down); retry, do not log in again. */
+  static Rejection unavailable(AuthUnavailableException e) {
+    return new Rejection(CloseStatus.SERVICE_OVERLOAD.withReason("Auth unavailable"), e.code(), e.getMessage(),
+        e.retryAfter());
   }
 
   /** The audio parameters of the upgrade's query, checked (1008), and the codec available here (1003). */
@@ -276,7 +290,7 @@ public final class ListenHandler implements WebSocketHandler {
   }
 
   /**
-   * A socket resuming a session (docs/CONTRACT.md section 9): {@code session_resumed} (the app sends from its
+   * A socket resuming a session (docs/CONTRACT.md section 10): {@code session_resumed} (the app sends from its
    * {@code frames}), the transcript so far and the latest status, then live updates and {@code audio_durable}.
    */
   private Mono<Void> resumed(WebSocketSession ws, Outbound out, Admission admission,

@@ -1,6 +1,7 @@
 package dev.rstt.gateway.ws;
 
 import dev.rstt.gateway.auth.AuthException;
+import dev.rstt.gateway.auth.AuthUnavailableException;
 import dev.rstt.gateway.auth.TokenVerifier;
 import dev.rstt.gateway.session.Outbound;
 import java.time.Duration;
@@ -79,6 +80,8 @@ public final class WebListenHandler implements WebSocketHandler {
           String userId;
           try {
             userId = verifier.verifyToken(WebAuthMessage.token(text));
+          } catch (AuthUnavailableException e) {
+            throw ListenHandler.unavailable(e); // not a refusal of the token: no auth_response, 1013
           } catch (AuthException e) {
             out.emit(WebAuthMessage.response(false));
             String reason = e.code().equals("missing_token") ? "Auth error" : "Invalid token"; // omi's reasons

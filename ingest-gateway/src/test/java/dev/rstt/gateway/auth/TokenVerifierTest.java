@@ -17,7 +17,7 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.rstt.gateway.config.GatewayProperties;
+import dev.rstt.common.auth.DevTokens;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +40,7 @@ class TokenVerifierTest {
     stranger = new RSAKeyGenerator(2048).keyID("k1").generate(); // same kid, different key
     firebaseLike = TokenVerifier.jwks(new ImmutableJWKSet<SecurityContext>(
         new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK()))),
-        "https://securetoken.google.com/proj", "proj", 30);
+        "https://securetoken.google.com/proj", "proj", 30, Duration.ofSeconds(30));
   }
 
   private static JWTClaimsSet claims(String iss, String aud, Instant exp) {
@@ -73,23 +73,34 @@ class TokenVerifierTest {
     assertCode(rs256(rsa, claims("https://securetoken.google.com/proj", "proj", Instant.now().minusSeconds(120))),
         "expired_token");
     // an HS256 token must not pass a JWKS verifier (algorithm confusion)
-    assertCode(DevTokenCli.token("alice", GatewayProperties.Auth.DEV_SECRET, Duration.ofHours(1), Clock.systemUTC()),
+    assertCode(DevTokens.mint("alice", DevTokens.randomSecret(), Duration.ofHours(1), Clock.systemUTC()),
         "invalid_token");
   }
 
   @Test
-  void shouldAcceptTheDevCliTokenWithTheDevSecretOnly() throws Exception {
-    TokenVerifier dev = TokenVerifier.hs256(GatewayProperties.Auth.DEV_SECRET, 30);
-    String token = DevTokenCli.token("bob", GatewayProperties.Auth.DEV_SECRET, Duration.ofHours(1), Clock.systemUTC());
+  void shouldAcceptADevelopmentTokenWithItsSecretIssuerAndAudienceOnly() throws Exception {
+    String secret = DevTokens.randomSecret();
+    TokenVerifier dev = TokenVerifier.hs256(secret, DevTokens.ISSUER, DevTokens.AUDIENCE, 30);
+    String token = DevTokens.mint("bob", secret, Duration.ofHours(1), Clock.systemUTC());
     assertThat(dev.verify("Bearer " + token)).isEqualTo("bob");
     assertThat(dev.verify("bearer " + token)).isEqualTo("bob");
-    TokenVerifier other = TokenVerifier.hs256("another-secret-that-is-long-enough-for-hs256", 30);
+    TokenVerifier other = TokenVerifier.hs256(DevTokens.randomSecret(), DevTokens.ISSUER, DevTokens.AUDIENCE, 30);
     assertThatThrownBy(() -> other.verify("Bearer " + token)).isInstanceOfSatisfying(AuthException.class,
         e -> assertThat(e.code()).isEqualTo("invalid_token"));
     assertThatThrownBy(() -> dev.verify(null)).isInstanceOfSatisfying(AuthException.class,
         e -> assertThat(e.code()).isEqualTo("missing_token"));
     assertThatThrownBy(() -> dev.verify(token)).isInstanceOfSatisfying(AuthException.class,
         e -> assertThat(e.code()).isEqualTo("missing_token"));
+    // iss and aud are checked as in JWKS mode: the right secret with another issuer or audience is refused
+    for (String[] claims : new String[][] {{"someone-else", DevTokens.AUDIENCE}, {DevTokens.ISSUER, "another-app"}}) {
+      String wrong = DevTokens.mint("bob", secret, claims[0], claims[1], Duration.ofHours(1), Clock.systemUTC());
+      assertThatThrownBy(() -> dev.verify("Bearer " + wrong)).isInstanceOfSatisfying(AuthException.class,
+          e -> assertThat(e.code()).isEqualTo("invalid_token"));
+    }
+    TokenVerifier configured = TokenVerifier.hs256(secret, "my-issuer", "my-app", 30);
+    assertThat(configured.verify("Bearer " + DevTokens.mint("carol", secret, "my-issuer", "my-app",
+        Duration.ofHours(1), Clock.systemUTC()))).isEqualTo("carol");
+    assertThatThrownBy(() -> configured.verify("Bearer " + token)).isInstanceOf(AuthException.class);
   }
 
   @Test
@@ -105,9 +116,9 @@ class TokenVerifierTest {
     });
     server.start();
     try {
-      TokenVerifier verifier = TokenVerifier.from(new GatewayProperties.Auth(
-          "http://127.0.0.1:" + server.getAddress().getPort() + "/keys", "https://issuer.example", "aud-1", "",
-          Duration.ofSeconds(30)));
+      TokenVerifier verifier = TokenVerifier.jwks(JwksKeys.fromUrl(
+          "http://127.0.0.1:" + server.getAddress().getPort() + "/keys", JwksKeysTest.settings(), null),
+          "https://issuer.example", "aud-1", 30, Duration.ofSeconds(1));
       String token = rs256(rsa, claims("https://issuer.example", "aud-1", Instant.now().plusSeconds(60)));
       assertThat(verifier.verify("Bearer " + token)).isEqualTo("alice");
     } finally {

@@ -29,7 +29,17 @@ class GatewayPropertiesTest {
       assertThat(p.maxFrameBytes()).isEqualTo(65536);
       assertThat(p.mergerUrl()).isEqualTo("http://localhost:8083");
       assertThat(p.auth().usesJwks()).isFalse();
-      assertThat(p.auth().hs256Secret()).isEqualTo(GatewayProperties.Auth.DEV_SECRET);
+      assertThat(p.auth().hs256Secret()).as("no built-in secret").isEmpty();
+      assertThat(p.auth().jwks().cacheTtl()).isEqualTo(Duration.ofMinutes(5));
+      assertThat(p.auth().jwks().outageTtl()).isEqualTo(Duration.ofHours(1));
+      assertThat(p.auth().jwks().minRefreshInterval()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(p.limits().maxSpeed()).isEqualTo(1.5);
+      assertThat(p.limits().paceBurst()).isEqualTo(Duration.ofSeconds(5));
+      assertThat(p.limits().maxSessionDuration()).isEqualTo(Duration.ofHours(12));
+      assertThat(p.limits().noAudioTimeout()).isEqualTo(Duration.ofMinutes(10));
+      assertThat(p.limits().maxSockets()).isEqualTo(1000);
+      assertThat(p.limits().ipConnectBurst()).isEqualTo(30);
+      assertThat(p.limits().ipConnectRefill()).isEqualTo(Duration.ofMillis(500));
       assertThat(p.codecs().lc3Library()).isEqualTo("lc3");
       assertThat(p.codecs().aacLibrary()).isEqualTo("faad");
     });
@@ -52,6 +62,18 @@ class GatewayPropertiesTest {
     runner.withPropertyValues("rstt.gateway.auth.jwks-url=https://example/keys").run(ctx -> {
       assertThat(ctx).hasFailed(); // issuer and audience are required with a JWKS URL
       assertThat(failureText(ctx.getStartupFailure())).contains("issuer and audience are required");
+    });
+    runner.withPropertyValues("rstt.gateway.auth.hs256-secret=too-short").run(ctx -> {
+      assertThat(ctx).hasFailed();
+      assertThat(failureText(ctx.getStartupFailure())).contains("at least 32 bytes");
+    });
+    runner.withPropertyValues("rstt.gateway.limits.max-speed=0.5").run(ctx -> {
+      assertThat(ctx).hasFailed();
+      assertThat(failureText(ctx.getStartupFailure())).contains("limits.maxSpeed");
+    });
+    runner.withPropertyValues("rstt.gateway.auth.jwks.min-refresh-interval=10m").run(ctx -> {
+      assertThat(ctx).hasFailed();
+      assertThat(failureText(ctx.getStartupFailure())).contains("shorter than jwks.cache-ttl");
     });
     runner.withPropertyValues("rstt.gateway.codecs.lc3-library= ").run(ctx -> {
       assertThat(ctx).hasFailed();

@@ -100,9 +100,13 @@ class GatewaySessionTest {
   }
 
   private GatewaySession session(Duration maxDelay, Duration stopTimeout, Clock clock) {
+    return session(maxDelay, stopTimeout, clock, SessionLimits.Settings.NONE);
+  }
+
+  private GatewaySession session(Duration maxDelay, Duration stopTimeout, Clock clock, SessionLimits.Settings limits) {
     outbound.flux().subscribe(sent::add);
     GatewaySession.Settings settings = new GatewaySession.Settings(Duration.ofMillis(100), maxDelay, 4096,
-        Duration.ofSeconds(90), Duration.ofSeconds(10), stopTimeout);
+        Duration.ofSeconds(90), Duration.ofSeconds(10), stopTimeout, limits);
     return new GatewaySession("01SESSION", "alice", new AudioFormat("en", 16000, AudioFormat.Codec.PCM16, 1),
         "gw-1", settings, sink, new GatewayMetrics(new SimpleMeterRegistry(), () -> 0), outbound,
         clock, timers);
@@ -245,6 +249,87 @@ class GatewaySessionTest {
     AudioChunk chunk = (AudioChunk) sink.records.get(1);
     assertThat(chunk.getPcm().remaining()).isEqualTo(320);
     assertThat(chunk.getSeq()).isZero();
+  }
+
+  @Test
+  void shouldEndLikeAStopAtTheMaximumDurationAndClose4011OnceTheTranscriptIsComplete() {
+    ManualClock clock = new ManualClock();
+    GatewaySession s = session(Duration.ofSeconds(30), Duration.ofSeconds(60), clock,
+        new SessionLimits.Settings(1000, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(10)));
+    s.start();
+    sink.acks.get(0).complete(null);
+    s.onAudio(new byte[3200]).subscribe();
+    clock.advance(Duration.ofSeconds(9));
+    s.tick();
+    assertThat(s.state()).isEqualTo(GatewaySession.State.OPEN);
+    clock.advance(Duration.ofSeconds(1));
+    s.tick();
+    assertThat(s.state()).isEqualTo(GatewaySession.State.STOPPING);
+    assertThat(sent).last().asString().contains("\"max_session_duration\"").contains("4011");
+    s.onAudio(new byte[3200]).subscribe(); // after the limit: not published
+    sink.ackAll();
+    assertThat(sink.records).last().isInstanceOfSatisfying(SessionEnded.class, e -> {
+      assertThat(e.getReason()).isEqualTo("max_duration");
+      assertThat(e.getLastSeq()).isZero();
+    });
+    sink.ackAll();
+    assertThat(outbound.finished()).as("waits for the complete transcript, as after stop").isFalse();
+    s.deliver(update(1, true));
+    assertThat(outbound.closeStatus().getCode()).isEqualTo(4011);
+  }
+
+  @Test
+  void shouldClose4010NotAfterTheMaximumDurationWhenTheTranscriptIsNotCompleteInTime() {
+    ManualClock clock = new ManualClock();
+    GatewaySession s = session(Duration.ofSeconds(30), Duration.ofMillis(100), clock,
+        new SessionLimits.Settings(1000, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(10)));
+    s.start();
+    sink.acks.get(0).complete(null);
+    clock.advance(Duration.ofSeconds(10));
+    s.tick();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(outbound::finished);
+    assertThat(outbound.closeStatus().getCode()).isEqualTo(4010);
+  }
+
+  @Test
+  void shouldCloseASocketThatSendsOnlyKeepalivesAfterTheNoAudioTimeout() {
+    ManualClock clock = new ManualClock();
+    GatewaySession s = session(Duration.ofSeconds(30), Duration.ofSeconds(60), clock,
+        new SessionLimits.Settings(1000, Duration.ofSeconds(1), Duration.ofHours(12), Duration.ofMinutes(2)));
+    s.start();
+    sink.acks.get(0).complete(null);
+    s.onAudio(new byte[3200]).subscribe();
+    for (int i = 0; i < 11; i++) {
+      clock.advance(Duration.ofSeconds(10));
+      s.touch(); // omi's 2-byte pong
+      s.tick();
+    }
+    assertThat(outbound.finished()).as("110 s of keepalives only").isFalse();
+    clock.advance(Duration.ofSeconds(10));
+    s.touch();
+    s.tick();
+    assertThat(outbound.finished()).isTrue();
+    assertThat(outbound.closeStatus().getCode()).isEqualTo(1001);
+    assertThat(outbound.closeStatus().getReason()).isEqualTo("no audio");
+    sink.ackAll();
+    assertThat(sink.records).last().isInstanceOfSatisfying(SessionEnded.class,
+        e -> assertThat(e.getReason()).isEqualTo("idle_timeout"));
+  }
+
+  @Test
+  void shouldNotReadTheNextFrameBeforeThePaceAllows() {
+    GatewaySession s = session(Duration.ofSeconds(30), Duration.ofSeconds(60), Clock.systemUTC(),
+        new SessionLimits.Settings(1.5, Duration.ofMillis(100), Duration.ofHours(12), Duration.ofMinutes(2)));
+    s.start();
+    sink.acks.get(0).complete(null);
+    // 100 ms burst, then 24 samples per ms: one 100 ms frame (1600 samples) beyond the burst waits ~67 ms
+    assertThat(s.onAudio(new byte[3200]).toFuture()).isDone();
+    sink.ackAll();
+    long t0 = System.nanoTime();
+    CompletableFuture<Void> paced = s.onAudio(new byte[3200]).toFuture();
+    assertThat(paced).as("over the pace: not read yet").isNotDone();
+    paced.join();
+    assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(60);
   }
 
   private static SessionUpdate update(long revision, boolean complete) {

@@ -31,6 +31,11 @@ public final class AppSocket implements WebSocket.Listener {
   private volatile int pings;
   private WebSocket socket;
   private volatile java.util.function.Consumer<String> textHook = t -> { };
+  /**
+   * The last send: the JDK's WebSocket allows one outstanding send, and the pong answering a {@code ping} is sent
+   * from the listener's thread while the test may be sending, so every send is chained after the previous one.
+   */
+  private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
 
   private AppSocket(boolean pong, boolean manualDemand) {
     this.pong = pong;
@@ -76,7 +81,7 @@ public final class AppSocket implements WebSocket.Listener {
       if (text.equals("ping")) {
         pings++;
         if (pong) {
-          webSocket.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 0x8A, 0x00}), true);
+          send(ws -> webSocket.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 0x8A, 0x00}), true));
         }
       }
       textHook.accept(text); // on the listener thread, at arrival, before the next frame is read
@@ -129,11 +134,18 @@ public final class AppSocket implements WebSocket.Listener {
   }
 
   public void sendBinary(byte[] bytes) {
-    socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(20, TimeUnit.SECONDS).join();
+    send(ws -> ws.sendBinary(ByteBuffer.wrap(bytes), true)).orTimeout(20, TimeUnit.SECONDS).join();
   }
 
   public void sendText(String text) {
-    socket.sendText(text, true).orTimeout(20, TimeUnit.SECONDS).join();
+    send(ws -> ws.sendText(text, true)).orTimeout(20, TimeUnit.SECONDS).join();
+  }
+
+  private synchronized CompletableFuture<?> send(
+      java.util.function.Function<WebSocket, CompletableFuture<WebSocket>> sending) {
+    CompletableFuture<?> next = lastSend.exceptionally(e -> null).thenCompose(v -> sending.apply(socket));
+    lastSend = next;
+    return next;
   }
 
   public void stop() {

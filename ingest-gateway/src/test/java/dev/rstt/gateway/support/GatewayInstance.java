@@ -2,8 +2,7 @@ package dev.rstt.gateway.support;
 
 import dev.rstt.gateway.GatewayApplication;
 import dev.rstt.gateway.GatewayMetrics;
-import dev.rstt.gateway.auth.DevTokenCli;
-import dev.rstt.gateway.config.GatewayProperties;
+import dev.rstt.common.auth.DevTokens;
 import dev.rstt.gateway.updates.UpdatesListener;
 import dev.rstt.schemas.Topics;
 import dev.rstt.schemas.ValueSerdeProvider;
@@ -20,11 +19,16 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class GatewayInstance implements AutoCloseable {
 
   private final ConfigurableApplicationContext context;
+  /** The internal credential the gateways of these tests send to the merger. */
+  public static final String INTERNAL_SECRET = "gateway-tests-internal-secret-0123456789";
+
   private final int port;
+  private final int managementPort;
 
   private GatewayInstance(ConfigurableApplicationContext context) {
     this.context = context;
     this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    this.managementPort = Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
   }
 
   /** The catalogue of the topics a gateway started with {@code prefix} publishes to and reads from. */
@@ -39,6 +43,8 @@ public final class GatewayInstance implements AutoCloseable {
       boolean waitForUpdates) {
     Map<String, Object> props = new HashMap<>();
     props.put("server.port", "0");
+    props.put("management.server.port", "0");
+    props.put("rstt.internal.secret", INTERNAL_SECRET);
     props.put("spring.kafka.bootstrap-servers", bootstrap);
     props.put("rstt.topics.audio-frames", prefix + "audio.frames");
     props.put("rstt.topics.audio-degraded", prefix + "audio.degraded");
@@ -48,6 +54,15 @@ public final class GatewayInstance implements AutoCloseable {
     props.put("rstt.topics.partitions", "3");
     props.put("rstt.gateway.instance-id", instanceId);
     props.put("spring.main.banner-mode", "off");
+    // Development mode with this run's random HS256 secret, unless the test configures JWKS itself; audio may come
+    // as fast as the tests send it (pacing is tested on its own) and every test connects from 127.0.0.1.
+    if (!extra.containsKey("rstt.gateway.auth.jwks-url")) {
+      props.put("rstt.dev-mode", "true");
+      props.put("rstt.gateway.auth.hs256-secret", SECRET);
+      props.put("rstt.gateway.limits.max-speed", "1000");
+    }
+    props.put("rstt.gateway.limits.ip-connect-burst", "100000");
+    props.put("rstt.gateway.limits.ip-connect-refill", "1ms");
     props.putAll(extra);
     // command-line arguments outrank application.yml (builder "properties" would not)
     String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
@@ -72,6 +87,11 @@ public final class GatewayInstance implements AutoCloseable {
     return URI.create("http://localhost:" + port + path);
   }
 
+  /** A URI on the management port (health, metrics), bound to loopback. */
+  public URI management(String path) {
+    return URI.create("http://127.0.0.1:" + managementPort + path);
+  }
+
   public GatewayMetrics metrics() {
     return context.getBean(GatewayMetrics.class);
   }
@@ -80,9 +100,12 @@ public final class GatewayInstance implements AutoCloseable {
     return context;
   }
 
-  /** A valid dev token for {@code uid}. */
+  /** The HS256 secret of every development-mode gateway of this test run: random, never a constant. */
+  public static final String SECRET = DevTokens.randomSecret();
+
+  /** A valid development token for {@code uid}. */
   public static String token(String uid) {
-    return DevTokenCli.token(uid, GatewayProperties.Auth.DEV_SECRET, Duration.ofHours(1), Clock.systemUTC());
+    return DevTokens.mint(uid, SECRET, Duration.ofHours(1), Clock.systemUTC());
   }
 
   @Override

@@ -12,7 +12,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * A session's audio as the STT worker reads it after a take-over between gateways (docs/CONTRACT.md section 9): in
+ * A session's audio as the STT worker reads it after a take-over between gateways (docs/CONTRACT.md section 10): in
  * partition order, a chunk whose seq is not above the last one taken is a redelivery, and audio before the end of
  * the timeline received so far is a repeat (dropped, or the chunk trimmed). What is left must be gap-free.
  */

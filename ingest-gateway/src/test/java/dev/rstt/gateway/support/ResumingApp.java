@@ -10,7 +10,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * An app that keeps its audio messages in a local buffer, as docs/CONTRACT.md section 9 asks: it may forget what
+ * An app that keeps its audio messages in a local buffer, as docs/CONTRACT.md section 10 asks: it may forget what
  * {@code audio_durable} says is durable, and after a dropped socket it resumes with {@code resume=<session_id>} and
  * resends from the index {@code session_resumed} gives it (or from an older one it names with {@code resume_from}).
  */

@@ -69,6 +69,16 @@ public final class StalledClient implements AutoCloseable {
     }
   }
 
+  /** The status line and headers of the answer to the upgrade request. */
+  public String handshakeResponse() {
+    return handshakeResponse;
+  }
+
+  /** The body of a refused upgrade: what follows the headers until the server closes the connection. */
+  public String refusalBody() throws IOException {
+    return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+  }
+
   public boolean upgraded() {
     return handshakeResponse.startsWith("HTTP/1.1 101");
   }

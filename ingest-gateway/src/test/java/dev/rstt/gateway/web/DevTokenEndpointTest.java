@@ -3,6 +3,7 @@ package dev.rstt.gateway.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rstt.gateway.config.GatewayProperties;
+import dev.rstt.gateway.config.SecurityPosture;
 import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ import org.springframework.web.reactive.config.EnableWebFlux;
 /** The development token endpoint exists only in development mode with an explicit HS256 secret and no JWKS. */
 class DevTokenEndpointTest {
 
-  private static final String SECRET = "a-test-secret-0123456789-0123456789-0123";
+  private static final String SECRET = dev.rstt.common.auth.DevTokens.randomSecret();
 
   @Configuration
   @EnableWebFlux
@@ -29,6 +30,12 @@ class DevTokenEndpointTest {
     @Bean
     Clock clock() {
       return Clock.systemUTC();
+    }
+
+    @Bean
+    @org.springframework.context.annotation.Lazy // only the endpoint needs it; refused setups never create it
+    SecurityPosture securityPosture(GatewayProperties props, DevModeProperties dev) {
+      return SecurityPosture.resolve(props, dev.devMode());
     }
   }
 
@@ -64,7 +71,8 @@ class DevTokenEndpointTest {
           assertThat(body).contains("\"user_id\":\"web-").contains("\"expires_in_seconds\":600");
           String token = body.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
           String user = body.replaceAll(".*\"user_id\":\"([^\"]+)\".*", "$1");
-          assertThat(dev.rstt.gateway.auth.TokenVerifier.hs256(SECRET, 0).verifyToken(token)).isEqualTo(user);
+          assertThat(dev.rstt.gateway.auth.TokenVerifier.hs256(SECRET, "rstt-dev", "rstt-gateway", 0)
+              .verifyToken(token)).isEqualTo(user);
         });
   }
 

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,6 +99,12 @@ public final class TopicProvisioner implements SmartInitializingSingleton {
         future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         log.info("Created topic {}", name);
       } catch (ExecutionException e) {
+        if (e.getCause() instanceof TopicAuthorizationException
+            || e.getCause() instanceof ClusterAuthorizationException) {
+          throw new IllegalStateException("Not authorized to create topic " + name + ": with Kafka ACLs the operator "
+              + "creates the topics (pipeline-tools kafka-setup; README \"Security\") and every service runs with "
+              + "rstt.topics.create=false", e.getCause());
+        }
         if (!(e.getCause() instanceof TopicExistsException)) { // another service created it meanwhile: fine
           throw new IllegalStateException("Cannot create topic " + name + ": " + e.getCause(), e.getCause());
         }

@@ -11,8 +11,15 @@ final class Chunk implements Preroll.Span {
     PENDING,
     /** Sent on {@link #connection}; done when a final covering it is acknowledged. */
     LIVE,
-    /** Re-published to audio.degraded; done when that is acknowledged. */
-    REROUTING
+    /** Re-published to audio.degraded, not acknowledged yet. */
+    REROUTING,
+    /**
+     * Re-published and acknowledged. Done at once, unless it may still be a recovery's overlap (the last
+     * {@code recovery-overlap} of the audio on audio.degraded, or sent as overlap to a recovery connection): then
+     * held until it is out of reach, covered by that connection's acknowledged finals, or re-published after it
+     * died (docs/CONTRACT.md sections 3-4).
+     */
+    REROUTED
   }
 
   final AudioChunk record;
@@ -23,6 +30,8 @@ final class Chunk implements Preroll.Span {
   final int bytes;
   State state = State.PENDING;
   Connection connection;
+  /** The recovery connection this chunk was sent to as overlap, while that holds it (else null). */
+  Connection prerollOf;
   /** The degraded episode that rerouted this chunk (0 while not rerouted). */
   int rerouteEpisode;
   long sentAt;
@@ -49,5 +58,10 @@ final class Chunk implements Preroll.Span {
 
   boolean liveOn(Connection c) {
     return !done && state == State.LIVE && connection == c;
+  }
+
+  /** Whether {@code c}'s finals make this chunk done: sent live on it, or rerouted and sent to it as overlap. */
+  boolean transcribedBy(Connection c) {
+    return liveOn(c) || (!done && state == State.REROUTED && prerollOf == c);
   }
 }

@@ -79,6 +79,16 @@ final class Chunks {
     return true;
   }
 
+  /** Every chunk is done, or rerouted and acknowledged (held only as a possible overlap): nothing is owed. */
+  boolean settled() {
+    for (Chunk c : held) {
+      if (!c.done && c.state != Chunk.State.REROUTED) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The oldest chunk sent on {@code c} whose end is past the connection's final cursor. */
   Chunk oldestUnfinalized(Connection c) {
     for (Chunk chunk : held) {
@@ -108,11 +118,31 @@ final class Chunks {
     return List.copyOf(overlap);
   }
 
-  void clearOverlap() {
-    for (Chunk c : overlap) {
-      retainedBytes -= c.bytes;
+  /**
+   * Live again on recovery connection {@code c}: of the retained rerouted audio only the overlap it was sent and
+   * has not finalised stays (until its finals pass the switch point, or it dies and that overlap is re-published).
+   */
+  void keepOnlyOverlapOf(Connection c) {
+    Iterator<Chunk> it = overlap.iterator();
+    while (it.hasNext()) {
+      Chunk o = it.next();
+      if (o.done || o.prerollOf != c) {
+        it.remove();
+        retainedBytes -= o.bytes;
+      }
     }
-    overlap.clear();
+  }
+
+  /** Drops from the retained overlap the chunks that are done (a live recovery connection finalised them). */
+  void releaseDoneOverlap() {
+    Iterator<Chunk> it = overlap.iterator();
+    while (it.hasNext()) {
+      Chunk o = it.next();
+      if (o.done) {
+        it.remove();
+        retainedBytes -= o.bytes;
+      }
+    }
   }
 
   void clear() {

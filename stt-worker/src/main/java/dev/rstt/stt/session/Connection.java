@@ -1,6 +1,8 @@
 package dev.rstt.stt.session;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One live Deepgram connection of a session (its own {@code stt_session}): where on the session timeline it
@@ -24,6 +26,12 @@ final class Connection {
   final String sttSession;
   final boolean recovery;
   boolean open;
+  /** The socket opened (a handshake that failed never did). */
+  boolean opened;
+  /** Recovery connection: the rerouted chunks it was sent first, as overlap before the switch point. */
+  final List<Chunk> preroll = new ArrayList<>();
+  /** Recovery connection: the switch point S of the LiveResumed published for it, or -1 before. */
+  long resumeAt = -1;
   /** Session sample of the first sample sent on this connection. */
   long startSamples;
   /** Last final cursor (session samples). */
@@ -80,6 +88,14 @@ final class Connection {
 
   boolean allAcked() {
     return acks.isEmpty();
+  }
+
+  /**
+   * A recovery connection whose LiveResumed was published and whose acknowledged finals have not reached its switch
+   * point: the batch worker cut at S, and only this connection's overlap holds the word across it whole.
+   */
+  boolean owesTheSwitch() {
+    return resumeAt >= 0 && ackedCursor < resumeAt;
   }
 
   private void advance() {

@@ -12,12 +12,33 @@ final class DegradedEpisode {
 
   private final int number;
   private final String reason;
+  private final String diedSttSession;
   private Step step = Step.OPENED;
   private long fromSamples = -1;
+  private long startsAt = -1;
 
   DegradedEpisode(int number, String reason) {
+    this(number, reason, null);
+  }
+
+  /** {@code diedSttSession}: the live connection whose death opened the episode (null: none had opened). */
+  DegradedEpisode(int number, String reason, String diedSttSession) {
     this.number = number;
     this.reason = reason;
+    this.diedSttSession = diedSttSession;
+  }
+
+  /**
+   * The episode follows a recovery connection that died before its finals passed its switch point {@code s}: it
+   * starts at {@code s} on the timeline although its first re-published chunk (that connection's overlap) lies
+   * before it, so one worker's episodes and resume offsets keep interleaving (docs/CONTRACT.md section 4).
+   */
+  void startsAt(long s) {
+    startsAt = s;
+  }
+
+  String diedSttSession() {
+    return diedSttSession;
   }
 
   int number() {
@@ -32,7 +53,7 @@ final class DegradedEpisode {
     return step;
   }
 
-  /** First sample of the first chunk rerouted in this episode, or -1. */
+  /** First sample of the first chunk rerouted in this episode (or the switch point it starts at), or -1. */
   long fromSamples() {
     return fromSamples;
   }
@@ -41,7 +62,7 @@ final class DegradedEpisode {
   void rerouted(long chunkStart) {
     if (step == Step.OPENED) {
       step = Step.REROUTED;
-      fromSamples = chunkStart;
+      fromSamples = startsAt >= 0 ? startsAt : chunkStart;
     }
   }
 

@@ -24,17 +24,39 @@ final class DegradedRules {
     this.live = live;
   }
 
-  /** Live failed: every chunk not done goes to audio.degraded, then every later one; a recovery is scheduled. */
+  /**
+   * Live failed: every chunk not done goes to audio.degraded, then every later one; a recovery is scheduled. When
+   * the connection that died is a recovery connection that owed the switch point (its LiveResumed published, its
+   * acknowledged finals short of S), the new episode first re-publishes the overlap it was sent and did not
+   * finalise: the batch worker cut at S, and that overlap holds the word across it whole.
+   */
   void goDegraded(String reason, DeepgramFailure failure) {
+    Connection dying = s.connection;
+    boolean owed = dying != null && dying.owesTheSwitch();
     s.dropConnection();
     if (s.episode == null || s.episode.resumeWasSent()) {
-      s.episode = new DegradedEpisode(++s.episodes, reason);
+      s.episode = new DegradedEpisode(++s.episodes, reason, dying != null && dying.opened ? dying.sttSession : null);
+      if (owed) {
+        s.episode.startsAt(dying.resumeAt);
+        log.info("Recovery connection {} died before its finals passed the switch point {} (acknowledged to {}): "
+            + "its overlap goes to audio.degraded again", dying.sttSession, dying.resumeAt, dying.ackedCursor);
+      }
     }
     s.transitionTo(SessionMode.DEGRADED, reason);
     for (Chunk chunk : s.chunks.held()) {
-      if (!chunk.done && chunk.state != Chunk.State.REROUTING) {
-        reroute(chunk);
+      boolean itsOverlap = dying != null && chunk.prerollOf == dying;
+      chunk.prerollOf = null; // unless re-published below: a possible overlap of the next recovery, as before
+      if (chunk.done || chunk.state == Chunk.State.REROUTING) {
+        continue;
       }
+      if (chunk.state != Chunk.State.REROUTED) {
+        reroute(chunk);
+      } else if (owed && itsOverlap) {
+        republish(chunk);
+      }
+    }
+    if (dying != null) {
+      dying.preroll.clear();
     }
     if (s.ended != null) {
       finishDegraded();
@@ -45,24 +67,33 @@ final class DegradedRules {
 
   /** Re-publishes a chunk unchanged, and keeps it a while for a recovery's overlap. */
   void reroute(Chunk chunk) {
-    chunk.state = Chunk.State.REROUTING;
-    chunk.rerouteEpisode = s.episode.number();
-    s.episode.rerouted(chunk.start);
     long overlap = s.settings.overlapSamples(s.sampleRate);
     s.chunks.keepForOverlap(chunk, Preroll.retainAfter(s.lastChunkEnd, overlap, s.sampleRate));
+    republish(chunk);
+  }
+
+  /** Publishes a chunk to audio.degraded unchanged (again, for the overlap of a recovery that died). */
+  private void republish(Chunk chunk) {
+    chunk.state = Chunk.State.REROUTING;
+    chunk.prerollOf = null;
+    chunk.rerouteEpisode = s.episode.number();
+    s.episode.rerouted(chunk.start);
     s.publish(new AckKey.Reroute(chunk.seq), new Outbound.Reroute(chunk.record));
   }
 
   /**
-   * The reroute of chunk {@code seq} is acknowledged: the chunk is done, and the first acknowledged reroute of the
-   * open episode announces it.
+   * The reroute of chunk {@code seq} is acknowledged: the chunk is done unless it may still be a recovery's overlap
+   * (then held, so that a worker that takes the session over re-reads it and starts live before the point where
+   * the batch worker cuts), and the first acknowledged reroute of the open episode announces it.
    */
   void onRerouteAcked(long seq) {
     Chunk chunk = s.chunks.find(seq);
-    if (chunk == null || chunk.done) {
+    if (chunk == null || chunk.done || chunk.state != Chunk.State.REROUTING) {
       return;
     }
-    s.markDone(chunk);
+    chunk.state = Chunk.State.REROUTED;
+    s.ackedRerouteEnd = Math.max(s.ackedRerouteEnd, chunk.end);
+    releaseOutOfReach(false);
     s.chunks.prune();
     if (s.episode == null) {
       return;
@@ -73,10 +104,30 @@ final class DegradedRules {
       metadata.put("batch_mode", "true");
       metadata.put("batch_interval_seconds", Long.toString(s.settings.batchInterval().toSeconds()));
       metadata.put("reason", s.episode.reason() == null ? "unknown" : s.episode.reason());
-      s.publishStatus(new AckKey.Degraded(s.episode.number()), Statuses.STT_DEGRADED, null, metadata,
-          s.episode.fromSamples());
+      s.publishStatus(new AckKey.Degraded(s.episode.number()), Statuses.STT_DEGRADED, s.episode.diedSttSession(),
+          metadata, s.episode.fromSamples());
     }
     releaseFollowers();
+  }
+
+  /**
+   * Rerouted, acknowledged chunks out of every recovery's reach are done: a recovery connection's own overlap once
+   * its acknowledged finals cover it; any other once it ends a whole {@code recovery-overlap} before the end of the
+   * acknowledged degraded audio (where the batch worker may cut), or when {@code liveAgain} (the LiveResumed of the
+   * connection whose overlap it is not is acknowledged).
+   */
+  private void releaseOutOfReach(boolean liveAgain) {
+    long reach = s.ackedRerouteEnd - s.settings.overlapSamples(s.sampleRate);
+    for (Chunk chunk : s.chunks.held()) {
+      if (chunk.done || chunk.state != Chunk.State.REROUTED) {
+        continue;
+      }
+      boolean out = chunk.prerollOf != null ? chunk.end <= chunk.prerollOf.ackedCursor
+          : liveAgain || chunk.end <= reach;
+      if (out) {
+        s.markDone(chunk);
+      }
+    }
   }
 
   /** stt_degraded of {@code episode} is acknowledged: what waited for it may follow. */
@@ -169,6 +220,10 @@ final class DegradedRules {
     for (Chunk o : preroll) {
       s.emit(new Effect.SendAudio(c.sttSession, o.record));
       c.sentEnd = o.end;
+      if (!o.done) {
+        o.prerollOf = c; // held until c's acknowledged finals cover it, or re-published if c dies owing S
+        c.preroll.add(o);
+      }
     }
     log.info("Recovery connection {} open: overlap from sample {}, switch at {}", c.sttSession, c.startSamples,
         switchAt);
@@ -203,6 +258,11 @@ final class DegradedRules {
       return;
     }
     long resumeAt = first != null ? first.start : s.ended != null ? s.ended.getEndOffsetSamples() : s.lastChunkEnd;
+    if (resumeAt <= s.episode.fromSamples()) {
+      giveUpRecovery(resumeAt);
+      return;
+    }
+    s.connection.resumeAt = resumeAt;
     s.episode.resumeSent();
     s.publish(new AckKey.LiveResumed(s.connection.sttSession, false),
         new Outbound.Resumed(resumeAt, s.connection.sttSession, false));
@@ -215,9 +275,38 @@ final class DegradedRules {
     }
   }
 
+  /**
+   * An episode that re-published only the overlap of a recovery connection that died starts at that connection's
+   * switch point; a recovery cannot resume there again (the merger tells episodes apart by F1 < S1 <= F2 < S2,
+   * section 6.5). The connection is given up and the audio from the switch point on goes to audio.degraded first.
+   */
+  private void giveUpRecovery(long resumeAt) {
+    Connection c = s.connection;
+    log.info("Recovery connection {} given up: it would resume at {}, not after the episode's start {}",
+        c.sttSession, resumeAt, s.episode.fromSamples());
+    for (Chunk chunk : s.chunks.held()) {
+      if (chunk.prerollOf == c) {
+        chunk.prerollOf = null;
+      }
+    }
+    s.dropConnection();
+    s.transitionTo(SessionMode.DEGRADED, "nothing to resume after the episode's start");
+    for (Chunk chunk : s.chunks.pending()) {
+      reroute(chunk);
+    }
+    if (s.ended != null) {
+      finishDegraded();
+    } else {
+      s.recoverAt = s.now + s.backoff.afterDenied();
+    }
+  }
+
   private void goLive() {
+    Connection c = s.connection;
     s.episode = null;
-    s.chunks.clearOverlap();
+    releaseOutOfReach(true);
+    s.chunks.prune();
+    s.chunks.keepOnlyOverlapOf(c);
     s.transitionTo(SessionMode.LIVE, "live again");
     live.sendPending();
     if (s.ended != null) {

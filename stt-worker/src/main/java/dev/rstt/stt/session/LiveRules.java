@@ -85,6 +85,7 @@ final class LiveRules {
 
   private void onOpened(Connection c) {
     c.open = true;
+    c.opened = true;
     c.timers = new SocketTimers(s.settings, s.now);
     s.permanentLogged = false;
     if (s.mode() == SessionMode.CONNECTING) {
@@ -181,18 +182,25 @@ final class LiveRules {
     }
   }
 
-  /** Chunks sent on {@code c} and below its acknowledged cursor are done, in order. */
+  /**
+   * Chunks {@code c} transcribes (sent live on it, or rerouted and sent to it as overlap) that lie below its
+   * acknowledged cursor are done, in order. A live recovery connection's overlap leaves memory as it is finalised.
+   */
   private void advanceCovered(Connection c) {
     for (Chunk chunk : s.chunks.held()) {
-      if (chunk.done) {
+      if (!chunk.transcribedBy(c)) {
         continue;
       }
-      if (!chunk.liveOn(c) || chunk.end > c.ackedCursor) {
+      if (chunk.end > c.ackedCursor) {
         break;
       }
       s.markDone(chunk);
     }
     s.chunks.prune();
+    if (!c.preroll.isEmpty() && !s.mode().degraded()) {
+      c.preroll.removeIf(o -> o.done);
+      s.chunks.releaseDoneOverlap();
+    }
     if (c.closedNormally) {
       maybeCompleteLive(c);
     }
@@ -218,11 +226,15 @@ final class LiveRules {
       return;
     }
     for (Chunk chunk : s.chunks.held()) {
-      if (chunk.liveOn(c)) {
+      if (chunk.transcribedBy(c)) {
         s.markDone(chunk);
       }
     }
     s.chunks.prune();
+    if (!c.preroll.isEmpty()) {
+      c.preroll.clear();
+      s.chunks.releaseDoneOverlap();
+    }
     Chunk pending = s.chunks.firstPending();
     if (pending != null) {
       // audio that arrived during an idle close: a new connection takes it (and closes at the end, if it came)

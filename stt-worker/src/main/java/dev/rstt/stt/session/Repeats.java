@@ -5,7 +5,7 @@ import dev.rstt.common.audio.Pcm;
 import java.nio.ByteBuffer;
 
 /**
- * Audio a session's timeline already has, sent again (docs/CONTRACT.md section 9): after a gateway took a resumed
+ * Audio a session's timeline already has, sent again (docs/CONTRACT.md section 10): after a gateway took a resumed
  * session over without an exact position, chunks may cover timeline samples an earlier chunk covered. The
  * timeline is the truth: what lies before the end of the audio received so far is dropped. Pure.
  */

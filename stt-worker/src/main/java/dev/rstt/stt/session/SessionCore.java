@@ -207,7 +207,7 @@ public final class SessionCore {
       case LIVE -> live.beginClose();
       case IDLE -> s.finish("idle before any audio");
       case DEGRADED -> {
-        if (s.chunks.allDone()) {
+        if (s.chunks.settled()) {
           s.finish("idle while degraded");
         }
       }

@@ -47,6 +47,8 @@ final class SessionState {
 
   DegradedEpisode episode;
   int episodes;
+  /** End of the latest chunk whose re-publication Kafka acknowledged: the batch worker may cut there. */
+  long ackedRerouteEnd = Long.MIN_VALUE;
   long recoverAt = -1;
   int failures;
   boolean permanentLogged;
@@ -118,9 +120,17 @@ final class SessionState {
     }
   }
 
-  /** The session is over: its end record is done, its memory released, and nothing follows. */
+  /**
+   * The session is over (its end acknowledged, or idle): rerouted chunks held as a possible overlap are done, its
+   * end record is done, its memory released, and nothing follows.
+   */
   void finish(String why) {
     dropConnection();
+    for (Chunk c : chunks.held()) {
+      if (!c.done && c.state == Chunk.State.REROUTED) {
+        markDone(c);
+      }
+    }
     if (endRef != null) {
       out.add(new Effect.RecordDone(endRef));
     }

@@ -41,7 +41,7 @@ class FailedPublishIT {
       int third = s.chunks.size() / 3;
 
       String events = h.topics.transcriptEvents().name();
-      h.setWritable(events, false);
+      h.broker.setTopicWritable(events, false);
       s.sendUntil(2 * third);
       await().atMost(Duration.ofSeconds(30)).until(() -> failures(worker) >= 3); // several rounds failed
       s.end();
@@ -49,7 +49,7 @@ class FailedPublishIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> failures(worker) > failedBefore + 1);
       assertThat(h.statusNames(s.id)).doesNotContain("live_finished");
 
-      h.setWritable(events, true);
+      h.broker.setTopicWritable(events, true);
       await().atMost(Duration.ofSeconds(40)).until(() -> h.statusNames(s.id).contains("live_finished"));
       assertThat(h.statusNames(s.id)).containsExactly("ready", "live_finished");
       assertThat(h.degraded(s.id)).as("live the whole time").isEmpty();
@@ -75,7 +75,7 @@ class FailedPublishIT {
       int third = s.chunks.size() / 3;
 
       String degraded = h.topics.audioDegraded().name();
-      h.setWritable(degraded, false);
+      h.broker.setTopicWritable(degraded, false);
       h.putFaults("{\"live\":{\"close_after_ms\":1,\"close_code\":1011}}");
       await().atMost(Duration.ofSeconds(10)).until(() -> gauge(worker, "rstt.stt.sessions.degraded") == 1);
       s.sendUntil(2 * third);
@@ -83,7 +83,7 @@ class FailedPublishIT {
       assertThat(h.statusNames(s.id)).as("stt_degraded waits until rerouted audio is written")
           .doesNotContain("stt_degraded");
 
-      h.setWritable(degraded, true);
+      h.broker.setTopicWritable(degraded, true);
       await().atMost(Duration.ofSeconds(30)).until(() -> h.statusNames(s.id).contains("stt_degraded"));
       h.clearFaults();
       await().atMost(Duration.ofSeconds(20)).until(() -> gauge(worker, "rstt.stt.live.sockets") == 1);

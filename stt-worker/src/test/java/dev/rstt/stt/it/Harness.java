@@ -397,23 +397,6 @@ final class Harness implements AutoCloseable {
     }
   }
 
-  /**
-   * Makes the broker refuse every write to {@code topic} (its {@code max.message.bytes} below any record's size:
-   * each produce fails with RecordTooLargeException), or accept writes again (the override removed). Since Kafka
-   * 3.7 a {@code min.insync.replicas} above the replica count no longer refuses writes, so that cannot serve.
-   */
-  void setWritable(String topic, boolean writable) throws Exception {
-    try (Admin admin = broker.admin()) {
-      org.apache.kafka.common.config.ConfigResource resource = new org.apache.kafka.common.config.ConfigResource(
-          org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
-      org.apache.kafka.clients.admin.AlterConfigOp op = new org.apache.kafka.clients.admin.AlterConfigOp(
-          new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", "64"),
-          writable ? org.apache.kafka.clients.admin.AlterConfigOp.OpType.DELETE
-              : org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET);
-      admin.incrementalAlterConfigs(Map.of(resource, List.of(op))).all().get(15, java.util.concurrent.TimeUnit.SECONDS);
-    }
-  }
-
   /** Whether some member of the worker group holds a partition. */
   boolean groupHasAssignment() {
     try (Admin admin = broker.admin()) {

@@ -29,6 +29,8 @@ final class Driver {
 
   final SessionSettings settings;
   final SessionCore core;
+  /** Every record the core said is done (the shell's commit rule), in order. */
+  final List<RecordRef> done = new ArrayList<>();
   private long nowMs;
   private int nextId = 1;
 
@@ -51,7 +53,19 @@ final class Driver {
   }
 
   List<Effect> on(Input input) {
-    return core.on(input, nowMs * 1_000_000L);
+    List<Effect> effects = core.on(input, nowMs * 1_000_000L);
+    effects.stream().filter(e -> e instanceof Effect.RecordDone).forEach(e -> done.add(((Effect.RecordDone) e).ref()));
+    return effects;
+  }
+
+  /** The lowest chunk of seq 0..{@code chunks - 1} not done: where a worker taking the partition over re-reads. */
+  long firstChunkNotDone(long chunks) {
+    for (long seq = 0; seq < chunks; seq++) {
+      if (!done.contains(c(seq))) {
+        return seq;
+      }
+    }
+    return chunks;
   }
 
   /** Advances the clock by {@code ms} and ticks. */
@@ -138,13 +152,14 @@ final class Driver {
     return new Effect.Publish(new AckKey.Ready(stt), new Outbound.Status(Statuses.READY, stt, Map.of(), at));
   }
 
-  static Effect.Publish degraded(int episode, String reason, long from) {
+  /** stt_degraded of {@code episode} from sample {@code from}, naming the live connection that died (or null). */
+  static Effect.Publish degraded(int episode, String reason, long from, String died) {
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("batch_mode", "true");
     metadata.put("batch_interval_seconds", "30");
     metadata.put("reason", reason);
     return new Effect.Publish(new AckKey.Degraded(episode),
-        new Outbound.Status(Statuses.STT_DEGRADED, null, metadata, from));
+        new Outbound.Status(Statuses.STT_DEGRADED, died, metadata, from));
   }
 
   static Effect.Publish liveFinished(String stt, long at) {

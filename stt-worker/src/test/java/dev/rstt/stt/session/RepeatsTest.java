@@ -10,7 +10,7 @@ import dev.rstt.avro.AudioChunk;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
-/** Audio sent again after a gateway took a resumed session over (docs/CONTRACT.md section 9). */
+/** Audio sent again after a gateway took a resumed session over (docs/CONTRACT.md section 10). */
 class RepeatsTest {
 
   private static final long JUMP = 1L << 32;

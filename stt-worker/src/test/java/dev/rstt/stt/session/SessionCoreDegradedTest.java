@@ -42,23 +42,42 @@ class SessionCoreDegradedTest {
   @Test
   void shouldAnnounceSttDegradedOnceAfterTheFirstRerouteIsAcknowledged() {
     Driver d = degradedAfterClose();
-    assertThat(d.on(acked(new AckKey.Reroute(1)))).containsExactly(
-        done(c(1)),
-        degraded(1, "socket_closed_1011", 0));
-    assertThat(d.on(acked(new AckKey.Reroute(0)))).containsExactly(done(c(0)));
+    assertThat(d.on(acked(new AckKey.Reroute(1)))).as("naming the connection that died").containsExactly(
+        degraded(1, "socket_closed_1011", 0, "stt-1"));
+    assertThat(d.on(acked(new AckKey.Reroute(0)))).as("held: the last second of degraded audio").isEmpty();
     assertThat(d.on(chunkInput(2))).containsExactly(reroute(2));
-    assertThat(d.on(acked(new AckKey.Reroute(2)))).as("once per episode").containsExactly(done(c(2)));
+    assertThat(d.on(acked(new AckKey.Reroute(2)))).as("once per episode").isEmpty();
+  }
+
+  @Test
+  void shouldHoldTheLastSecondOfAcknowledgedDegradedAudioUntilLaterAudioIsAcknowledged() {
+    Driver d = degradedAfterClose(); // chunks 0 and 1 rerouted
+    d.on(acked(new AckKey.Reroute(0)));
+    d.on(acked(new AckKey.Reroute(1)));
+    for (long seq = 2; seq < 10; seq++) {
+      assertThat(d.on(chunkInput(seq))).containsExactly(reroute(seq));
+      assertThat(d.on(acked(new AckKey.Reroute(seq)))).as("a worker taking over must start live a second before "
+          + "the end of the audio the batch worker has: chunk " + seq).isEmpty();
+    }
+    d.on(chunkInput(10));
+    assertThat(d.on(acked(new AckKey.Reroute(10)))).as("chunk 0 ends a whole second before chunk 10")
+        .containsExactly(done(c(0)));
+    d.on(chunkInput(11));
+    assertThat(d.on(acked(new AckKey.Reroute(11)))).containsExactly(done(c(1)));
+    assertThat(d.core.retainedBytes()).as("held chunks 2-11 and the retained overlap 0-11, 3,200 bytes each")
+        .isEqualTo((10 + 12) * 3_200L);
   }
 
   @Test
   void shouldHoldAForwardedSessionEndedUntilSttDegradedIsAcknowledged() {
     Driver d = degradedAfterClose();
     assertThat(d.on(endedInput(2))).as("held: batch_finished must not overtake stt_degraded").isEmpty();
-    assertThat(d.on(acked(new AckKey.Reroute(0)))).containsExactly(done(c(0)), degraded(1, "socket_closed_1011", 0));
-    assertThat(d.on(acked(new AckKey.Reroute(1)))).containsExactly(done(c(1)));
+    assertThat(d.on(acked(new AckKey.Reroute(0)))).containsExactly(degraded(1, "socket_closed_1011", 0, "stt-1"));
+    assertThat(d.on(acked(new AckKey.Reroute(1)))).isEmpty();
     assertThat(d.on(acked(new AckKey.Degraded(1)))).as(EOS).containsExactly(
         new Effect.Publish(new AckKey.EndForwarded(), new Outbound.EndForward(Driver.ended(2))));
-    assertThat(d.on(acked(new AckKey.EndForwarded()))).containsExactly(done(END), new Effect.Finished());
+    assertThat(d.on(acked(new AckKey.EndForwarded()))).as("the held chunks are done when the session is")
+        .containsExactly(done(c(0)), done(c(1)), done(END), new Effect.Finished());
   }
 
   @Test
@@ -108,8 +127,9 @@ class SessionCoreDegradedTest {
         ready("stt-1", 24_800));
     assertThat(d.on(new Input.Chunk(chunkAt(20, 32_800), c(20)))).as("the switch chunk").containsExactly(
         resumed("stt-1", 32_800, false));
-    assertThat(d.on(acked(new AckKey.LiveResumed("stt-1", false)))).containsExactly(
-        new Effect.SendAudio("stt-1", chunkAt(20, 32_800)));
+    assertThat(d.on(acked(new AckKey.LiveResumed("stt-1", false)))).as("audio before the gap is no overlap any more")
+        .containsExactly(done(c(10)), done(c(11)), done(c(12)), done(c(13)), done(c(14)),
+            new Effect.SendAudio("stt-1", chunkAt(20, 32_800)));
     assertThat(d.core.mode()).isEqualTo(SessionMode.LIVE);
     assertThat(d.core.episodeStep()).isNull();
   }
@@ -140,7 +160,10 @@ class SessionCoreDegradedTest {
         new Effect.AttemptProved("stt-1"),
         new Effect.Publish(new AckKey.Segments("stt-1", 0),
             new Outbound.Segments("stt-1", 0, 16_000, 35_200, 16_000, f.result())));
-    assertThat(d.on(acked(new AckKey.Segments("stt-1", 0)))).containsExactly(done(c(20)));
+    assertThat(d.on(acked(new AckKey.Segments("stt-1", 0)))).as("the overlap, held until finalised, and S")
+        .containsExactly(done(c(10)), done(c(11)), done(c(12)), done(c(13)), done(c(14)), done(c(15)), done(c(16)),
+            done(c(17)), done(c(18)), done(c(19)), done(c(20)));
+    assertThat(d.core.retainedBytes()).as("nothing held once the connection's finals passed S").isZero();
   }
 
   @Test
@@ -164,9 +187,7 @@ class SessionCoreDegradedTest {
     d.on(new Input.Permitted());
     d.on(new Input.SocketOpened("stt-2"));
     assertThat(d.on(chunkInput(2))).as("chunk 1 may still be on its way to audio.degraded").isEmpty();
-    assertThat(d.on(acked(new AckKey.Reroute(1)))).containsExactly(
-        done(c(1)),
-        resumed("stt-2", 3_200, false));
+    assertThat(d.on(acked(new AckKey.Reroute(1)))).containsExactly(resumed("stt-2", 3_200, false));
   }
 
   @Test
@@ -176,7 +197,6 @@ class SessionCoreDegradedTest {
     d.on(acked(new AckKey.Degraded(1)));
     assertThat(d.on(endedInput(2))).as("chunk 1 not written yet").isEmpty();
     assertThat(d.on(acked(new AckKey.Reroute(1)))).containsExactly(
-        done(c(1)),
         new Effect.Publish(new AckKey.EndForwarded(), new Outbound.EndForward(Driver.ended(2))));
   }
 
@@ -202,22 +222,24 @@ class SessionCoreDegradedTest {
   }
 
   @Test
-  void shouldOpenANewEpisodeWhenTheRecoverySocketDiesAfterLiveResumed() {
+  void shouldOpenANewEpisodeWithTheOverlapWhenTheRecoverySocketDiesAfterLiveResumed() {
     Driver d = degradedAfterClose();
     d.on(acked(new AckKey.Reroute(0)));
     d.on(acked(new AckKey.Reroute(1)));
     d.on(acked(new AckKey.Degraded(1)));
     d.tickAfter(2_000);
     d.on(new Input.Permitted());
-    d.on(new Input.SocketOpened("stt-2"));
-    d.on(chunkInput(2));
-    assertThat(d.on(new Input.SocketClosed("stt-2", 1006, ""))).containsExactly(
+    d.on(new Input.SocketOpened("stt-2")); // overlap: chunks 0 and 1
+    d.on(chunkInput(2)); // LiveResumed at 3,200 published, not acknowledged yet
+    assertThat(d.on(new Input.SocketClosed("stt-2", 1006, ""))).as("the overlap first, then from S").containsExactly(
         new Effect.SocketDied("stt-2", "socket_closed_1006", ""),
         new Effect.AbortSocket("stt-2"),
+        reroute(0),
+        reroute(1),
         reroute(2));
     assertThat(d.on(acked(new AckKey.LiveResumed("stt-2", false)))).as("of the connection given up").isEmpty();
-    assertThat(d.on(acked(new AckKey.Reroute(2)))).containsExactly(done(c(2)),
-        degraded(2, "socket_closed_1006", 3_200));
+    assertThat(d.on(acked(new AckKey.Reroute(0)))).as("the episode starts at S").containsExactly(
+        degraded(2, "socket_closed_1006", 3_200, "stt-2"));
   }
 
   @Test
@@ -253,7 +275,8 @@ class SessionCoreDegradedTest {
     d.on(chunkInput(0));
     d.on(new Input.Permitted());
     assertThat(d.on(refused("stt-1", 401))).containsExactly(reroute(0));
-    assertThat(d.on(acked(new AckKey.Reroute(0)))).containsExactly(done(c(0)), degraded(1, "handshake_401", 0));
+    assertThat(d.on(acked(new AckKey.Reroute(0)))).as("no connection opened").containsExactly(
+        degraded(1, "handshake_401", 0, null));
     assertThat(d.tickAfter(29_999)).isEmpty();
     assertThat(d.tickAfter(1)).containsExactly(new Effect.AcquirePermission());
   }
@@ -282,7 +305,7 @@ class SessionCoreDegradedTest {
     d.on(chunkInput(0));
     d.on(new Input.Permitted());
     d.on(new Input.ConnectFailed("stt-1", DeepgramFailure.TRANSIENT, "connect_IOException", "refused"));
-    assertThat(d.on(acked(new AckKey.Reroute(0)))).containsExactly(done(c(0)), degraded(1, "connect_IOException", 0));
+    assertThat(d.on(acked(new AckKey.Reroute(0)))).containsExactly(degraded(1, "connect_IOException", 0, null));
   }
 
   @Test
@@ -290,7 +313,7 @@ class SessionCoreDegradedTest {
     Driver d = new Driver();
     d.on(chunkInput(0));
     assertThat(d.on(new Input.Denied())).containsExactly(reroute(0));
-    assertThat(d.on(acked(new AckKey.Reroute(0)))).containsExactly(done(c(0)), degraded(1, "breaker_open", 0));
+    assertThat(d.on(acked(new AckKey.Reroute(0)))).containsExactly(degraded(1, "breaker_open", 0, null));
   }
 
   @Test

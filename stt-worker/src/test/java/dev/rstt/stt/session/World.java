@@ -31,8 +31,13 @@ final class World {
     boolean done;
     String doneBy;
     boolean reroutePublished;
+    /** A reroute of it is published and not acknowledged yet. */
+    boolean rerouteOutstanding;
     boolean rerouteAcked;
-    String sentLiveOn;
+    /** This core's LiveResumed publications when it was last rerouted. */
+    int resumesAtReroute;
+    /** The sockets it was sent on (live, or as a recovery's overlap). */
+    final List<String> sentOn = new ArrayList<>();
 
     RecordInfo(int offset, String kind, long seq, long start, long end, int core) {
       this.offset = offset;
@@ -113,12 +118,22 @@ final class World {
   boolean consumptionPaused;
   /** What the current core's publishes wrote to audio.degraded, in order. */
   private final List<Outbound> writtenDegraded = new ArrayList<>();
+  /** Everything written to audio.degraded for the session, by every owner, in order (what the batch worker reads). */
+  private final List<Outbound> degradedLog = new ArrayList<>();
   boolean breakerOpen;
 
   // episode bookkeeping of the current core
   private int lastDegradedEpisode;
   private boolean degradedAcked = true;
   private boolean liveFinishedPublished;
+  /** LiveResumed (not cold) published by the current core, its last resume offset, its last episode's start. */
+  private int resumesPublished;
+  private long lastResumeAt = -1;
+  private long lastEpisodeFrom = -1;
+  /** Where the audio ended when a core finished idle. */
+  private final List<Long> idleEnds = new ArrayList<>();
+  /** Resume offset of the LiveResumed published for a recovery connection, by stt_session. */
+  final Map<String, Long> resumeAtOf = new HashMap<>();
   private Input current;
 
   World(long seed, SessionSettings settings) {
@@ -128,8 +143,12 @@ final class World {
     this.totalChunks = 1 + rnd.nextInt(60);
     this.withStarted = rnd.nextInt(5) != 0;
     this.vanishes = rnd.nextInt(5) == 0;
+    this.flappy = rnd.nextInt(3) == 0;
     newOutboxes();
   }
+
+  /** Recovery connections tend to die around their switch point, their finals before or past it (or the worker). */
+  final boolean flappy;
 
   /** The gateway dies without SessionEnded: the session must still end (idle) with every record done. */
   final boolean vanishes;
@@ -169,11 +188,16 @@ final class World {
     deliver(partition.size() - 1);
   }
 
-  /** The last chunk read twice by the same owner: a duplicate the core must mark done at once. */
+  /**
+   * The gateway wrote the last chunk twice (a retried send): a second record of the same seq, at its own offset,
+   * that the core must mark done at once. (A consumer never reads one offset twice: the shell's commit rule
+   * tracks offsets in increasing order.)
+   */
   void duplicateLastChunk() {
     for (int offset = partition.size() - 1; offset >= 0; offset--) {
-      if (partition.get(offset) instanceof Input.Chunk && core != null && !coreFinished) {
-        deliver(offset);
+      if (partition.get(offset) instanceof Input.Chunk c && core != null && !coreFinished) {
+        partition.add(new Input.Chunk(c.record(), null));
+        deliver(partition.size() - 1);
         return;
       }
     }
@@ -240,6 +264,9 @@ final class World {
       lastDegradedEpisode = 0;
       degradedAcked = true;
       liveFinishedPublished = false;
+      resumesPublished = 0;
+      lastResumeAt = -1;
+      lastEpisodeFrom = -1;
     }
     if (input instanceof Input.Chunk c) {
       chunkBySeq.putIfAbsent(c.record().getSeq(), (Driver.Ref) c.ref());
@@ -322,6 +349,7 @@ final class World {
       RecordInfo info = records.get(chunkBySeq.get(r.seq()));
       if (info != null) {
         info.rerouteAcked = true;
+        info.rerouteOutstanding = false;
       }
     } else if (key instanceof AckKey.Segments s) {
       Sock sock = sockets.get(s.sttSession());
@@ -343,12 +371,13 @@ final class World {
    * ends before what was read is taken for a redelivery and skipped), and LiveResumed after the audio it follows.
    */
   private void written(Outbound value) {
+    degradedLog.add(value);
     long end = -1;
     for (Outbound w : writtenDegraded) {
       if (w instanceof Outbound.Reroute r) {
         end = r.chunk().getOffsetSamples() + Driver.CHUNK_SAMPLES;
-      } else if (w instanceof Outbound.Resumed lr) {
-        end = Math.max(end, lr.resumeOffsetSamples());
+      } else if (w instanceof Outbound.Resumed) {
+        end = -1; // the next audio is a new episode's, taken as it comes (it may begin with a recovery's overlap)
       }
     }
     if (value instanceof Outbound.Reroute r) {
@@ -403,6 +432,25 @@ final class World {
     apply(new Input.SocketClosed(s.stt, code, "sim"));
   }
 
+  /**
+   * A recovery connection whose LiveResumed was published dies: first, maybe, a final somewhere in what it was
+   * sent (before or past the switch point) and maybe its acknowledgement; then the socket closes 1011, or the
+   * worker dies (the partition re-read by a new owner from the committed offset).
+   */
+  void recoveryDies(Sock s) {
+    if (s.sentEnd > s.finalCursor() && rnd.nextBoolean()) {
+      finalFor(s, rnd.nextInt(3) == 0, rnd.nextInt(4) != 0);
+    }
+    for (int i = rnd.nextInt(3); i > 0; i--) {
+      ackHead(false);
+    }
+    if (rnd.nextInt(4) == 0) {
+      rebalance();
+    } else {
+      close(s, 1011);
+    }
+  }
+
   void socketError(Sock s) {
     s.closed = true;
     apply(new Input.SocketFailed(s.stt, "sim error"));
@@ -426,8 +474,8 @@ final class World {
       }
       s.sentEnd = end;
       RecordInfo info = records.get(chunkBySeq.get(send.chunk().getSeq()));
-      if (info != null && !info.reroutePublished) {
-        info.sentLiveOn = s.stt;
+      if (info != null) {
+        info.sentOn.add(s.stt);
       }
     } else if (e instanceof Effect.CloseStream c) {
       sockets.get(c.sttSession()).closeStreamSent = true;
@@ -440,6 +488,11 @@ final class World {
     } else if (e instanceof Effect.RecordDone d) {
       recordDone((Driver.Ref) d.ref());
     } else if (e instanceof Effect.Finished) {
+      if (!endedSent) {
+        // Finished without SessionEnded: idle for session-idle-timeout. Audio that comes after minutes of nothing
+        // is a new take-over without overlap (the batch worker flushes idle audio too): no word spans that silence.
+        idleEnds.add((long) nextSeq * Driver.CHUNK_SAMPLES);
+      }
       coreFinished = true;
       // the shell forgets the session: its sockets are dropped, late callbacks ignored
       sockets.values().forEach(s -> s.aborted = true);
@@ -461,8 +514,12 @@ final class World {
     if (key instanceof AckKey.Reroute r) {
       RecordInfo info = records.get(chunkBySeq.get(r.seq()));
       check(info != null && !info.done, () -> "reroute of chunk " + r.seq() + " that is done");
-      check(!info.reroutePublished, () -> "chunk " + r.seq() + " rerouted twice");
+      // published again only as the overlap of a recovery connection that died after its LiveResumed
+      check(!info.reroutePublished || (info.rerouteAcked && !info.rerouteOutstanding
+          && resumesPublished > info.resumesAtReroute), () -> "chunk " + r.seq() + " rerouted twice");
       info.reroutePublished = true;
+      info.rerouteOutstanding = true;
+      info.resumesAtReroute = resumesPublished;
     } else if (key instanceof AckKey.Segments s) {
       Sock sock = sockets.get(s.sttSession());
       long[] last = sock.finals.get(sock.finals.size() - 1);
@@ -478,11 +535,20 @@ final class World {
           + lastDegradedEpisode);
       check(current instanceof Input.Acked a && a.key() instanceof AckKey.Reroute,
           () -> "stt_degraded not on a reroute's acknowledgement");
+      long from = ((Outbound.Status) p.value()).atOffsetSamples();
+      check(from >= lastResumeAt, () -> "stt_degraded at " + from + " before the last resume offset " + lastResumeAt
+          + " (the merger orders one worker's episodes by F1 < S1 <= F2 < S2 ...)");
       lastDegradedEpisode = d.episode();
+      lastEpisodeFrom = from;
       degradedAcked = false;
     } else if (key instanceof AckKey.LiveResumed lr && !lr.coldTakeover()) {
       check(degradedAcked && lastDegradedEpisode > 0, () -> "LiveResumed before stt_degraded was acknowledged");
       check(allReroutesAcked(), () -> "LiveResumed before every rerouted chunk was acknowledged");
+      long at = ((Outbound.Resumed) p.value()).resumeOffsetSamples();
+      check(at > lastEpisodeFrom, () -> "LiveResumed at " + at + " not after its episode's start " + lastEpisodeFrom);
+      resumesPublished++;
+      lastResumeAt = at;
+      resumeAtOf.put(lr.sttSession(), at);
     } else if (key instanceof AckKey.EndForwarded) {
       check(degradedAcked, () -> "SessionEnded forwarded before stt_degraded was acknowledged");
       check(allReroutesAcked(), () -> "SessionEnded forwarded before every rerouted chunk was acknowledged");
@@ -493,7 +559,7 @@ final class World {
   }
 
   private boolean allReroutesAcked() {
-    return records.values().stream().filter(r -> r.core == cores).allMatch(r -> !r.reroutePublished || r.rerouteAcked);
+    return records.values().stream().filter(r -> r.core == cores).noneMatch(r -> r.rerouteOutstanding);
   }
 
   private void recordDone(Driver.Ref ref) {
@@ -505,19 +571,18 @@ final class World {
     if (!info.kind.equals("chunk")) {
       return;
     }
-    if (info.reroutePublished) {
-      check(current instanceof Input.Acked a && a.key().equals(new AckKey.Reroute(info.seq)),
-          () -> ref + " rerouted but done by " + describe(current));
-      return;
-    }
     if (current instanceof Input.Chunk c && c.ref().equals(ref)) {
       return; // a duplicate or audio after the end: done on arrival
     }
-    check(info.sentLiveOn != null, () -> ref + " done, but neither rerouted nor sent live");
-    Sock s = sockets.get(info.sentLiveOn);
-    boolean covered = info.end <= s.ackedCursor() || (s.closedNormally && s.allAcked());
-    check(covered, () -> ref + " [" + info.start + ", " + info.end + ") done on " + s.stt + " but acked cursor is "
-        + s.ackedCursor());
+    check(!info.rerouteOutstanding, () -> ref + " done while its reroute is not acknowledged");
+    if (info.rerouteAcked) {
+      return; // its audio is on audio.degraded
+    }
+    check(!info.sentOn.isEmpty(), () -> ref + " done, but neither rerouted nor sent live");
+    boolean covered = info.sentOn.stream().map(sockets::get)
+        .anyMatch(s -> info.end <= s.ackedCursor() || (s.closedNormally && s.allAcked()));
+    check(covered, () -> ref + " [" + info.start + ", " + info.end + ") done on " + info.sentOn
+        + " but no acked cursor covers it");
   }
 
   // ------------------------------------------------------------------------------------------------ reporting
@@ -528,6 +593,34 @@ final class World {
     check(committed() == partition.size(), () -> "committed offset stuck at " + committed() + " of " + partition.size());
   }
 
+  /**
+   * No audio is left uncovered at a switch: every sample of the session is transcribed by a live connection's
+   * acknowledged finals or by a batch chunk of what reached audio.degraded, and every word (250 ms, or 50 ms, with
+   * no pause inside) by one of them whole ({@link TimelineCoverage}).
+   */
+  void checkCoverage() {
+    TimelineCoverage coverage = new TimelineCoverage((long) totalChunks * Driver.CHUNK_SAMPLES);
+    idleEnds.forEach(coverage::quietAt);
+    for (Sock s : sockets.values()) {
+      s.finals.forEach(f -> coverage.quietAt(f[0]));
+      if (s.start >= 0) {
+        coverage.live(s.start, s.ackedCursor());
+      }
+    }
+    for (Outbound o : degradedLog) {
+      if (o instanceof Outbound.Reroute r) {
+        long from = r.chunk().getOffsetSamples();
+        coverage.degradedAudio(from, from + Driver.CHUNK_SAMPLES);
+      } else if (o instanceof Outbound.Resumed) {
+        coverage.liveResumed();
+      } else if (o instanceof Outbound.EndForward) {
+        coverage.flush();
+      }
+    }
+    String loss = coverage.firstLoss(100, 4_000, 800);
+    check(loss == null, () -> loss);
+  }
+
   void check(boolean ok, java.util.function.Supplier<String> what) {
     if (!ok) {
       throw fail(what.get(), null);
@@ -535,7 +628,8 @@ final class World {
   }
 
   private AssertionError fail(String what, Throwable cause) {
-    List<String> tail = trace.subList(Math.max(0, trace.size() - 60), trace.size());
+    int lines = Integer.getInteger("core.traceLines", 60);
+    List<String> tail = trace.subList(Math.max(0, trace.size() - lines), trace.size());
     AssertionError e = new AssertionError("seed " + seed + " (rerun with -Dcore.seed=" + seed + "): " + what
         + "\nlast inputs and effects:\n  " + String.join("\n  ", tail));
     if (cause != null) {

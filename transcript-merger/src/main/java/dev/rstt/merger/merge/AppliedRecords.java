@@ -73,6 +73,19 @@ public final class AppliedRecords {
     return all;
   }
 
+  /** The stt_sessions with applied records, in the order they were first seen (restored: stored order). */
+  public List<String> sttSessions() {
+    return new ArrayList<>(bySession.keySet());
+  }
+
+  /**
+   * Forgets {@code sttSession}'s ranges once it has left the open tail (docs/CONTRACT.md section 6.8): a record
+   * of it arriving later is not recognised as a redelivery.
+   */
+  void retire(String sttSession) {
+    bySession.remove(sttSession);
+  }
+
   public void restore(Range range) {
     bySession.computeIfAbsent(range.sttSession(), k -> new ArrayList<>()).add(new long[] {range.from(), range.to()});
   }

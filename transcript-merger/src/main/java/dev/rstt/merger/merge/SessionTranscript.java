@@ -11,26 +11,24 @@ import dev.rstt.avro.SessionUpdate;
 import dev.rstt.avro.StatusChanged;
 import dev.rstt.avro.StatusEvent;
 import dev.rstt.avro.TranscriptSegment;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One session's merged transcript and status, and the rules of docs/CONTRACT.md section 6 that change it.
- * Each input event yields at most one {@link SessionUpdate}: the segments it created or grew (ids stable), the
- * status it forwards, whether the transcript is complete, and the next revision.
+ * Each input event yields at most one {@link SessionUpdate}: the segments it created or changed (ids stable), the
+ * ids of segments it removed (their words were replaced by better copies), the status it forwards, whether the
+ * transcript is complete, and the next revision. The app, applying every update, holds {@link #segments()}.
  *
  * <p>Not thread-safe; the topology owns one instance per record being processed.
  */
@@ -44,28 +42,37 @@ public final class SessionTranscript {
   private final String sessionId;
   private String userId;
   private long revision;
-  private final List<Segment> segments = new ArrayList<>();
-  private final Set<String> ids = new HashSet<>();
-  private final AppliedRecords applied = new AppliedRecords();
-  private final List<StatusRecord> statuses = new ArrayList<>();
+  // Package-private for Closing, which takes what can no longer change out of them.
+  final Timeline timeline;
+  Coverage coverage = new Coverage();
+  final AppliedRecords applied = new AppliedRecords();
+  final List<StatusRecord> statuses = new ArrayList<>();
+  Episodes episodes = new Episodes();
+  History history = new History();
   private boolean readyForwarded;
-  private boolean episodeOpen;
   private boolean liveFinished;
   private boolean batchFinished;
   private long lastActivityMs;
   // Counters of what this instance's apply calls dropped (not persisted; for metrics).
   private long droppedWords;
+  private final Map<CopyRules.Reason, Long> replacedCopies = new EnumMap<>(CopyRules.Reason.class);
   private long ignoredRedeliveries;
+  private long lateWords;
 
   public SessionTranscript(String sessionId) {
     this.sessionId = sessionId;
+    this.timeline = new Timeline(sessionId);
   }
 
   // ---------------------------------------------------------------------------------------------- segments
 
-  /** Applies one worker result (redelivery, dedup, placement, combine). */
+  /**
+   * Applies one worker result (redelivery, copies of words already accepted, placement, combine). A word that is
+   * a copy of accepted words of other stt_sessions (section 6.2, {@link CopyRules}) is dropped unless it is better
+   * than every one of them; then it replaces them, and the segments that held them shrink, split or go.
+   */
   public Optional<SessionUpdate> apply(SegmentsProduced produced, long nowMs) {
-    validate(produced);
+    EventChecks.validate(sessionId, produced);
     lastActivityMs = nowMs;
     fillUser(produced.getUserId());
     String stt = blankToNull(produced.getSttSession());
@@ -74,135 +81,124 @@ public final class SessionTranscript {
       ignoredRedeliveries++;
       return Optional.empty();
     }
-    Map<String, Segment> upserts = new LinkedHashMap<>();
+    if (!coverage.extend(stt, produced.getCoveredFromSamples(), produced.getCoveredToSamples(),
+        produced.getSampleRate())) {
+      log.warn("Result {}#{} gives no valid covered range (from {}, to {}, rate {}): its stt_session's words count "
+          + "as lying inside its audio", stt, produced.getSeq(), produced.getCoveredFromSamples(),
+          produced.getCoveredToSamples(), produced.getSampleRate());
+    } else {
+      history.rate(produced.getSampleRate());
+      history.reached(Math.round(produced.getCoveredToSamples() * 1e6 / produced.getSampleRate()));
+    }
+    int late = 0;
+    Timeline.Changes changes = new Timeline.Changes();
     int dropped = 0;
+    int replaced = 0;
     List<dev.rstt.avro.Segment> input = new ArrayList<>(produced.getSegments());
     input.sort(Comparator.comparingDouble(dev.rstt.avro.Segment::getStart));
     for (dev.rstt.avro.Segment in : input) {
       List<Word> run = new ArrayList<>();
-      for (Word w : wordsOf(in, stt)) {
-        if (isCoveredByAnotherSttSession(w)) {
-          dropped++;
-          flush(run, in, stt, produced.getSttProvider(), upserts);
-          run = new ArrayList<>();
-        } else {
+      for (Word w : Word.of(in, stt)) {
+        history.reached(Math.round(w.end() * 1e6));
+        if (late(w)) {
+          late++;
+        }
+        CopyRules.Copy candidate = CopyRules.locate(w, coverage.of(stt));
+        List<CopyRules.Copy> copies = timeline.copiesOf(candidate, coverage);
+        if (copies.isEmpty()) {
           run.add(w);
+        } else if (replaces(candidate, copies)) {
+          Set<Word> out = Segment.identitySet();
+          copies.forEach(c -> out.add(c.word()));
+          timeline.remove(out, changes);
+          replaced += out.size();
+          run.add(w);
+        } else {
+          dropped++;
+          flush(run, in, stt, produced.getSttProvider(), changes);
+          run = new ArrayList<>();
         }
       }
-      flush(run, in, stt, produced.getSttProvider(), upserts);
+      flush(run, in, stt, produced.getSttProvider(), changes);
     }
     droppedWords += dropped;
-    if (dropped > 0) {
-      log.debug("Dropped {} words of {}#{} already transcribed by another stt_session", dropped, stt,
-          produced.getSeq());
+    if (late > 0) {
+      lateWords += late;
+      log.warn("Result {}#{} holds {} words from before the open tail: compared with the open tail only", stt,
+          produced.getSeq(), late);
     }
-    if (upserts.isEmpty()) {
+    if (dropped > 0 || replaced > 0) {
+      log.debug("Result {}#{}: dropped {} words (a better copy was accepted), replaced {} accepted copies", stt,
+          produced.getSeq(), dropped, replaced);
+    }
+    if (changes.isEmpty()) {
       return Optional.empty();
     }
-    List<Segment> changed = new ArrayList<>(upserts.values());
+    List<Segment> changed = changes.upserts();
     changed.sort(Comparator.comparingDouble(Segment::start));
-    return Optional.of(update(changed, null));
+    return Optional.of(update(changed, changes.removed(), null));
+  }
+
+  /** Whether {@code candidate} is better than each of {@code copies}; counts why, when it is. */
+  private boolean replaces(CopyRules.Copy candidate, List<CopyRules.Copy> copies) {
+    List<CopyRules.Reason> reasons = new ArrayList<>(copies.size());
+    for (CopyRules.Copy accepted : copies) {
+      CopyRules.Reason why = CopyRules.better(candidate, accepted);
+      if (why == null) {
+        return false;
+      }
+      reasons.add(why);
+    }
+    for (CopyRules.Reason why : reasons) {
+      replacedCopies.merge(why, 1L, Long::sum);
+    }
+    return true;
   }
 
   private void flush(List<Word> run, dev.rstt.avro.Segment in, String stt, String provider,
-      Map<String, Segment> upserts) {
+      Timeline.Changes changes) {
     if (run.isEmpty()) {
       return;
     }
-    List<String> texts = new ArrayList<>(run.size());
-    double end = run.get(0).end();
-    for (Word w : run) {
-      texts.add(w.text());
-      end = Math.max(end, w.end());
-    }
-    Segment candidate = new Segment(null, stt, provider, in.getSpeaker(), in.getSpeakerId(), in.getIsUser(), null,
-        run.get(0).start(), end, CombineRules.normalize(String.join(" ", texts)), run);
-    place(candidate, upserts);
-  }
-
-  /** Inserts by start time (after equal starts) and combines with the segment just before it, if the rules allow. */
-  private void place(Segment candidate, Map<String, Segment> upserts) {
-    int at = segments.size();
-    while (at > 0 && segments.get(at - 1).start() > candidate.start()) {
-      at--;
-    }
-    Segment previous = at > 0 ? segments.get(at - 1) : null;
-    if (CombineRules.canMerge(previous, candidate)) {
-      previous.absorb(candidate);
-      upserts.put(previous.id(), previous);
-      return;
-    }
-    Segment placed = candidate.withId(newId(candidate));
-    segments.add(at, placed);
-    ids.add(placed.id());
-    upserts.put(placed.id(), placed);
-  }
-
-  /** Deterministic: session, stt_session and first word start; a clash (same start) takes the next suffix. */
-  private String newId(Segment s) {
-    String base = sessionId + "/" + (s.sttSession() == null ? "-" : s.sttSession()) + "/"
-        + Math.round(s.start() * 1_000_000d);
-    String id = UUID.nameUUIDFromBytes(base.getBytes(StandardCharsets.UTF_8)).toString();
-    for (int n = 1; ids.contains(id); n++) {
-      id = UUID.nameUUIDFromBytes((base + "#" + n).getBytes(StandardCharsets.UTF_8)).toString();
-    }
-    return id;
-  }
-
-  private boolean isCoveredByAnotherSttSession(Word w) {
-    for (Segment s : segments) {
-      if (s.start() > w.end() || s.end() < w.start()) {
-        continue;
-      }
-      for (Word accepted : s.words()) {
-        if (WordOverlap.isDuplicate(accepted, w)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static List<Word> wordsOf(dev.rstt.avro.Segment in, String stt) {
-    List<Word> words = new ArrayList<>();
-    for (dev.rstt.avro.Word w : in.getWords()) {
-      if (!w.getText().isBlank()) {
-        words.add(new Word(w.getText().strip(), w.getStart(), w.getEnd(), stt));
-      }
-    }
-    if (words.isEmpty() && !in.getText().isBlank()) {
-      words.add(new Word(in.getText().strip(), in.getStart(), in.getEnd(), stt)); // a producer without words
-    }
-    words.sort(Comparator.comparingDouble(Word::start));
-    return words;
+    timeline.place(Segment.of(null, stt, provider, in.getSpeaker(), in.getSpeakerId(), in.getIsUser(), null, run),
+        changes);
   }
 
   // ---------------------------------------------------------------------------------------------- statuses
 
-  /** Applies a status change (section 6.5) and recomputes completeness (6.6). */
+  /**
+   * Applies a status change (section 6.5) and recomputes completeness (6.6). Episodes are matched by their
+   * audio offsets ({@link Episodes}); the app sees one {@code stt_degraded}/{@code stt_recovered} pair per
+   * visible episode, however many overlapping episodes it spans.
+   */
   public Optional<SessionUpdate> apply(StatusChanged change, long nowMs) {
-    validate(change);
+    EventChecks.validate(sessionId, change);
     lastActivityMs = nowMs;
     fillUser(change.getUserId());
     boolean wasComplete = complete();
     boolean forward;
+    String episodeNote = "";
     switch (change.getStatus()) {
       case READY -> {
         forward = !readyForwarded;
         readyForwarded = true;
       }
       case STT_DEGRADED -> {
-        forward = !episodeOpen;
-        episodeOpen = true;
+        forward = episodes.degraded(change.getAtOffsetSamples());
+        episodeNote = " (from sample " + change.getAtOffsetSamples() + "; open episodes start at "
+            + episodes.openOffsets() + ")";
       }
       case STT_RECOVERED -> {
-        forward = episodeOpen;
-        episodeOpen = false;
+        int closed = episodes.recovered(change.getAtOffsetSamples(), change.getDegradedToSamples());
+        forward = closed > 0 && !episodes.anyOpen();
+        episodeNote = " (at sample " + change.getAtOffsetSamples() + ", degraded audio to "
+            + change.getDegradedToSamples() + ": closed " + closed + "; open episodes start at "
+            + episodes.openOffsets() + ")";
       }
       case BATCH_FINISHED -> {
         forward = false;
         batchFinished = true;
-        episodeOpen = false;
+        episodes.finished();
       }
       case LIVE_FINISHED -> {
         forward = false;
@@ -217,10 +213,11 @@ public final class SessionTranscript {
       statuses.add(forwarded);
       if (statuses.size() > MAX_STATUS_HISTORY) {
         statuses.remove(0);
+        history.statuses++; // its position is used: it left the history without reaching the history store
       }
-      log.info("Status {} forwarded", change.getStatus());
+      log.info("Status {} forwarded{}", change.getStatus(), episodeNote);
     } else {
-      log.info("Status {} applied, not forwarded", change.getStatus());
+      log.info("Status {} applied, not forwarded{}", change.getStatus(), episodeNote);
     }
     if (complete() != wasComplete) {
       log.info("Transcript complete={}", complete());
@@ -228,14 +225,34 @@ public final class SessionTranscript {
     if (forwarded == null && complete() == wasComplete) {
       return Optional.empty();
     }
-    return Optional.of(update(List.of(), forwarded));
+    return Optional.of(update(List.of(), List.of(), forwarded));
+  }
+
+  // ---------------------------------------------------------------------------------------------- tail
+
+  /**
+   * Takes out of this transcript what no later event can change (docs/CONTRACT.md section 6.8): segments ending
+   * more than {@code horizon} of audio before the latest audio seen and before every open degraded episode,
+   * statuses beyond the newest few, stt_sessions long gone. The caller writes them to the history store once;
+   * what stays is the open tail, whose size depends on the horizon, not on the length of the session.
+   */
+  public Closing close(Duration horizon) {
+    return Closing.close(this, horizon);
+  }
+
+  /** A word before the open tail: closed words could be its copies, or a closed segment its predecessor. */
+  private boolean late(Word w) {
+    return history.late(w) || (history.untilUs >= 0 && w.start() < timeline.firstStart());
   }
 
   // ---------------------------------------------------------------------------------------------- state
 
-  /** Audio ended ({@code live_finished} or {@code batch_finished}) and no degraded episode is open. */
+  /**
+   * Audio ended ({@code live_finished} or {@code batch_finished}) and no degraded episode is open: every
+   * episode's recovery (published after its batch segments) or {@code batch_finished} has been applied.
+   */
   public boolean complete() {
-    return (liveFinished || batchFinished) && !episodeOpen;
+    return (liveFinished || batchFinished) && !episodes.anyOpen();
   }
 
   /** Finished sessions expire after {@code retention} of inactivity; unfinished ones after {@code abandoned}. */
@@ -244,74 +261,27 @@ public final class SessionTranscript {
     return idle >= (complete() ? retention : abandoned).toMillis();
   }
 
-  private SessionUpdate update(List<Segment> changed, StatusRecord status) {
+  private SessionUpdate update(List<Segment> changed, List<String> removed, StatusRecord status) {
     revision++;
     List<TranscriptSegment> out = new ArrayList<>(changed.size());
     for (Segment s : changed) {
-      out.add(toAvro(s));
+      out.add(s.toAvro());
     }
     return SessionUpdate.newBuilder()
         .setSessionId(sessionId)
         .setUserId(userId)
         .setRevision(revision)
         .setSegments(out)
-        .setRemovedSegmentIds(List.of())
+        .setRemovedSegmentIds(new ArrayList<>(removed))
         .setStatus(status == null ? null : new StatusEvent(status.status(), status.statusText(),
             new HashMap<>(status.metadata())))
         .setComplete(complete())
         .build();
   }
 
-  public static TranscriptSegment toAvro(Segment s) {
-    return TranscriptSegment.newBuilder()
-        .setId(s.id())
-        .setText(s.text())
-        .setSpeaker(s.speaker())
-        .setSpeakerId(s.speakerId())
-        .setIsUser(s.isUser())
-        .setPersonId(s.personId())
-        .setStart(s.start())
-        .setEnd(s.end())
-        .setSttProvider(s.sttProvider())
-        .setSttSession(s.sttSession())
-        .build();
-  }
-
   private void fillUser(String candidate) {
     if (userId == null && candidate != null && !candidate.isBlank()) {
       userId = candidate;
-    }
-  }
-
-  private void validate(SegmentsProduced p) {
-    requireSession(p.getSessionId());
-    if (p.getSeq() < 0) {
-      throw new InvalidEventException("SegmentsProduced seq " + p.getSeq() + " is negative");
-    }
-    for (dev.rstt.avro.Segment s : p.getSegments()) {
-      requireSpan("segment", s.getStart(), s.getEnd());
-      for (dev.rstt.avro.Word w : s.getWords()) {
-        requireSpan("word", w.getStart(), w.getEnd());
-      }
-    }
-  }
-
-  private void validate(StatusChanged c) {
-    requireSession(c.getSessionId());
-    if (c.getStatus() == null || c.getStatus().isBlank()) {
-      throw new InvalidEventException("StatusChanged without a status");
-    }
-  }
-
-  private void requireSession(String recordSession) {
-    if (!sessionId.equals(recordSession)) {
-      throw new InvalidEventException("Record session_id does not match its key");
-    }
-  }
-
-  private static void requireSpan(String what, double start, double end) {
-    if (!Double.isFinite(start) || !Double.isFinite(end) || start < 0 || end < start) {
-      throw new InvalidEventException("Invalid " + what + " time span [" + start + ", " + end + "]");
     }
   }
 
@@ -333,8 +303,19 @@ public final class SessionTranscript {
     return revision;
   }
 
+  /** The open tail's segments, by start (all of them until {@link #close} first closes some). */
   public List<Segment> segments() {
-    return Collections.unmodifiableList(segments);
+    return timeline.segments();
+  }
+
+  /** What has left the open tail, and where it begins. */
+  public History history() {
+    return history;
+  }
+
+  /** The audio each stt_session received, as its records said. */
+  public Coverage coverage() {
+    return coverage;
   }
 
   public List<StatusRecord> statuses() {
@@ -350,7 +331,12 @@ public final class SessionTranscript {
   }
 
   public boolean episodeOpen() {
-    return episodeOpen;
+    return episodes.anyOpen();
+  }
+
+  /** Start offsets of the open degraded episodes, ascending. */
+  public List<Long> openEpisodes() {
+    return episodes.openOffsets();
   }
 
   public boolean liveFinished() {
@@ -365,9 +351,14 @@ public final class SessionTranscript {
     return lastActivityMs;
   }
 
-  /** Words dropped as second copies by this instance's {@code apply} calls. */
+  /** Words dropped on arrival, a better copy being accepted already, by this instance's {@code apply} calls. */
   public long droppedWords() {
     return droppedWords;
+  }
+
+  /** Accepted copies replaced by a better later copy by this instance's {@code apply} calls, by reason. */
+  public Map<CopyRules.Reason, Long> replacedCopies() {
+    return Collections.unmodifiableMap(replacedCopies);
   }
 
   /** Records ignored as redeliveries by this instance's {@code apply} calls. */
@@ -375,23 +366,28 @@ public final class SessionTranscript {
     return ignoredRedeliveries;
   }
 
+  /** Words that arrived from before the open tail, by this instance's {@code apply} calls. */
+  public long lateWords() {
+    return lateWords;
+  }
+
   // ---------------------------------------------------------------------------------------------- restore
 
   /** Rebuilds a transcript from its stored form (the codec's side of the store). */
   public static SessionTranscript restore(String sessionId, String userId, long revision, List<Segment> segments,
-      List<AppliedRecords.Range> applied, List<StatusRecord> statuses, boolean readyForwarded, boolean episodeOpen,
-      boolean liveFinished, boolean batchFinished, long lastActivityMs) {
+      List<AppliedRecords.Range> applied, Coverage coverage, List<StatusRecord> statuses, boolean readyForwarded,
+      List<Long> openEpisodes, boolean liveFinished, boolean batchFinished, long lastActivityMs,
+      History.Stored history) {
     SessionTranscript t = new SessionTranscript(sessionId);
+    t.history = History.restore(history);
     t.userId = userId;
     t.revision = revision;
-    for (Segment s : segments) {
-      t.segments.add(s);
-      t.ids.add(s.id());
-    }
+    segments.forEach(t.timeline::restore);
     applied.forEach(t.applied::restore);
+    t.coverage = coverage;
     t.statuses.addAll(statuses);
     t.readyForwarded = readyForwarded;
-    t.episodeOpen = episodeOpen;
+    t.episodes = Episodes.restore(openEpisodes);
     t.liveFinished = liveFinished;
     t.batchFinished = batchFinished;
     t.lastActivityMs = lastActivityMs;

@@ -1,10 +1,11 @@
 package dev.rstt.merger.query;
 
+import dev.rstt.common.auth.InternalAuthProperties;
 import dev.rstt.merger.MergerStreams;
+import dev.rstt.merger.avro.HistoryEntry;
 import dev.rstt.merger.merge.SessionTranscript;
 import dev.rstt.merger.topology.MergerTopology;
 import java.time.Duration;
-import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -23,6 +24,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
@@ -30,30 +32,49 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Transcript reads for the gateway: {@code GET /internal/sessions/{id}/transcript}. The key's active instance
- * answers from its store; another instance forwards the request there once (a forwarded request is never
- * forwarded again). 404 for an unknown (or expired) session, 503 while the store is migrating.
+ * Transcript reads for the gateway: {@code GET /internal/sessions/{id}/transcript?after=&limit=}, one page at a
+ * time ({@link TranscriptPages}, docs/CONTRACT.md section 6.8). The key's active instance answers from its
+ * stores; another instance forwards the request there once (a forwarded request is never forwarded again). 404
+ * for an unknown (or expired) session, 400 for a bad {@code limit} or an {@code after} that names no segment,
+ * 503 while the store is migrating.
  */
 @RestController
 public class TranscriptController {
 
   private static final Logger log = LoggerFactory.getLogger(TranscriptController.class);
   static final String FORWARDED = "X-Rstt-Forwarded";
+  /** The most a forwarded page may buffer: far above a page of {@link TranscriptPages#MAX_LIMIT} segments. */
+  static final int FORWARDED_PAGE_BYTES = 64 * 1024 * 1024;
 
   private final MergerStreams merger;
   private final HostInfo self;
   private final WebClient client;
 
   public TranscriptController(MergerStreams merger, dev.rstt.merger.MergerConfig config,
-      ObjectProvider<WebClient.Builder> clients) {
+      InternalAuthProperties auth, ObjectProvider<WebClient.Builder> clients) {
     this.merger = merger;
     this.self = HostInfo.buildFromEndpoint(config.applicationServer());
-    this.client = clients.getIfAvailable(WebClient::builder).build();
+    // a forwarded read carries the internal credential, as the gateway's did; a page is bounded by its limit, not
+    // by WebClient's default 256 KiB of buffered body
+    WebClient.Builder builder = clients.getIfAvailable(WebClient::builder)
+        .codecs(c -> c.defaultCodecs().maxInMemorySize(FORWARDED_PAGE_BYTES));
+    auth.credential().authorizationHeader()
+        .ifPresent(value -> builder.defaultHeader(HttpHeaders.AUTHORIZATION, value));
+    this.client = builder.build();
   }
 
   @GetMapping(path = "/internal/sessions/{id}/transcript", produces = MediaType.APPLICATION_JSON_VALUE)
-  public Mono<ResponseEntity<TranscriptView>> transcript(@PathVariable("id") String id,
+  public Mono<ResponseEntity<Object>> transcript(@PathVariable("id") String id,
+      @RequestParam(name = "after", required = false) String after,
+      @RequestParam(name = "limit", required = false) String limitParam,
       @RequestHeader(name = FORWARDED, required = false) String forwarded) {
+    Integer limit = limit(limitParam);
+    if (limit == null) {
+      return Mono.just(badRequest("bad_limit", "limit must be a whole number from 1 to " + TranscriptPages.MAX_LIMIT));
+    }
+    if (after != null && after.isBlank()) {
+      return Mono.just(badRequest("unknown_cursor", "after must name a segment id"));
+    }
     KafkaStreams streams = merger.streams();
     if (streams == null) {
       return Mono.just(unavailable());
@@ -69,23 +90,30 @@ public class TranscriptController {
     }
     HostInfo active = where.activeHost();
     if (active.equals(self)) {
-      return Mono.fromCallable(() -> local(streams, id))
+      return Mono.fromCallable(() -> local(streams, id, after, limit))
           .subscribeOn(Schedulers.boundedElastic())
-          .map(found -> found.map(t -> ResponseEntity.ok(TranscriptView.of(t)))
-              .orElseGet(() -> ResponseEntity.notFound().build()))
+          .map(TranscriptController::answer)
           .onErrorResume(InvalidStateStoreException.class, e -> Mono.just(unavailable()));
     }
     if (forwarded != null) {
       return Mono.just(unavailable()); // the metadata moved under us: let the caller retry
     }
     return client.get()
-        .uri("http://{host}:{port}/internal/sessions/{id}/transcript", active.host(), active.port(), id)
+        .uri(b -> b.scheme("http").host(active.host()).port(active.port())
+            .path("/internal/sessions/{id}/transcript")
+            .queryParamIfPresent("after", java.util.Optional.ofNullable(after))
+            .queryParam("limit", limit)
+            .build(id))
         .header(FORWARDED, self.host() + ":" + self.port())
         .exchangeToMono(response -> {
           if (response.statusCode().is2xxSuccessful()) {
-            return response.bodyToMono(TranscriptView.class).map(ResponseEntity::ok);
+            return response.bodyToMono(TranscriptView.class).<ResponseEntity<Object>>map(ResponseEntity::ok);
           }
-          return response.releaseBody().thenReturn(ResponseEntity.status(response.statusCode()).<TranscriptView>build());
+          if (response.statusCode().value() == 400) {
+            return response.bodyToMono(TranscriptView.ErrorView.class)
+                .<ResponseEntity<Object>>map(body -> ResponseEntity.badRequest().body(body));
+          }
+          return response.releaseBody().thenReturn(ResponseEntity.status(response.statusCode()).build());
         })
         .timeout(Duration.ofSeconds(5))
         .onErrorResume(e -> e instanceof WebClientRequestException || e instanceof java.util.concurrent.TimeoutException,
@@ -95,13 +123,44 @@ public class TranscriptController {
             });
   }
 
-  private static Optional<SessionTranscript> local(KafkaStreams streams, String id) {
-    ReadOnlyKeyValueStore<String, SessionTranscript> store = streams.store(
-        StoreQueryParameters.fromNameAndType(MergerTopology.TRANSCRIPTS_STORE, QueryableStoreTypes.keyValueStore()));
-    return Optional.ofNullable(store.get(id));
+  /** The page size asked for: the default when absent; null when it is not one. */
+  private static Integer limit(String param) {
+    if (param == null) {
+      return TranscriptPages.DEFAULT_LIMIT;
+    }
+    try {
+      int n = Integer.parseInt(param.strip());
+      return n >= 1 && n <= TranscriptPages.MAX_LIMIT ? n : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
-  private static ResponseEntity<TranscriptView> unavailable() {
+  private static TranscriptPages.Result local(KafkaStreams streams, String id, String after, int limit) {
+    ReadOnlyKeyValueStore<String, SessionTranscript> tails = streams.store(
+        StoreQueryParameters.fromNameAndType(MergerTopology.TRANSCRIPTS_STORE, QueryableStoreTypes.keyValueStore()));
+    ReadOnlyKeyValueStore<String, HistoryEntry> history = streams.store(
+        StoreQueryParameters.fromNameAndType(MergerTopology.HISTORY_STORE, QueryableStoreTypes.keyValueStore()));
+    return TranscriptPages.read(tails, history, id, after, limit);
+  }
+
+  private static ResponseEntity<Object> answer(TranscriptPages.Result result) {
+    if (result instanceof TranscriptPages.Result.Page page) {
+      return ResponseEntity.ok(page.view());
+    }
+    if (result instanceof TranscriptPages.Result.UnknownCursor cursor) {
+      return ResponseEntity.badRequest().body(new TranscriptView.ErrorView("unknown_cursor", "after names no segment "
+          + "of this transcript (it may have been replaced by a better copy): read again from the first page",
+          cursor.userId()));
+    }
+    return ResponseEntity.notFound().build();
+  }
+
+  private static ResponseEntity<Object> badRequest(String error, String message) {
+    return ResponseEntity.badRequest().body(new TranscriptView.ErrorView(error, message, null));
+  }
+
+  private static ResponseEntity<Object> unavailable() {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1").build();
   }
 }

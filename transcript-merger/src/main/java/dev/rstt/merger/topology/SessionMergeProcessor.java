@@ -6,7 +6,13 @@ import dev.rstt.avro.StatusChanged;
 import dev.rstt.common.kafka.DeadLetters;
 import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.merger.MergerConfig;
+import dev.rstt.merger.avro.HistoryEntry;
+import dev.rstt.merger.merge.Closing;
 import dev.rstt.merger.merge.InvalidEventException;
+import dev.rstt.merger.merge.Segment;
+import dev.rstt.merger.merge.StatusRecord;
+import dev.rstt.merger.store.HistoryEntrySerde;
+import dev.rstt.merger.store.HistoryKeys;
 import dev.rstt.merger.merge.SessionTranscript;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,12 +47,16 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
   static final String METRIC_DUPLICATE_WORDS = "rstt.merger.words.deduplicated";
   static final String METRIC_REDELIVERED = "rstt.merger.records.redelivered";
   static final String METRIC_WORDS = "rstt.merger.words";
+  static final String METRIC_REPLACED_WORDS = "rstt.merger.words.replaced";
+  static final String METRIC_LATE_WORDS = "rstt.merger.words.late";
+  static final String METRIC_CLOSED_SEGMENTS = "rstt.merger.segments.closed";
 
   private final MergerConfig config;
   private final MeterRegistry meters;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, SessionTranscript> transcripts;
   private KeyValueStore<String, Long> expiry;
+  private KeyValueStore<String, HistoryEntry> history;
 
   SessionMergeProcessor(MergerConfig config, MeterRegistry meters) {
     this.config = config;
@@ -66,6 +76,7 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
     this.context = context;
     this.transcripts = context.getStateStore(MergerTopology.TRANSCRIPTS_STORE);
     this.expiry = context.getStateStore(MergerTopology.EXPIRY_STORE);
+    this.history = context.getStateStore(MergerTopology.HISTORY_STORE);
     context.schedule(config.expiryInterval(), PunctuationType.WALL_CLOCK_TIME, this::expire);
   }
 
@@ -104,9 +115,13 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
         log.info("Session opened (first event applied)");
       }
       if (transcript.droppedWords() > 0) {
-        Counter.builder(METRIC_DUPLICATE_WORDS).description("Words dropped because their audio was already transcribed")
+        Counter.builder(METRIC_DUPLICATE_WORDS)
+            .description("Words dropped on arrival because a better copy of them was already accepted")
             .register(meters).increment(transcript.droppedWords());
       }
+      transcript.replacedCopies().forEach((reason, n) -> Counter.builder(METRIC_REPLACED_WORDS)
+          .description("Accepted words replaced by a better copy that arrived later")
+          .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT)).register(meters).increment(n));
       if (transcript.ignoredRedeliveries() > 0) {
         Counter.builder(METRIC_REDELIVERED).description("Results ignored because (stt_session, seq) was applied")
             .register(meters).increment(transcript.ignoredRedeliveries());
@@ -115,6 +130,12 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
         long received = produced.getSegments().stream().mapToLong(s -> s.getWords().size()).sum();
         words(String.valueOf(produced.getMode())).increment(Math.max(0, received - transcript.droppedWords()));
       }
+      if (transcript.lateWords() > 0) {
+        Counter.builder(METRIC_LATE_WORDS).description("Words that arrived from before the open tail")
+            .register(meters).increment(transcript.lateWords());
+      }
+      // What closed is written before the tail, so a transcript read that sees the tail finds it.
+      writeClosed(sessionId, transcript.close(config.tailHorizon()));
       transcripts.put(sessionId, transcript);
       Long deadline = now + (transcript.complete() ? config.retention() : config.abandonedRetention()).toMillis();
       expiry.put(sessionId, deadline);
@@ -123,6 +144,29 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
         Counter.builder(METRIC_UPDATES).description("SessionUpdates emitted").register(meters).increment();
       });
     }
+  }
+
+  /** Writes what left the open tail to the history store, once (docs/CONTRACT.md section 6.8). */
+  private void writeClosed(String sessionId, Closing closing) {
+    if (closing.isEmpty()) {
+      return;
+    }
+    for (Closing.Closed<Segment> c : closing.segments()) {
+      history.put(HistoryKeys.segment(sessionId, c.position()), HistoryEntrySerde.of(c.item()));
+      history.put(HistoryKeys.index(sessionId, c.item().id()), HistoryEntrySerde.position(c.position()));
+    }
+    for (Closing.Closed<StatusRecord> c : closing.statuses()) {
+      history.put(HistoryKeys.status(sessionId, c.position()), HistoryEntrySerde.of(c.item()));
+    }
+    for (long position : closing.droppedStatuses()) {
+      history.delete(HistoryKeys.status(sessionId, position));
+    }
+    if (!closing.segments().isEmpty()) {
+      Counter.builder(METRIC_CLOSED_SEGMENTS).description("Segments closed and moved to the history store")
+          .register(meters).increment(closing.segments().size());
+    }
+    log.debug("Closed {} segments, {} statuses; forgot {} stt_sessions", closing.segments().size(),
+        closing.statuses().size(), closing.retiredSttSessions().size());
   }
 
   private void deadLetter(Record<String, Inbound> record, byte[] raw, Throwable error) {
@@ -150,6 +194,12 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
     }
     for (String sessionId : due) {
       try (SessionMdc mdc = SessionMdc.of(sessionId)) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, HistoryEntry> entries =
+            history.range(HistoryKeys.first(sessionId), HistoryKeys.last(sessionId))) {
+          entries.forEachRemaining(e -> keys.add(e.key));
+        }
+        keys.forEach(history::delete);
         transcripts.delete(sessionId);
         expiry.delete(sessionId);
         log.info("Session expired; state deleted");

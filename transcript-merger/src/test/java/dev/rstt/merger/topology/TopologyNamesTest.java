@@ -26,7 +26,7 @@ class TopologyNamesTest {
               "transcript-events-source");
       TopologyDescription.Processor merger = (TopologyDescription.Processor) sub.nodes().stream()
           .filter(n -> n.name().equals("session-merger")).findFirst().orElseThrow();
-      assertThat(merger.stores()).containsExactlyInAnyOrder("session-transcripts", "session-expiry");
+      assertThat(merger.stores()).containsExactlyInAnyOrder("session-transcripts", "session-expiry", "session-history");
       TopologyDescription.Source source = (TopologyDescription.Source) sub.nodes().stream()
           .filter(n -> n instanceof TopologyDescription.Source).findFirst().orElseThrow();
       assertThat(source.topicSet()).containsExactly("transcript.events");
