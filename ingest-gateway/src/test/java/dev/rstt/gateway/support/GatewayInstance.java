@@ -41,6 +41,21 @@ public final class GatewayInstance implements AutoCloseable {
   /** Starts a gateway on {@code bootstrap} with topic names under {@code prefix}, plus {@code extra} properties. */
   public static GatewayInstance start(String bootstrap, String prefix, String instanceId, Map<String, Object> extra,
       boolean waitForUpdates) {
+    Map<String, Object> props = properties(bootstrap, prefix, instanceId, extra);
+    // command-line arguments outrank application.yml (builder "properties" would not)
+    String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    ConfigurableApplicationContext ctx = new SpringApplicationBuilder(GatewayApplication.class).run(args);
+    GatewayInstance instance = new GatewayInstance(ctx);
+    if (waitForUpdates) {
+      Awaitility.await("session.updates assigned").atMost(Duration.ofSeconds(60))
+          .until(() -> ctx.getBean(UpdatesListener.class).assigned());
+    }
+    return instance;
+  }
+
+  /** The configuration {@link #start} gives a gateway (also used for gateways in a JVM of their own). */
+  public static Map<String, Object> properties(String bootstrap, String prefix, String instanceId,
+      Map<String, Object> extra) {
     Map<String, Object> props = new HashMap<>();
     props.put("server.port", "0");
     props.put("management.server.port", "0");
@@ -64,15 +79,7 @@ public final class GatewayInstance implements AutoCloseable {
     props.put("rstt.gateway.limits.ip-connect-burst", "100000");
     props.put("rstt.gateway.limits.ip-connect-refill", "1ms");
     props.putAll(extra);
-    // command-line arguments outrank application.yml (builder "properties" would not)
-    String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-    ConfigurableApplicationContext ctx = new SpringApplicationBuilder(GatewayApplication.class).run(args);
-    GatewayInstance instance = new GatewayInstance(ctx);
-    if (waitForUpdates) {
-      Awaitility.await("session.updates assigned").atMost(Duration.ofSeconds(60))
-          .until(() -> ctx.getBean(UpdatesListener.class).assigned());
-    }
-    return instance;
+    return props;
   }
 
   public int port() {

@@ -36,17 +36,14 @@ public final class GatewayProcess implements AutoCloseable {
   /** Starts a gateway like {@link GatewayInstance#start} does, and waits until it reports healthy. */
   public static GatewayProcess start(String bootstrap, String prefix, String instanceId, Map<String, Object> extra) {
     int port = freePort();
+    int management = freePort();
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
         "dev.rstt.gateway.GatewayApplication"));
-    command.addAll(List.of("--server.port=" + port, "--spring.kafka.bootstrap-servers=" + bootstrap,
-        "--rstt.topics.audio-frames=" + prefix + "audio.frames",
-        "--rstt.topics.audio-degraded=" + prefix + "audio.degraded",
-        "--rstt.topics.transcript-events=" + prefix + "transcript.events",
-        "--rstt.topics.session-updates=" + prefix + "session.updates",
-        "--rstt.topics.session-positions=" + prefix + "session.positions", "--rstt.topics.partitions=3",
-        "--rstt.gateway.instance-id=" + instanceId, "--spring.main.banner-mode=off"));
-    extra.forEach((k, v) -> command.add("--" + k + "=" + v));
+    Map<String, Object> props = GatewayInstance.properties(bootstrap, prefix, instanceId, extra);
+    props.put("server.port", port);
+    props.put("management.server.port", management);
+    props.forEach((k, v) -> command.add("--" + k + "=" + v));
     try {
       Path logs = Path.of("target", "gateway-processes");
       Files.createDirectories(logs);
@@ -54,21 +51,21 @@ public final class GatewayProcess implements AutoCloseable {
       Process process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
       GatewayProcess gw = new GatewayProcess(process, port, log);
-      gw.awaitHealthy();
+      gw.awaitHealthy(management);
       return gw;
     } catch (IOException e) {
       throw new IllegalStateException("Cannot start a gateway process", e);
     }
   }
 
-  private void awaitHealthy() {
+  private void awaitHealthy(int managementPort) {
     Awaitility.await("gateway process healthy").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
         .until(() -> {
           if (!process.isAlive()) {
             throw new IllegalStateException("the gateway exited with " + process.exitValue() + "; see " + log);
           }
           try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
                 + "/actuator/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 && r.body().contains("\"UP\"");
           } catch (IOException e) {
