@@ -32,6 +32,7 @@ import org.springframework.validation.annotation.Validated;
  * @param limits per-user, per-address and instance limits, pacing and session length
  * @param auth token verification
  * @param codecs native libraries of the LC3 and AAC decoders
+ * @param resume resumable sessions (docs/CONTRACT.md section 10)
  */
 @Validated
 @ConfigurationProperties("rstt.gateway")
@@ -49,7 +50,8 @@ public record GatewayProperties(
     @DefaultValue @Valid Backpressure backpressure,
     @DefaultValue @Valid Limits limits,
     @DefaultValue @Valid Auth auth,
-    @DefaultValue @Valid Codecs codecs) {
+    @DefaultValue @Valid Codecs codecs,
+    @DefaultValue @Valid Resume resume) {
 
 
   /**
@@ -82,6 +84,36 @@ public record GatewayProperties(
   public record Codecs(
       @DefaultValue("lc3") @NotBlank String lc3Library,
       @DefaultValue("faad") @NotBlank String aacLibrary) {
+  }
+
+  /**
+   * Resumable sessions (docs/CONTRACT.md section 10).
+   *
+   * @param window how long a session whose socket went away without {@code stop} stays resumable (sent to the app
+   *     as {@code resume_window_s}); {@code 0s} switches resume off (a socket that goes away ends its session)
+   * @param durableAckInterval at most one {@code audio_durable} per socket per this interval
+   * @param positionInterval how often a held session's position on session.positions is rewritten when it moved
+   *     (bounds how much of audio.frames a take-over after a crash scans)
+   * @param lease a held session's position is rewritten at least this often (a holder that stopped writing for
+   *     longer is presumed gone: its session counts as detached from its last write)
+   * @param handoverTimeout how long a gateway taking a session over waits for the previous holder to drain and
+   *     release it before it takes it as if that gateway had crashed (tail scan, seq moved ahead)
+   */
+  public record Resume(
+      @DefaultValue("60s") @NotNull @DurationMin(millis = 0) @DurationMax(hours = 24) Duration window,
+      @DefaultValue("250ms") @NotNull @DurationMin(millis = 10) @DurationMax(seconds = 60) Duration durableAckInterval,
+      @DefaultValue("1s") @NotNull @DurationMin(millis = 50) @DurationMax(seconds = 60) Duration positionInterval,
+      @DefaultValue("5s") @NotNull @DurationMin(millis = 100) @DurationMax(minutes = 10) Duration lease,
+      @DefaultValue("3s") @NotNull @DurationMin(millis = 10) @DurationMax(minutes = 5) Duration handoverTimeout) {
+
+    @AssertTrue(message = "rstt.gateway.resume: lease must be at least position-interval")
+    public boolean isConsistent() {
+      return lease == null || positionInterval == null || lease.compareTo(positionInterval) >= 0;
+    }
+
+    public boolean enabled() {
+      return !window.isZero();
+    }
   }
 
   /**

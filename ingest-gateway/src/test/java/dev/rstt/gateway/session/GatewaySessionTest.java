@@ -34,14 +34,14 @@ class GatewaySessionTest {
   /** Records what was handed over; the test acknowledges each record when it wants. */
   static final class ManualSink implements AudioSink {
     final List<SpecificRecord> records = new CopyOnWriteArrayList<>();
-    final List<CompletableFuture<Void>> acks = new CopyOnWriteArrayList<>();
+    final List<CompletableFuture<Placement>> acks = new CopyOnWriteArrayList<>();
     final UnackedBudget global = new UnackedBudget(1 << 20);
 
     @Override
-    public CompletableFuture<Void> publish(String sessionId, SpecificRecord value, long bytes) {
+    public CompletableFuture<Placement> publish(String sessionId, SpecificRecord value, long bytes) {
       records.add(value);
       global.acquire(bytes);
-      CompletableFuture<Void> ack = new CompletableFuture<>();
+      CompletableFuture<Placement> ack = new CompletableFuture<>();
       acks.add(ack);
       return ack.whenComplete((v, e) -> global.release(bytes));
     }
