@@ -333,9 +333,12 @@ class GatewayProtocolIT {
     AppSocket app = connect(user(), "sample_rate=16000&codec=pcm16");
     String session = awaitStarted(app);
     byte[] audio = ToneScript.numbered(16000, 11, 3, 3, 150).pcm();
-    for (byte[] frame : ToneScript.numbered(16000, 11, 3, 3, 150).frames(20)) {
+    List<byte[]> frames = ToneScript.numbered(16000, 11, 3, 3, 150).frames(20);
+    for (byte[] frame : frames) {
       app.sendBinary(frame);
     }
+    // an abort discards what the gateway's side has not read yet (TCP reset): abort once every message is durable
+    app.awaitMessage(m -> m.contains("\"audio_durable\"") && m.contains("\"frames\":" + frames.size() + ","));
     app.abort();
     PublishedSession published = published(session);
     assertThat(published.pcm()).isEqualTo(audio);
