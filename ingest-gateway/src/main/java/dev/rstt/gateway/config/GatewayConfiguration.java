@@ -19,7 +19,7 @@ import dev.rstt.gateway.resume.SessionResumer;
 import dev.rstt.gateway.resume.TailScanner;
 import dev.rstt.gateway.resume.TranscriptSnapshots;
 import dev.rstt.gateway.session.AudioPublisher;
-import dev.rstt.gateway.session.GatewaySession;
+import dev.rstt.gateway.session.SessionSettings;
 import dev.rstt.gateway.session.SessionRegistry;
 import dev.rstt.gateway.session.UnackedBudget;
 import dev.rstt.gateway.updates.UpdatesListener;
@@ -231,11 +231,7 @@ public class GatewayConfiguration {
       log.info("Resumable sessions are off (rstt.gateway.resume.window=0s): a socket that goes away ends its session");
       return ResumeHooks.OFF;
     }
-    GatewaySession.Settings sessionSettings = new GatewaySession.Settings(props.chunk().maxDuration(),
-        props.chunk().maxDelay(), props.backpressure().sessionMaxUnackedBytes(), props.idleTimeout(),
-        props.pingInterval(), props.stopTimeout(), new dev.rstt.gateway.session.SessionLimits.Settings(
-            props.limits().maxSpeed(), props.limits().paceBurst(), props.limits().maxSessionDuration(),
-            props.limits().noAudioTimeout()));
+    SessionSettings sessionSettings = props.sessionSettings();
     SessionResumer resumer = new SessionResumer(registry, view, writer, keeper,
         new TailScanner(kafka.buildConsumerProperties(), topics.audioFrames(), java.time.Duration.ofSeconds(30)),
         new SessionResumer.Wiring(sessionSettings, settings, publisher, codecs, metrics, gatewayTimers), gatewayId,

@@ -20,7 +20,10 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param instanceId this instance's id; names its {@code session.updates} consumer group; blank = random
  * @param mergerUrl base URL of the transcript merger's internal HTTP API
- * @param stopTimeout after {@code stop}, how long to wait for {@code complete} before closing 1000 anyway
+ * @param stopTimeout after {@code stop}, how long to wait for {@code complete} before closing 4010 (once the audio
+ *     is stored)
+ * @param stopStoreTimeout after {@code stop}, how long to wait for Kafka to acknowledge the session's audio and
+ *     SessionEnded before closing 1013 {@code audio_not_stored}; at least {@code stop-timeout}
  * @param idleTimeout no inbound message for this long closes the socket 1001
  * @param pingInterval period of the text frame {@code ping}
  * @param maxFrameBytes largest inbound frame; bigger closes 1009
@@ -40,6 +43,7 @@ public record GatewayProperties(
     @DefaultValue("") String instanceId,
     @DefaultValue("http://localhost:8083") @NotBlank String mergerUrl,
     @DefaultValue("60s") @NotNull @DurationMin(millis = 1) Duration stopTimeout,
+    @DefaultValue("10m") @NotNull @DurationMin(millis = 1) Duration stopStoreTimeout,
     @DefaultValue("90s") @NotNull @DurationMin(millis = 100) Duration idleTimeout,
     @DefaultValue("10s") @NotNull @DurationMin(millis = 10) Duration pingInterval,
     @DefaultValue("65536") @Min(1024) @Max(16777216) int maxFrameBytes,
@@ -52,6 +56,14 @@ public record GatewayProperties(
     @DefaultValue @Valid Auth auth,
     @DefaultValue @Valid Codecs codecs,
     @DefaultValue @Valid Resume resume) {
+
+  /** The tunables of one session (throws at start when they contradict each other). */
+  public dev.rstt.gateway.session.SessionSettings sessionSettings() {
+    return new dev.rstt.gateway.session.SessionSettings(chunk.maxDuration(), chunk.maxDelay(),
+        backpressure.sessionMaxUnackedBytes(), idleTimeout, pingInterval, stopTimeout, stopStoreTimeout,
+        new dev.rstt.gateway.session.SessionLimits.Settings(limits.maxSpeed(), limits.paceBurst(),
+            limits.maxSessionDuration(), limits.noAudioTimeout()));
+  }
 
 
   /**

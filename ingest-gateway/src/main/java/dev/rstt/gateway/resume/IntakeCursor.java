@@ -69,6 +69,15 @@ public final class IntakeCursor {
     return from >= 0 && from <= expected();
   }
 
+  /**
+   * Where a new socket of the same session starts: {@code from}, or (null) the first message still needed; null when
+   * {@code from} leaves a gap.
+   */
+  public Long startFor(Long from) {
+    long start = from == null ? expected() : from;
+    return accepts(start) ? start : null;
+  }
+
   /** A new socket of the same session sends from {@code from}: what was taken before is dropped again. */
   public void restart(long from) {
     if (!accepts(from)) {

@@ -21,17 +21,19 @@ import reactor.core.scheduler.Scheduler;
 /**
  * The holder's side of session.positions (docs/CONTRACT.md section 10). Every {@code position-interval} it writes the
  * position of each session held here that moved (and at least every {@code lease}), ends detached sessions whose
- * window passed ({@code client_closed}), and tombstones a session as soon as it stops or ends (its SessionEnded may
- * still wait for Kafka, but it is no longer resumable); it also ends orphans, sessions whose holder died. When it
- * reads another gateway's claim on a session held here, the session lets go: socket closed
- * {@code session_taken_over}, records drained, and a {@code released} record names the claimer and the exact
- * numbers.
+ * window passed ({@code client_closed}), and tombstones a session as soon as it ends for any reason other than stop
+ * (its SessionEnded may still wait for Kafka, but it is no longer resumable), and a stopped one once its SessionEnded
+ * is stored (until then it is {@code stopping}: if this gateway dies, the app resumes it elsewhere and resends what
+ * was not stored); it also ends orphans, sessions whose holder died. When it reads another gateway's claim on a
+ * session held here, the session lets go: socket closed {@code session_taken_over}, records drained, and a
+ * {@code released} record names the claimer and the exact numbers; a stopping session is kept, and the answer
+ * ({@code stopping}, at the claim's epoch) tells the claimer so.
  */
 public final class PositionKeeper implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(PositionKeeper.class);
 
-  private record Written(boolean attached, long frames, long atMs) {
+  private record Written(boolean attached, boolean stopping, long frames, long atMs) {
   }
 
   private final SessionRegistry registry;
@@ -92,7 +94,7 @@ public final class PositionKeeper implements AutoCloseable {
   private CompletableFuture<Void> write(GatewaySession session, HeldSession snap, String state,
       String previousOwner) {
     long now = clock.millis();
-    written.put(session.id(), new Written(snap.attached(), snap.durable().frames(), now));
+    written.put(session.id(), new Written(snap.attached(), snap.stopping(), snap.durable().frames(), now));
     SessionPosition p = PositionRecords.of(session.id(), snap.userId(), snap.format(), me, snap.epoch(), state,
         previousOwner, snap.durable(), snap.detachedAtMs(), now);
     return writer.write(p).thenApply(placement -> (Void) null).whenComplete((v, e) -> {
@@ -140,9 +142,10 @@ public final class PositionKeeper implements AutoCloseable {
         session.terminate("client_closed", CloseStatus.NORMAL);
         continue;
       }
-      boolean moved = snap.attached() != last.attached() || snap.durable().frames() != last.frames();
+      boolean moved = snap.attached() != last.attached() || snap.stopping() != last.stopping()
+          || snap.durable().frames() != last.frames();
       if (moved || now - last.atMs() >= leaseMs) {
-        write(session, snap, snap.attached() ? PositionStates.ATTACHED : PositionStates.DETACHED, null);
+        write(session, snap, stateOf(snap), null);
       }
     }
   }
@@ -151,8 +154,15 @@ public final class PositionKeeper implements AutoCloseable {
   public void touch(GatewaySession session) {
     HeldSession snap = session.snapshot();
     if (snap != null && written.containsKey(session.id())) {
-      write(session, snap, snap.attached() ? PositionStates.ATTACHED : PositionStates.DETACHED, null);
+      write(session, snap, stateOf(snap), null);
     }
+  }
+
+  private static String stateOf(HeldSession snap) {
+    if (snap.stopping()) {
+      return PositionStates.STOPPING;
+    }
+    return snap.attached() ? PositionStates.ATTACHED : PositionStates.DETACHED;
   }
 
   private void onRecord(PositionsView.Event e) {
@@ -162,6 +172,16 @@ public final class PositionKeeper implements AutoCloseable {
       return;
     }
     SessionPosition claim = e.position();
+    HeldSession snap = session.snapshot();
+    if (snap != null && snap.stopping()) { // stopped here, SessionEnded unstored: this gateway keeps it
+      try (SessionMdc mdc = SessionMdc.of(e.sessionId())) {
+        log.info("Claimed by {} (epoch {}) while stopping: keeping it until SessionEnded is stored",
+            claim.getOwner(), claim.getEpoch());
+      }
+      writer.write(PositionRecords.of(e.sessionId(), snap.userId(), snap.format(), me, claim.getEpoch(),
+          PositionStates.STOPPING, null, snap.durable(), null, clock.millis()));
+      return;
+    }
     CompletableFuture<ResumePoint> drained = session.handOver();
     if (drained == null) {
       return;

@@ -15,6 +15,8 @@ public final class PositionStates {
   public static final String DETACHED = "detached";
   public static final String CLAIMED = "claimed";
   public static final String RELEASED = "released";
+  /** Stop received, SessionEnded not yet stored: resumable only on its holder, or elsewhere once the holder died. */
+  public static final String STOPPING = "stopping";
 
   private PositionStates() {
   }
@@ -31,7 +33,7 @@ public final class PositionStates {
     WAIT,
     /** The previous holder drained and released the session to this claimer: its numbers are exact. */
     RELEASED,
-    /** The session ended meanwhile (a tombstone). */
+    /** The session ended meanwhile (a tombstone), or its live holder keeps it (stopped, SessionEnded unstored). */
     ENDED,
     /** A later claim by another gateway won (the app resumed again elsewhere). */
     LOST
@@ -50,6 +52,9 @@ public final class PositionStates {
     }
     if (RELEASED.equals(seen.getState())) {
       return seen.getOwner().equals(me) && seen.getEpoch() == claimEpoch ? ClaimOutcome.RELEASED : ClaimOutcome.WAIT;
+    }
+    if (STOPPING.equals(seen.getState()) && !seen.getOwner().equals(me)) {
+      return ClaimOutcome.ENDED; // the live holder of a stopped session answered: it keeps it until stored
     }
     return !seen.getOwner().equals(me) && seen.getEpoch() >= claimEpoch ? ClaimOutcome.LOST : ClaimOutcome.WAIT;
   }

@@ -11,6 +11,7 @@ import dev.rstt.gateway.session.GatewaySession;
 import dev.rstt.gateway.session.HeldSession;
 import dev.rstt.gateway.session.Outbound;
 import dev.rstt.gateway.session.SessionRegistry;
+import dev.rstt.gateway.session.SessionSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -62,7 +63,7 @@ public final class SessionResumer {
   }
 
   /** What a new session here needs to be built. */
-  public record Wiring(GatewaySession.Settings settings, ResumeSettings resume, AudioSink sink, AudioCodecs codecs,
+  public record Wiring(SessionSettings settings, ResumeSettings resume, AudioSink sink, AudioCodecs codecs,
       GatewayMetrics metrics, Scheduler timers) {
   }
 

@@ -1,10 +1,8 @@
 package dev.rstt.gateway.session;
 
-import dev.rstt.avro.SessionEnded;
-import dev.rstt.avro.SessionUpdate;
-import dev.rstt.common.logging.SessionMdc;
-import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.audio.AudioDecoder;
+import dev.rstt.avro.SessionUpdate;
+import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.audio.AudioFormat;
 import dev.rstt.gateway.resume.ResumePoint;
 import dev.rstt.gateway.resume.ResumeSettings;
@@ -14,14 +12,12 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.socket.CloseStatus;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * One app session's lifecycle (docs/CONTRACT.md sections 2, 8, 9): the audio path lives in {@link SessionAudio}, the
+ * One app session's lifecycle (docs/CONTRACT.md sections 2, 8, 10): the audio path lives in {@link SessionAudio}, the
  * app's socket and updates in {@link SessionOutbound}, publishing in {@link SessionPublisher} (it outlives the
  * socket), the ending in {@link SessionEnding}, idle and ping in {@link SocketLiveness}, {@code audio_durable} in
  * {@link DurableAnnouncer}. A resumable session whose socket goes away without stop is DETACHED for the window; a
@@ -29,29 +25,13 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class GatewaySession {
 
-  private static final Logger log = LoggerFactory.getLogger(GatewaySession.class);
-
   /** The session's state: the rules are {@link SessionLifecycle}'s. */
   public enum State { OPEN, STOPPING, ENDING, CLOSED, DETACHED, HANDED_OVER }
-
-  /** Tunables of a session, from {@code rstt.gateway.*}. */
-  public record Settings(Duration chunkMaxDuration, Duration chunkMaxDelay, long sessionMaxUnackedBytes,
-      Duration idleTimeout, Duration pingInterval, Duration stopTimeout, SessionLimits.Settings limits) {
-
-    /** Without pace, length or no-audio limits. */
-    public Settings(Duration chunkMaxDuration, Duration chunkMaxDelay, long sessionMaxUnackedBytes,
-        Duration idleTimeout, Duration pingInterval, Duration stopTimeout) {
-      this(chunkMaxDuration, chunkMaxDelay, sessionMaxUnackedBytes, idleTimeout, pingInterval, stopTimeout,
-          SessionLimits.Settings.NONE);
-    }
-  }
 
   private final String id;
   private final String userId;
   private final AudioFormat format;
-  private final String gatewayId;
-  private final Settings settings;
-  private final AudioSink sink;
+  private final SessionSettings settings;
   private final SessionPublisher publishing;
   private final GatewayMetrics metrics;
   private final Clock clock;
@@ -66,43 +46,35 @@ public final class GatewaySession {
 
   private final SessionLifecycle life;
   private final CompletableFuture<Void> finishing = new CompletableFuture<>();
-  /** SessionStarted was acknowledged; before that, the handler answers a Kafka failure itself. */
-  private volatile boolean live;
-
-  public GatewaySession(String id, String userId, AudioFormat format, String gatewayId, Settings settings,
-      AudioSink publisher, GatewayMetrics metrics, Outbound outbound, Clock clock, Scheduler timers) {
-    this(id, userId, format, gatewayId, settings, publisher, metrics, outbound, clock, timers,
-        AudioDecoder.forFormat(format), ResumeSettings.OFF, SessionStart.fresh());
-  }
 
   /**
    * @param decoder the session's decoder (from {@code AudioCodecs}, which knows the native codecs)
    * @param resume the resume settings ({@link ResumeSettings#OFF}: a socket that goes away ends the session)
    * @param start where the timeline starts on this gateway (new, or taken over from another gateway)
    */
-  public GatewaySession(String id, String userId, AudioFormat format, String gatewayId, Settings settings,
+  public GatewaySession(String id, String userId, AudioFormat format, String gatewayId, SessionSettings settings,
       AudioSink publisher, GatewayMetrics metrics, Outbound outbound, Clock clock, Scheduler timers,
       AudioDecoder decoder, ResumeSettings resume, SessionStart start) {
     this.id = id;
     this.userId = userId;
     this.format = format;
-    this.gatewayId = gatewayId;
     this.settings = settings;
-    this.sink = publisher;
     this.publishing = new SessionPublisher(id, publisher, settings.sessionMaxUnackedBytes(), this::onPublishFailed);
     this.metrics = metrics;
     this.clock = clock;
     this.timers = timers;
     this.app = new SessionOutbound(outbound, metrics, resume.durableAckInterval().toMillis());
-    this.audio = new SessionAudio(id, userId, format, settings.chunkMaxDuration(), decoder, start, publishing,
-        metrics, this::onChunkAcked);
-    this.ending = new SessionEnding(id, publishing, app, metrics, settings.stopTimeout());
+    this.audio = new SessionAudio(id, userId, gatewayId, format, settings.chunkMaxDuration(), decoder, start,
+        publishing, metrics, this::onChunkAcked);
+    this.ending = new SessionEnding(id, publishing, app, metrics, settings.stopTimeout(), settings.stopStoreTimeout());
     this.liveness = new SocketLiveness(clock, settings, format.sampleRate() * format.channels(), metrics, timers);
     this.resume = resume;
     this.life = new SessionLifecycle(resume.enabled());
     this.durable = new DurableAnnouncer(id, resume, audio, app, clock, timers, this::send);
     this.epoch = start.epoch();
-    this.live = start.takenOver();
+    if (start.takenOver()) {
+      life.live();
+    }
   }
 
   public String id() {
@@ -131,7 +103,10 @@ public final class GatewaySession {
     return ending.ended;
   }
 
-  /** Completes when the session ends for good (stop, or ending for any reason): no longer resumable anywhere. */
+  /**
+   * Completes when the session is no longer resumable anywhere: it ended for any reason other than stop, or its
+   * SessionEnded after stop is stored (until then a gateway that dies leaves it to be resumed elsewhere).
+   */
   public CompletableFuture<Void> finishing() {
     return finishing;
   }
@@ -140,12 +115,19 @@ public final class GatewaySession {
     app.onForceClose(closer);
   }
 
+  /** The session must stay in the registry: held, or stopping with its SessionEnded unstored or a socket waiting. */
+  public synchronized boolean lingers() {
+    return life.lingers(ending.stored.isDone());
+  }
+
   /** Publishes SessionStarted; completes when Kafka acknowledged it. */
   public CompletableFuture<Void> start() {
     synchronized (this) {
-      return publishing.publish(audio.started(gatewayId, clock.millis()), 0).thenAccept(placement -> {
-        audio.startAcked(placement);
-        live = true;
+      return publishing.publish(audio.started(clock.millis()), 0).thenAccept(placement -> {
+        synchronized (this) {
+          audio.startAcked(placement);
+          life.live();
+        }
       });
     }
   }
@@ -156,7 +138,7 @@ public final class GatewaySession {
       life.closed();
       finishing.complete(null);
     }
-    sink.publish(id, audio.ended("error"), 0).whenComplete((v, e) -> ending.ended.complete(null));
+    ending.abandon(audio.ended("error"));
   }
 
   // ---------------------------------------------------------------- inbound
@@ -164,11 +146,6 @@ public final class GatewaySession {
   /** Any inbound message: resets the idle timer. */
   public void touch() {
     liveness.activity();
-  }
-
-  /** One binary app frame (audio, not a keepalive) from the attached socket; see {@link #onAudio(byte[], int)}. */
-  public Mono<Void> onAudio(byte[] frame) {
-    return onAudio(frame, attachment());
   }
 
   /**
@@ -200,7 +177,7 @@ public final class GatewaySession {
   private void scheduleFlush(long generation) {
     timers.schedule(() -> {
       synchronized (this) {
-        if (life.state() == State.OPEN) {
+        if (life.flushes()) {
           audio.flushIfArmed(generation);
         }
       }
@@ -220,9 +197,7 @@ public final class GatewaySession {
   public void send(String text) {
     if (!app.send(text)) {
       metrics.rejected("client_too_slow");
-      try (SessionMdc mdc = SessionMdc.of(id)) {
-        log.warn("Client reads too slowly: outbound queue full, closing 1013");
-      }
+      ending.info("Client reads too slowly: outbound queue full, closing 1013");
       terminate("error", CloseStatus.SERVICE_OVERLOAD.withReason("client too slow"));
       app.forceClose(CloseStatus.SERVICE_OVERLOAD.withReason("client too slow"));
     }
@@ -240,7 +215,7 @@ public final class GatewaySession {
   public void tick() {
     SocketLiveness.Tick tick;
     synchronized (this) {
-      tick = liveness.tick(life.state() == State.OPEN, life.state() != State.CLOSED && !app.finished());
+      tick = liveness.tick(life.limited(), life.pings(app.finished()));
     }
     if (tick.limit() != SessionLimits.Verdict.NONE) {
       reached(tick.limit());
@@ -254,20 +229,17 @@ public final class GatewaySession {
    * ({@code limits.max-session-duration}): ends like a stop, the app told at once, close 4011 once complete.
    */
   private void reached(SessionLimits.Verdict limit) {
-    try (SessionMdc mdc = SessionMdc.of(id)) {
-      log.info("{}: {}", limit, limit == SessionLimits.Verdict.MAX_DURATION ? "ending like a stop" : "closing 1001");
-    }
+    ending.info("{}: {}", limit, limit.endsLikeStop() ? "ending like a stop" : "closing 1001");
     metrics.rejected(limit.reason());
-    if (limit == SessionLimits.Verdict.MAX_DURATION) {
+    if (limit.endsLikeStop()) {
       send(SessionLimits.maxDurationMessage(settings.limits().maxDuration()));
       stop("max_duration");
     } else {
-      terminate("idle_timeout", CloseStatus.GOING_AWAY.withReason(limit == SessionLimits.Verdict.IDLE
-          ? "idle timeout" : "no audio"));
+      terminate("idle_timeout", limit.closeStatus());
     }
   }
 
-  // ---------------------------------------------------------------- resume (docs/CONTRACT.md section 9)
+  // ---------------------------------------------------------------- resume (docs/CONTRACT.md section 10)
 
   /** The current socket's attachment number (audio and closes of earlier sockets are ignored). */
   public synchronized int attachment() {
@@ -278,16 +250,17 @@ public final class GatewaySession {
    * A new socket takes the session (a resume on this gateway): a socket still attached is closed 1008
    * {@code session_taken_over}; the app sends from message {@code from} on (null: from the first message the
    * session still needs, decided here, after the last message of the old socket); what the session took already
-   * is dropped. Live updates and {@code audio_durable} are held until {@link #snapshotSent}. Null when the session
-   * cannot take the socket (no longer resumable, or {@code from} leaves a gap).
+   * is dropped (a stopping session takes no audio: the socket hears the close after stop). Live updates and
+   * {@code audio_durable} are held until {@link #snapshotSent}. Null when the session cannot take the socket (no
+   * longer resumable, or {@code from} leaves a gap).
    */
   public Attached attach(Outbound next, Consumer<CloseStatus> closer, Long from) {
     SessionOutbound.Socket previous;
     Boolean wasOpen;
     Attached attached;
     synchronized (this) {
-      long start = from == null ? audio.expected() : from;
-      if (!life.held() || !audio.accepts(start) || (wasOpen = life.attach()) == null) {
+      Long start = audio.startFor(from);
+      if (start == null || (wasOpen = life.attach(ending.stored.isDone())) == null) {
         return null;
       }
       audio.restart(start);
@@ -307,11 +280,6 @@ public final class GatewaySession {
     durable.announce(false);
   }
 
-  /** The socket is gone (client closed or connection lost). */
-  public void onSocketClosed() {
-    onSocketClosed(attachment());
-  }
-
   /**
    * The socket of attachment {@code from} is gone without stop: a resumable session is DETACHED (its held audio
    * published, resumable for the window), any other ends {@code client_closed}. A superseded socket changes nothing.
@@ -326,10 +294,8 @@ public final class GatewaySession {
         liveness.detached();
         audio.flush();
         app.finish(CloseStatus.NORMAL); // the socket is gone: nothing more is queued for it
-        try (SessionMdc mdc = SessionMdc.of(id)) {
-          log.info("Socket gone without stop: detached, resumable for {} (messages taken {}, durable {})",
-              resume.window(), audio.expected(), audio.durable().frames());
-        }
+        ending.info("Socket gone without stop: detached, resumable for {} (messages taken {}, durable {})",
+            resume.window(), audio.expected(), audio.durable().frames());
         return;
       }
     }
@@ -350,32 +316,29 @@ public final class GatewaySession {
       }
       audio.flush();
     }
-    try (SessionMdc mdc = SessionMdc.of(id)) {
-      log.info("Taken over by another gateway: closing the socket, draining; no SessionEnded here");
-    }
+    ending.info("Taken over by another gateway: closing the socket, draining; no SessionEnded here");
     SessionOutbound.Socket socket = app.release();
     if (wasOpen) {
       socket.takenOver();
     }
-    CompletableFuture<ResumePoint> drained = publishing.whenAllAcknowledged().thenApply(v -> audio.releasePoint());
-    drained.whenComplete((p, e) -> ending.ended.complete(null));
-    return drained;
+    return ending.handedOver(publishing.whenAllAcknowledged().thenApply(v -> audio.releasePoint()));
   }
 
-  /** Null unless the session is open or detached here. */
+  /** Null unless the session is open, detached or stopping (SessionEnded not yet stored) here. */
   public synchronized HeldSession snapshot() {
-    if (!life.held()) {
+    if (!life.resumable(ending.stored.isDone())) {
       return null;
     }
-    return new HeldSession(userId, format, life.state() == State.OPEN, life.detachedAtMs(), epoch, audio.durable(), audio.expected());
+    return new HeldSession(userId, format, life.socket(), life.detachedAtMs(), epoch, audio.durable(),
+        audio.expected(), life.stopping());
   }
 
   // ---------------------------------------------------------------- ending
 
   /**
-   * {@code stop}: publish the rest and SessionEnded (once everything earlier is acknowledged), then close 1000
-   * when the transcript is complete, or 4010 after {@code stop-timeout} (the audio is still delivered and the
-   * stored transcript completes later), or 1013 if Kafka refused audio of the session.
+   * {@code stop}: publish the rest and SessionEnded (once everything earlier is acknowledged), then close as
+   * {@link SessionEnding#closeAfterStop} says: 1000 when the transcript is complete, 4010 after {@code stop-timeout}
+   * once the audio is stored, 1013 when it is not stored in {@code stop-store-timeout} or Kafka refused it.
    */
   public void stop() {
     stop("stop");
@@ -386,18 +349,11 @@ public final class GatewaySession {
       if (!life.stop()) {
         return;
       }
-      finishing.complete(null);
       audio.flush();
     }
-    try (SessionMdc mdc = SessionMdc.of(id)) {
-      log.info("Ending audio ({}) at seq {}", reason, audio.lastSeq());
-    }
-    endAudio(reason);
-    ending.closeAfterStop(reason, () -> {
-      synchronized (this) {
-        return life.closeAfterStop();
-      }
-    });
+    ending.info("Ending audio ({}) at seq {}", reason, audio.lastSeq());
+    endAudio(reason).thenRun(() -> finishing.complete(null)); // resumable elsewhere until stored
+    ending.closeAfterStop(reason, this, life);
   }
 
   /**
@@ -408,20 +364,16 @@ public final class GatewaySession {
   public void terminate(String reason, CloseStatus status, String... lastFrames) {
     synchronized (this) {
       SessionLifecycle.Ending next = life.terminate(reason);
-      if (next == SessionLifecycle.Ending.END) {
-        finishing.complete(null);
+      if (next == SessionLifecycle.Ending.CLOSE_ONLY) {
+        app.finish(status, lastFrames);
       }
       if (next != SessionLifecycle.Ending.END) {
-        if (next == SessionLifecycle.Ending.CLOSE_ONLY) {
-          app.finish(status, lastFrames);
-        }
         return;
       }
+      finishing.complete(null);
       audio.flush();
     }
-    try (SessionMdc mdc = SessionMdc.of(id)) {
-      log.info("Ending session ({}) at seq {}", reason, audio.lastSeq());
-    }
+    ending.info("Ending session ({}) at seq {}", reason, audio.lastSeq());
     app.finish(status, lastFrames);
     endAudio(reason).whenComplete((v, e) -> {
       synchronized (this) {
@@ -436,14 +388,13 @@ public final class GatewaySession {
 
   /** Kafka refused a record of this session for good: a hole in its sequence, so no SessionEnded, and 1013. */
   private void onPublishFailed(Throwable error) {
-    if (!live) {
-      return; // SessionStarted was not acknowledged: the handler answers the app itself
-    }
-    boolean socketOpen;
+    SessionLifecycle.Failure failure;
     synchronized (this) {
-      socketOpen = life.publishFailed();
-      finishing.complete(null);
+      failure = life.publishFailed();
     }
-    ending.publishFailed(error, socketOpen);
+    if (failure != SessionLifecycle.Failure.NOT_LIVE) {
+      finishing.complete(null);
+      ending.publishFailed(error, failure == SessionLifecycle.Failure.SOCKET_OPEN);
+    }
   }
 }

@@ -33,6 +33,7 @@ final class SessionAudio {
     void chunkAcked(long seq, long receivedAtMs, Placement placement);
   }
 
+  private final String gatewayId;
   private final AudioFormat format;
   private final AudioDecoder decoder;
   private final SessionPublisher publishing;
@@ -43,8 +44,9 @@ final class SessionAudio {
   private final IntakeCursor cursor;
   private final DurableLedger ledger;
 
-  SessionAudio(String sessionId, String userId, AudioFormat format, Duration chunkMaxDuration, AudioDecoder decoder,
-      SessionStart start, SessionPublisher publishing, GatewayMetrics metrics, Acks acks) {
+  SessionAudio(String sessionId, String userId, String gatewayId, AudioFormat format, Duration chunkMaxDuration,
+      AudioDecoder decoder, SessionStart start, SessionPublisher publishing, GatewayMetrics metrics, Acks acks) {
+    this.gatewayId = gatewayId;
     this.format = format;
     this.decoder = decoder;
     this.publishing = publishing;
@@ -122,7 +124,7 @@ final class SessionAudio {
     ledger.recordAcked(placement.partition(), placement.offset());
   }
 
-  synchronized SessionStarted started(String gatewayId, long nowMs) {
+  synchronized SessionStarted started(long nowMs) {
     return timeline.started(gatewayId, nowMs);
   }
 
@@ -167,8 +169,9 @@ final class SessionAudio {
     return cursor.expected();
   }
 
-  synchronized boolean accepts(long from) {
-    return cursor.accepts(from);
+  /** Where a new socket starts (see {@link IntakeCursor#startFor}); null when {@code from} leaves a gap. */
+  synchronized Long startFor(Long from) {
+    return cursor.startFor(from);
   }
 
   /** A new socket sends from {@code from}. */

@@ -6,8 +6,9 @@ import dev.rstt.gateway.session.GatewaySession.State;
  * The states of one session and the rules that move it (docs/CONTRACT.md sections 8 and 10): OPEN (audio flows) →
  * STOPPING (stop) or ENDING (closing for another reason) → CLOSED; a resumable OPEN session whose socket goes away
  * is DETACHED until a socket attaches (OPEN again) or the window passes (ENDING); HANDED_OVER once another gateway
- * took it (it drains, no SessionEnded). Each socket gets an attachment number: what an older socket says is
- * ignored. Pure; the session serialises.
+ * took it (it drains, no SessionEnded). A STOPPING session waits for its close after stop with or without a socket,
+ * and a new socket may attach to hear it (its audio is all taken). Each socket gets an attachment number: what an
+ * older socket says is ignored. Pure; the session serialises.
  */
 final class SessionLifecycle {
 
@@ -17,10 +18,18 @@ final class SessionLifecycle {
   /** What a request to end does: end it (publish SessionEnded), only close the socket (stop in flight), nothing. */
   enum Ending { END, CLOSE_ONLY, NOTHING }
 
+  /**
+   * What a record Kafka refused for good does: nothing before SessionStarted was acknowledged (the handler answers
+   * the app itself), else the session is over, with its socket still to be closed (1013) or already gone.
+   */
+  enum Failure { NOT_LIVE, SOCKET_OPEN, SOCKET_GONE }
+
   private final boolean resumable;
   private State state = State.OPEN;
   private int attachment;
   private Long detachedAtMs;
+  private boolean live;
+  private boolean socket = true;
 
   /** @param resumable a socket that goes away without stop detaches the session instead of ending it */
   SessionLifecycle(boolean resumable) {
@@ -44,27 +53,77 @@ final class SessionLifecycle {
     return state == State.OPEN || state == State.DETACHED;
   }
 
+  /** Held, or stopping with its SessionEnded not yet {@code stored}: a socket may still attach here. */
+  boolean resumable(boolean stored) {
+    return held() || (state == State.STOPPING && !stored);
+  }
+
+  boolean stopping() {
+    return state == State.STOPPING;
+  }
+
+  /** A socket is attached. */
+  boolean socket() {
+    return socket && state != State.DETACHED;
+  }
+
+  /**
+   * The session must stay findable here: held, or stopping while its SessionEnded is not {@code stored} or a socket
+   * still waits for the close.
+   */
+  boolean lingers(boolean stored) {
+    return held() || (state == State.STOPPING && (!stored || socket));
+  }
+
+  /** SessionStarted was acknowledged (or the session was taken over from another gateway). */
+  void live() {
+    live = true;
+  }
+
+  /** Held audio is published on the chunk timer only while audio flows. */
+  boolean flushes() {
+    return state == State.OPEN;
+  }
+
+  /** The session-length, idle and no-audio limits count only while audio flows. */
+  boolean limited() {
+    return state == State.OPEN;
+  }
+
+  /** Pings go to a socket that is neither closed nor finished ({@code socketFinished}). */
+  boolean pings(boolean socketFinished) {
+    return state != State.CLOSED && !socketFinished;
+  }
+
   /** Audio from the socket of attachment {@code from} is taken. */
   boolean takesAudio(int from) {
     return state == State.OPEN && from == attachment;
   }
 
-  /** A socket with a new attachment number takes the session; returns whether one was attached (null: refused). */
-  Boolean attach() {
-    if (!held()) {
+  /**
+   * A socket with a new attachment number takes the session (a stopping one, its SessionEnded not yet
+   * {@code stored}, stays stopping); returns whether one was attached (null: refused).
+   */
+  Boolean attach(boolean stored) {
+    if (!resumable(stored)) {
       return null;
     }
-    boolean wasOpen = state == State.OPEN;
-    state = State.OPEN;
+    boolean wasAttached = socket();
+    state = state == State.STOPPING ? State.STOPPING : State.OPEN;
     detachedAtMs = null;
+    socket = true;
     attachment++;
-    return wasOpen;
+    return wasAttached;
   }
 
   /** The socket of attachment {@code from} went away without stop at {@code nowMs}. */
   Gone socketGone(int from, long nowMs) {
     if (from != attachment) {
       return Gone.IGNORED;
+    }
+    socket = false;
+    if (state == State.STOPPING) {
+      return Gone.IGNORED; // stop goes on; a socket that attaches hears the close
     }
     if (resumable && state == State.OPEN) {
       state = State.DETACHED;
@@ -120,10 +179,13 @@ final class SessionLifecycle {
     state = State.CLOSED;
   }
 
-  /** A record failed for good: whether the app's socket was still open. */
-  boolean publishFailed() {
+  /** A record failed for good. */
+  Failure publishFailed() {
+    if (!live) {
+      return Failure.NOT_LIVE;
+    }
     boolean socketOpen = state == State.OPEN || state == State.STOPPING;
     state = State.CLOSED;
-    return socketOpen;
+    return socketOpen ? Failure.SOCKET_OPEN : Failure.SOCKET_GONE;
   }
 }

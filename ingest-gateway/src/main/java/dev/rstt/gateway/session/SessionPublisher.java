@@ -44,6 +44,11 @@ final class SessionPublisher {
     return acked.thenApply(p -> p == null ? Placement.UNKNOWN : p);
   }
 
+  /** Hands a record over outside the session's accounting (a best-effort SessionEnded of an abandoned session). */
+  CompletableFuture<Placement> publishUnaccounted(SpecificRecord record) {
+    return sink.publish(sessionId, record, 0);
+  }
+
   /**
    * Completes once every record handed over (so far, and until then) is acknowledged; exceptionally (with the
    * cause) as soon as any record of the session failed, so a SessionEnded chained on it is never published over

@@ -22,8 +22,8 @@ public final class SessionRegistry {
     publishing.add(session);
     session.ended().whenComplete((v, e) -> {
       publishing.remove(session);
-      if (session.state() != GatewaySession.State.STOPPING) {
-        sessions.remove(session.id(), session); // a stopping session's socket still waits for `complete`
+      if (!session.lingers()) {
+        sessions.remove(session.id(), session); // a stopping session's socket still waits for its close
       }
     });
   }
@@ -37,10 +37,12 @@ public final class SessionRegistry {
     sessions.remove(session.id(), session);
   }
 
-  /** The socket of {@code session} closed: it leaves unless it stays for a resume (open or detached). */
+  /**
+   * The socket of {@code session} closed: it leaves unless it stays for a resume (open or detached, or stopping with
+   * its SessionEnded not yet stored).
+   */
   public void socketGone(GatewaySession session) {
-    GatewaySession.State state = session.state();
-    if (state != GatewaySession.State.OPEN && state != GatewaySession.State.DETACHED) {
+    if (!session.lingers()) {
       remove(session);
     }
   }

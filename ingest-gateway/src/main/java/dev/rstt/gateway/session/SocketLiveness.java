@@ -26,7 +26,7 @@ final class SocketLiveness {
   private final ReadGate gate;
   private long lastPingMs;
 
-  SocketLiveness(Clock clock, GatewaySession.Settings settings, int samplesPerSecond, GatewayMetrics metrics,
+  SocketLiveness(Clock clock, SessionSettings settings, int samplesPerSecond, GatewayMetrics metrics,
       Scheduler timers) {
     this.clock = clock;
     this.pingIntervalMs = settings.pingInterval().toMillis();

@@ -17,7 +17,7 @@ import dev.rstt.gateway.resume.SessionStart;
 import dev.rstt.gateway.session.AudioPublisher;
 import dev.rstt.gateway.session.GatewaySession;
 import dev.rstt.gateway.session.Outbound;
-import dev.rstt.gateway.session.SessionLimits;
+import dev.rstt.gateway.session.SessionSettings;
 import dev.rstt.gateway.session.SessionRegistry;
 import dev.rstt.gateway.updates.AppMessages;
 import java.net.URI;
@@ -64,7 +64,7 @@ public final class ListenHandler implements WebSocketHandler {
   private final Scheduler timers;
   private final String gatewayId;
   private final AudioCodecs codecs;
-  private final GatewaySession.Settings settings;
+  private final SessionSettings settings;
   private final ResumeHooks resume;
 
   /** A connection refused before the session started: error JSON, then the close code. */
@@ -110,10 +110,7 @@ public final class ListenHandler implements WebSocketHandler {
     this.clock = clock;
     this.timers = timers;
     this.gatewayId = gatewayId;
-    this.settings = new GatewaySession.Settings(props.chunk().maxDuration(), props.chunk().maxDelay(),
-        props.backpressure().sessionMaxUnackedBytes(), props.idleTimeout(), props.pingInterval(),
-        props.stopTimeout(), new SessionLimits.Settings(props.limits().maxSpeed(), props.limits().paceBurst(),
-            props.limits().maxSessionDuration(), props.limits().noAudioTimeout()));
+    this.settings = props.sessionSettings();
   }
 
   @Override

@@ -37,4 +37,12 @@ class PositionStatesTest {
         .isEqualTo(ClaimOutcome.LOST);
     assertThat(PositionStates.onClaimWait("b", 2, null, true)).isEqualTo(ClaimOutcome.ENDED);
   }
+
+  @Test
+  void aLiveHolderOfAStoppedSessionKeepsItAndTheClaimerGivesUp() {
+    assertThat(PositionStates.onClaimWait("b", 2, record("a", 2, PositionStates.STOPPING), true))
+        .as("the holder's answer at the claim's epoch").isEqualTo(ClaimOutcome.ENDED);
+    assertThat(PositionStates.onClaimWait("b", 2, record("a", 1, PositionStates.STOPPING), false))
+        .as("its lease before the claim").isEqualTo(ClaimOutcome.WAIT);
+  }
 }
