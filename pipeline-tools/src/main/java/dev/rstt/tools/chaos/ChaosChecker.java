@@ -18,8 +18,8 @@ import java.util.Set;
  * one that resumes the same pipeline session and resends what the gateway asks for (docs/CONTRACT.md section 10), so
  * the sockets of a pipeline session are judged together, on its one timeline, by how the last of them ended:
  * <ul>
- *   <li>{@link End#NORMAL}: {@code stop} sent, close 1000. The app's transcript (as its last socket shows it: a
- *   resumed socket's snapshot replaces the app's view) must hold every word; the stored transcript must equal it
+ *   <li>{@link End#NORMAL}: {@code stop} sent, close 1000. The app's transcript (what all its sockets received, in
+ *   order: the app keeps its view, a resumed socket's snapshot is one more upsert) must hold every word; the stored transcript must equal it
  *   (same segments: id, text, times, stt_session) and say {@code complete: true}.
  *   <li>{@link End#PENDING}: {@code stop} sent, closed with a documented "not complete yet" code (4010
  *   {@code transcript_pending}), or a resume after stop refused because the session had ended meanwhile. The stored
@@ -162,9 +162,10 @@ public final class ChaosChecker {
         .reduce((a, b) -> b).orElse(null);
     DurablePosition durable = group.stream().map(LegRecord::durable).filter(java.util.Objects::nonNull)
         .reduce((a, b) -> b).orElse(null);
+    List<AppEvent> events = real.stream().flatMap(l -> l.events().stream()).toList(); // the app keeps its view
     return new LegRecord(first.session(), first.leg(), first.userId(), first.script(), first.sampleRate(), base,
         Math.max(0, end - base), last.gateway(), first.sessionId(), first.startedAtMs(), stop, last.closeCode(),
-        last.closeReason(), last.errorCode(), last.closedAtMs(), last.events(), stored, durable, base, false,
+        last.closeReason(), last.errorCode(), last.closedAtMs(), events, stored, durable, base, false,
         last.dropped());
   }
 

@@ -37,15 +37,13 @@ final class StreamRules {
   }
 
   /**
-   * The app's transcript after the events: upserts by id, deletions applied, in order of first arrival; a resumed
-   * socket's snapshot replaces what the app had (it holds every segment so far).
+   * The app's transcript after the events: upserts by id, deletions applied, in order of first arrival. Over the
+   * sockets of a resumed session the app keeps what it has: a resumed socket's snapshot is one more upsert.
    */
   static List<SegmentView> finalView(List<AppEvent> events) {
     Map<String, SegmentView> view = new LinkedHashMap<>();
     for (AppEvent e : events) {
-      if (isResumed(e)) {
-        view.clear();
-      } else if (e.type() == AppEvent.Type.SEGMENTS) {
+      if (e.type() == AppEvent.Type.SEGMENTS) {
         e.segments().forEach(s -> view.put(s.id(), s));
       } else if (e.type() == AppEvent.Type.DELETED) {
         e.deletedIds().forEach(view::remove);
