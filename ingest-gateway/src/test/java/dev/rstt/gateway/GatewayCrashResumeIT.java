@@ -117,6 +117,28 @@ class GatewayCrashResumeIT {
         .isEqualTo(takeOversBefore + 1);
   }
 
+  /**
+   * A socket that drops right after its session started and resumes on the other gateway at once: that gateway may
+   * not have read the session's first position yet, and must read session.positions through before it answers (it
+   * once answered session_not_resumable).
+   */
+  @Test
+  void aSocketDroppedRightAfterItsStartResumesAtOnceOnTheOtherGateway() throws Exception {
+    ToneScript script = ToneScript.numbered(16000, 600, 2, 2, 200);
+    List<byte[]> messages = ResumingApp.split(script.pcm(), 640);
+    for (int i = 0; i < 10; i++) {
+      ResumingApp app = new ResumingApp(holder::listenUri, GatewayInstance.token(user()), QUERY, messages);
+      String id = app.start();
+      app.sendUntil(1);
+      app.drop();
+      app.moveTo(survivor::listenUri);
+      app.resume(null);
+      app.finish();
+      PublishedSession published = PublishedSession.verify(frames.awaitSession(id, PublishedSession::isEnded));
+      assertThat(published.pcm()).as("attempt %d", i).isEqualTo(script.pcm());
+    }
+  }
+
   @Test
   void theSocketDropsWhileTheHolderLivesTheOtherGatewayTakesTheReleasedSession() throws Exception {
     ToneScript script = ToneScript.numbered(16000, 500, 8, 1, 250);

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -38,8 +39,14 @@ public final class PositionsView implements AutoCloseable {
   private final KafkaConsumer<String, SessionPosition> consumer;
   private final Topic<String, SessionPosition> topic;
   private final Thread thread;
+  private final java.util.Queue<CompletableFuture<Void>> barrierRequests = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final List<Barrier> barriers = new java.util.ArrayList<>(); // the view thread's only
   private volatile boolean caughtUp;
   private volatile boolean running = true;
+
+  /** A reader waiting until the view has read up to {@code end} (partition to offset). */
+  private record Barrier(Map<TopicPartition, Long> end, CompletableFuture<Void> done) {
+  }
 
   public PositionsView(Map<String, Object> consumerConfig, Topic<String, SessionPosition> topic, String gatewayId) {
     Properties props = new Properties();
@@ -90,6 +97,7 @@ public final class PositionsView implements AutoCloseable {
             log.info("session.positions read up to date: {} resumable sessions known", latest.size());
           }
         }
+        serveBarriers(partitions);
       }
     } catch (WakeupException e) {
       // closing
@@ -100,6 +108,32 @@ public final class PositionsView implements AutoCloseable {
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
+  }
+
+  /** New barriers take the topic's end offsets now; a barrier completes once the view has read up to them. */
+  private void serveBarriers(List<TopicPartition> partitions) {
+    CompletableFuture<Void> requested;
+    while ((requested = barrierRequests.poll()) != null) {
+      try {
+        barriers.add(new Barrier(new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(5))), requested));
+      } catch (RuntimeException e) {
+        requested.completeExceptionally(e); // the broker is away: the caller answers "try again"
+      }
+    }
+    barriers.removeIf(b -> {
+      b.end().entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+      return b.end().isEmpty() && b.done().complete(null);
+    });
+  }
+
+  /**
+   * Completes once the view has read everything on the topic when it was called (a position written a moment ago
+   * by another gateway included); exceptionally if the end offsets cannot be had.
+   */
+  public CompletableFuture<Void> readThrough() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    barrierRequests.add(done);
+    return done;
   }
 
   private void apply(Event e) {

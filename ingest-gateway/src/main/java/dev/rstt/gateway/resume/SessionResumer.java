@@ -92,12 +92,30 @@ public final class SessionResumer {
     this.leaseMs = lease.toMillis();
   }
 
-  /** Resumes {@code request} on the socket ({@code out}, {@code closer}); fails with {@link Refused}. */
+  /**
+   * Resumes {@code request} on the socket ({@code out}, {@code closer}); fails with {@link Refused}. A session
+   * neither held here nor known to the view may have been written a moment ago by another gateway (a socket that
+   * dropped right after its start and resumed here at once): the view first reads the topic up to its current end.
+   */
   public Mono<Resumed> resume(Request request, Outbound out, Consumer<CloseStatus> closer) {
     if (!view.caughtUp()) {
-      return Mono.error(new Refused(CloseStatus.SERVICE_OVERLOAD.withReason("resume unavailable"),
-          "resume_unavailable", "this server is starting; retry the resume", Duration.ofSeconds(2)));
+      return Mono.error(unavailable("this server is starting; retry the resume"));
     }
+    if (registry.get(request.sessionId()) != null || view.latest(request.sessionId()) != null) {
+      return resumeKnown(request, out, closer);
+    }
+    return Mono.fromFuture(() -> view.readThrough().orTimeout(handoverTimeout.toMillis() + 5000,
+            TimeUnit.MILLISECONDS))
+        .onErrorMap(e -> unavailable("session.positions cannot be read right now; retry the resume"))
+        .then(Mono.defer(() -> resumeKnown(request, out, closer)));
+  }
+
+  private static Refused unavailable(String message) {
+    return new Refused(CloseStatus.SERVICE_OVERLOAD.withReason("resume unavailable"), "resume_unavailable", message,
+        Duration.ofSeconds(2));
+  }
+
+  private Mono<Resumed> resumeKnown(Request request, Outbound out, Consumer<CloseStatus> closer) {
     GatewaySession local = registry.get(request.sessionId());
     HeldSession snap = local == null ? null : local.snapshot();
     boolean heldHere = local != null && local.state() != GatewaySession.State.HANDED_OVER;
