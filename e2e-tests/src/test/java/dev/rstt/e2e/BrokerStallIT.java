@@ -111,7 +111,7 @@ class BrokerStallIT {
 
   @Test
   @Order(2)
-  void shouldTellTheTruthWhenTheAppStopsDuringAStallAndCompleteTheTranscriptAfterIt() throws Exception {
+  void shouldKeepTheSocketOpenUntilTheAudioIsStoredWhenTheAppStopsDuringAStallThenSay4010() throws Exception {
     ToneScript script = script(20, 300);
     AppSession app = AppSession.open(gateway.httpUrl(), Stack.token("stop-in-stall"), 16000);
     CompletableFuture<Void> streaming = app.stream(script, 1.0, 100);
@@ -122,13 +122,17 @@ class BrokerStallIT {
     streaming.get(30, TimeUnit.SECONDS);
     app.stop();
 
-    int code = app.awaitClose(STALL);
-    assertThat(code).as("the transcript cannot be complete during the stall: no 1000").isNotEqualTo(1000);
-    assertThat(code).isEqualTo(4010);
-    assertThat(app.events()).anySatisfy(e -> assertThat(e).contains("\"transcript_pending\""));
-    assertThat(resumed).as("the close came during the stall").isNotDone();
-
+    // stop-timeout (15 s) passes during the stall, but the audio is not stored: no close may tell the app it can
+    // drop its copy (a gateway dying now would lose it), so the socket stays open until Kafka acknowledged it
+    await("the socket stays open while the broker is frozen").during(STALL.minusSeconds(25))
+        .atMost(STALL.minusSeconds(5)).until(() -> !app.isClosed());
     resumed.get(STALL.toSeconds() + 30, TimeUnit.SECONDS);
+    int code = app.awaitClose(Duration.ofSeconds(60));
+    assertThat(code).as("stored, the transcript not complete yet: 4010 (1000 only if it was complete first)")
+        .isIn(4010, 1000);
+    if (code == 4010) {
+      assertThat(app.events()).anySatisfy(e -> assertThat(e).contains("\"transcript_pending\""));
+    }
 
     String sessionId = app.sessionId();
     await("the merger answers again after the stall").atMost(Duration.ofSeconds(60))

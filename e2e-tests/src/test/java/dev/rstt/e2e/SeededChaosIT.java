@@ -27,7 +27,9 @@ import org.junit.jupiter.api.TestInstance;
  * The chaos command's schedule, driver and checker in CI: a seeded schedule of overlapping faults from the whole
  * catalogue (at most 4 at once; a broker stall of up to 67 s, longer than every Kafka client timeout the services
  * are given here, {@link BrokerStallIT#CLIENT_TIMEOUTS}) for 2.5 minutes against every service as its own JVM, the
- * broker too, two gateways, 6 concurrent tone-word sessions; fails on any violation. {@code -Dchaos.seed=N} runs another
+ * broker too, two gateways, 6 concurrent tone-word sessions whose sockets also drop now and then (each resumes its
+ * session, docs/CONTRACT.md section 10); fails on any violation (a word cut by a drop or a kill and not resent is
+ * lost). {@code -Dchaos.seed=N} runs another
  * seed (the default is fixed, so a failure reproduces); the report is written to {@code target/chaos/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

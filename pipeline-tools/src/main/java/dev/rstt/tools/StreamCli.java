@@ -22,8 +22,11 @@ import tools.jackson.databind.json.JsonMapper;
  * Streams a WAV file through the gateway at real-time pace (or N times faster), as an omi app would, and prints
  * the live transcript and status events as they come, then the final transcript read back over HTTP.
  *
- * <pre>stream [--url http://127.0.0.1:8080] [--token T] [--speed N] [--frame-ms 100] [--language en] FILE.wav</pre>
- * The token defaults to the environment variable {@code RSTT_TOKEN}.
+ * <pre>stream [--url http://127.0.0.1:8080] [--token T] [--speed N] [--frame-ms 100] [--language en]
+ *        [--drop-at SECONDS[,SECONDS...]] FILE.wav</pre>
+ * The token defaults to the environment variable {@code RSTT_TOKEN}. {@code --drop-at} aborts the TCP connection
+ * (no close frame, no stop) once that much audio is sent, reconnects with {@code resume=<session_id>} and resends
+ * from the message index {@code session_resumed} gives (docs/CONTRACT.md section 10).
  */
 public final class StreamCli {
 
@@ -31,7 +34,7 @@ public final class StreamCli {
 
   private final Map<String, JsonNode> segments = new TreeMap<>();
   private final StringBuilder partial = new StringBuilder();
-  private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+  private volatile Listener current;
   private volatile String sessionId;
 
   public static void main(String[] args) throws Exception {
@@ -41,6 +44,7 @@ public final class StreamCli {
     int frameMs = 100;
     String language = "en";
     String file = null;
+    java.util.List<Double> dropAt = new java.util.ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--url" -> url = args[++i];
@@ -48,43 +52,61 @@ public final class StreamCli {
         case "--speed" -> speed = Double.parseDouble(args[++i]);
         case "--frame-ms" -> frameMs = Integer.parseInt(args[++i]);
         case "--language" -> language = args[++i];
+        case "--drop-at" -> {
+          for (String d : args[++i].split(",")) {
+            dropAt.add(Double.parseDouble(d));
+          }
+        }
         default -> file = args[i];
       }
     }
     if (file == null || token == null || token.isBlank() || speed <= 0 || frameMs < 10 || frameMs > 1000) {
       System.err.println("usage: stream [--url URL] [--token T|RSTT_TOKEN] [--speed N>0] [--frame-ms 10..1000]"
-          + " [--language en] FILE.wav");
+          + " [--language en] [--drop-at SECONDS[,SECONDS...]] FILE.wav");
       System.exit(2);
     }
-    System.exit(new StreamCli().run(url, token, speed, frameMs, language, Path.of(file)));
+    System.exit(new StreamCli().run(url, token, speed, frameMs, language, Path.of(file),
+        dropAt.stream().sorted().toList()));
   }
 
-  int run(String url, String token, double speed, int frameMs, String language, Path file) throws Exception {
+  int run(String url, String token, double speed, int frameMs, String language, Path file, java.util.List<Double> drops)
+      throws Exception {
     WavFile wav = WavFile.parse(Files.readAllBytes(file));
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String ws = url.replaceFirst("^http", "ws") + "/v4/listen?language=" + language + "&sample_rate="
         + wav.sampleRate() + "&codec=pcm16&channels=" + wav.channels();
     System.out.printf("streaming %s (%d Hz, %d ch, %.1f s) at %sx to %s%n", file, wav.sampleRate(), wav.channels(),
         wav.pcm().length / (2.0 * wav.channels() * wav.sampleRate()), speed, ws);
-    WebSocket socket = http.newWebSocketBuilder()
-        .header("Authorization", "Bearer " + token)
-        .connectTimeout(Duration.ofSeconds(10))
-        .buildAsync(URI.create(ws), new Listener())
-        .get(15, TimeUnit.SECONDS);
+    WebSocket socket = connect(http, ws, token);
 
     int frameBytes = wav.sampleRate() * wav.channels() * 2 * frameMs / 1000;
     long start = System.nanoTime();
     long frameNanos = (long) (frameMs * 1_000_000L / speed);
     byte[] pcm = wav.pcm();
-    for (int i = 0, n = 0; i < pcm.length && !closed.isDone(); i += frameBytes, n++) {
-      long due = start + n * frameNanos;
-      long wait = due - System.nanoTime();
+    int messages = (pcm.length + frameBytes - 1) / frameBytes; // the app's buffer: every message stays indexable
+    int nextDrop = 0;
+    for (int n = 0; n < messages && !current.closed.isDone(); n++) {
+      if (nextDrop < drops.size() && n * frameMs / 1000.0 >= drops.get(nextDrop) && sessionId != null) {
+        nextDrop++;
+        System.out.printf("-- dropping the connection after %.1f s of audio (message %d)%n", n * frameMs / 1000.0, n);
+        socket.abort();
+        socket = connect(http, ws + "&resume=" + sessionId, token);
+        long from = current.resumed.get(30, TimeUnit.SECONDS);
+        System.out.println("-- resumed: resending from message " + from);
+        n = (int) from;
+        start = System.nanoTime() - n * frameNanos;
+        if (n >= messages) {
+          break;
+        }
+      }
+      long wait = start + n * frameNanos - System.nanoTime();
       if (wait > 0) {
         LockSupport.parkNanos(wait);
       }
-      int len = Math.min(frameBytes, pcm.length - i);
-      socket.sendBinary(ByteBuffer.wrap(pcm, i, len), true).get(10, TimeUnit.SECONDS);
+      int i = n * frameBytes;
+      socket.sendBinary(ByteBuffer.wrap(pcm, i, Math.min(frameBytes, pcm.length - i)), true).get(10, TimeUnit.SECONDS);
     }
+    CompletableFuture<Integer> closed = current.closed;
     if (!closed.isDone()) {
       socket.sendText("{\"type\":\"stop\"}", true).get(10, TimeUnit.SECONDS);
       System.out.println("-- audio sent; waiting for the transcript to complete");
@@ -108,19 +130,28 @@ public final class StreamCli {
     return code == 1000 ? 0 : 1;
   }
 
+  private WebSocket connect(HttpClient http, String ws, String token) throws Exception {
+    current = new Listener();
+    return http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
+        .connectTimeout(Duration.ofSeconds(10)).buildAsync(URI.create(ws), current).get(15, TimeUnit.SECONDS);
+  }
+
   private static String line(JsonNode s) {
     return String.format(Locale.ROOT, "  [%7.2f - %7.2f] %s: %s", s.path("start").asDouble(), s.path("end").asDouble(),
         s.path("speaker").asString(), s.path("text").asString());
   }
 
   private final class Listener implements WebSocket.Listener {
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    final CompletableFuture<Long> resumed = new CompletableFuture<>();
+
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
       partial.append(data);
       if (last) {
         String message = partial.toString();
         partial.setLength(0);
-        handle(webSocket, message);
+        handle(webSocket, message, this);
       }
       webSocket.request(1);
       return null;
@@ -139,7 +170,7 @@ public final class StreamCli {
     }
   }
 
-  private void handle(WebSocket webSocket, String message) {
+  private void handle(WebSocket webSocket, String message, Listener listener) {
     if ("ping".equals(message)) {
       webSocket.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 0x8A, 0}), true);
       return;
@@ -161,6 +192,13 @@ public final class StreamCli {
     } else if ("session_started".equals(node.path("type").asString())) {
       sessionId = node.path("session_id").asString();
       System.out.println("session " + sessionId);
+    } else if ("session_resumed".equals(node.path("type").asString())) {
+      listener.resumed.complete(node.path("frames").asLong());
+    } else if ("audio_durable".equals(node.path("type").asString())) {
+      return; // the app could drop its buffer up to here; this tool keeps the whole file anyway
+    } else if ("error".equals(node.path("type").asString()) && !listener.resumed.isDone()) {
+      System.out.println("event: " + message);
+      listener.resumed.completeExceptionally(new IllegalStateException("resume refused: " + message));
     } else if ("service_status".equals(node.path("type").asString())) {
       System.out.println("status: " + node.path("status").asString()
           + (node.path("metadata").isObject() ? " " + node.path("metadata") : ""));

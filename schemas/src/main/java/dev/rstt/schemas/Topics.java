@@ -4,6 +4,7 @@ import dev.rstt.avro.AudioChunk;
 import dev.rstt.avro.LiveResumed;
 import dev.rstt.avro.SegmentsProduced;
 import dev.rstt.avro.SessionEnded;
+import dev.rstt.avro.SessionPosition;
 import dev.rstt.avro.SessionStarted;
 import dev.rstt.avro.SessionUpdate;
 import dev.rstt.avro.StatusChanged;
@@ -22,17 +23,20 @@ public final class Topics {
   public static final String AUDIO_DEGRADED = "audio.degraded";
   public static final String TRANSCRIPT_EVENTS = "transcript.events";
   public static final String SESSION_UPDATES = "session.updates";
+  public static final String SESSION_POSITIONS = "session.positions";
 
   private final Topic<String, SpecificRecord> audioFrames;
   private final Topic<String, SpecificRecord> audioDegraded;
   private final Topic<String, SpecificRecord> transcriptEvents;
   private final Topic<String, SessionUpdate> sessionUpdates;
+  private final Topic<String, SessionPosition> sessionPositions;
 
   private Topics(Map<String, String> names, ValueSerdeProvider serdes) {
     String frames = names.getOrDefault(AUDIO_FRAMES, AUDIO_FRAMES);
     String degraded = names.getOrDefault(AUDIO_DEGRADED, AUDIO_DEGRADED);
     String events = names.getOrDefault(TRANSCRIPT_EVENTS, TRANSCRIPT_EVENTS);
     String updates = names.getOrDefault(SESSION_UPDATES, SESSION_UPDATES);
+    String positions = names.getOrDefault(SESSION_POSITIONS, SESSION_POSITIONS);
     this.audioFrames = new Topic<>(frames, Serdes.String(),
         serdes.serde(frames, List.of(SessionStarted.class, AudioChunk.class, SessionEnded.class)));
     this.audioDegraded = new Topic<>(degraded, Serdes.String(),
@@ -41,6 +45,8 @@ public final class Topics {
         serdes.serde(events, List.of(SegmentsProduced.class, StatusChanged.class)));
     this.sessionUpdates = new Topic<>(updates, Serdes.String(),
         serdes.serde(updates, List.<Class<? extends SessionUpdate>>of(SessionUpdate.class)));
+    this.sessionPositions = new Topic<>(positions, Serdes.String(),
+        serdes.serde(positions, List.<Class<? extends SessionPosition>>of(SessionPosition.class)));
   }
 
   private static final class Defaults {
@@ -80,7 +86,23 @@ public final class Topics {
     return sessionUpdates;
   }
 
+  /**
+   * Where every resumable session stands (docs/CONTRACT.md section 10): compacted, keyed by session id, a tombstone
+   * once the session ended. Written and read by the gateways only.
+   */
+  public Topic<String, SessionPosition> sessionPositions() {
+    return sessionPositions;
+  }
+
   public List<Topic<String, ?>> all() {
-    return List.of(audioFrames, audioDegraded, transcriptEvents, sessionUpdates);
+    return List.of(audioFrames, audioDegraded, transcriptEvents, sessionUpdates, sessionPositions);
+  }
+
+  /** Topic configuration a topic needs when it is created (compaction for the latest-value topics). */
+  public Map<String, String> creationConfigs(Topic<String, ?> topic) {
+    if (topic.name().equals(sessionPositions.name())) {
+      return Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000", "segment.ms", "3600000");
+    }
+    return Map.of();
   }
 }

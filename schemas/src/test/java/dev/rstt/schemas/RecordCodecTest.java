@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rstt.avro.AudioChunk;
 import dev.rstt.avro.SessionEnded;
+import dev.rstt.avro.SessionPosition;
 import dev.rstt.avro.SessionStarted;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,6 +34,8 @@ class RecordCodecTest {
         .setLanguage("en")
         .setPcm(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}))
         .setReceivedAtMs(1234L)
+        .setAppFramesStart(40L)
+        .setAppFramesEnd(45L)
         .build();
   }
 
@@ -73,6 +76,46 @@ class RecordCodecTest {
     assertThat(read.getLanguage()).isEqualTo("de");
     assertThat(read.getOffsetSamples()).isEqualTo(320L);
     assertThat(read.getReceivedAtMs()).isNull();
+  }
+
+  @Test
+  void shouldReadAnAudioChunkWrittenWithReleasedVersion2WithoutAppFrameIndexes() throws IOException {
+    Schema v2 = SchemaStore.released().versionsOf(AudioChunk.getClassSchema().getFullName()).get(1);
+    assertThat(v2.getField("app_frames_end")).as("v2 predates the app frame indexes").isNull();
+    GenericRecord old = new GenericData.Record(v2);
+    old.put("session_id", "s2");
+    old.put("user_id", "bob");
+    old.put("seq", 4L);
+    old.put("offset_samples", 640L);
+    old.put("sample_rate", 16000);
+    old.put("channels", 1);
+    old.put("language", "en");
+    old.put("pcm", ByteBuffer.wrap(new byte[] {1, 1}));
+    old.put("received_at_ms", 99L);
+    ByteBuffer written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old);
+    byte[] bytes = new byte[written.remaining()];
+    written.get(bytes);
+
+    AudioChunk read = (AudioChunk) codec.decode(bytes);
+
+    assertThat(read.getReceivedAtMs()).isEqualTo(99L);
+    assertThat(read.getAppFramesStart()).isNull();
+    assertThat(read.getAppFramesEnd()).isNull();
+  }
+
+  @Test
+  void shouldRoundTripASessionPositionAndItsTombstone() {
+    RecordCodec<SessionPosition> positions = new RecordCodec<>(SchemaStore.released(), List.of(SessionPosition.class));
+    SessionPosition p = SessionPosition.newBuilder().setSessionId("s").setUserId("alice").setCodec("pcm16")
+        .setSampleRate(16000).setChannels(1).setLanguage("en").setOwner("gw-a").setEpoch(2).setState("detached")
+        .setPreviousOwner(null).setFrames(120).setOffsetSamples(192000).setNextSeq(31).setAudioPartition(3)
+        .setAudioOffset(4711).setDetachedAtMs(1000L).setUpdatedAtMs(1001L).build();
+
+    assertThat(positions.decode(positions.encode(p))).isEqualTo(p);
+    assertThat(Topics.defaults().sessionPositions().valueSerde().deserializer().deserialize("session.positions", null))
+        .as("a tombstone").isNull();
+    assertThat(Topics.defaults().creationConfigs(Topics.defaults().sessionPositions()))
+        .containsEntry("cleanup.policy", "compact");
   }
 
   @Test

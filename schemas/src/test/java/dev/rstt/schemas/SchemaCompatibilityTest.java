@@ -6,6 +6,7 @@ import dev.rstt.avro.AudioChunk;
 import dev.rstt.avro.LiveResumed;
 import dev.rstt.avro.SegmentsProduced;
 import dev.rstt.avro.SessionEnded;
+import dev.rstt.avro.SessionPosition;
 import dev.rstt.avro.SessionStarted;
 import dev.rstt.avro.SessionUpdate;
 import dev.rstt.avro.StatusChanged;
@@ -27,7 +28,7 @@ class SchemaCompatibilityTest {
 
   static Stream<Class<?>> records() {
     return Stream.of(SessionStarted.class, AudioChunk.class, SessionEnded.class, LiveResumed.class,
-        SegmentsProduced.class, StatusChanged.class, SessionUpdate.class);
+        SegmentsProduced.class, StatusChanged.class, SessionUpdate.class, SessionPosition.class);
   }
 
   @ParameterizedTest

@@ -118,4 +118,9 @@ final class AacFrameDecoder implements AudioDecoder {
       out.write(s >> 8);
     }
   }
+
+  @Override
+  public boolean holdsBytes() {
+    return framer.holding() > 0;
+  }
 }

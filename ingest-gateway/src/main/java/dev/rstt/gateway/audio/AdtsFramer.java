@@ -44,6 +44,11 @@ final class AdtsFramer {
     return frames;
   }
 
+  /** Bytes of an incomplete frame held for the next message. */
+  int holding() {
+    return length;
+  }
+
   /** Bytes skipped so far because they were not inside a frame. */
   long skipped() {
     return skipped;

@@ -77,6 +77,19 @@ public final class AudioCodecs {
 
   /** A fresh decoder for one session. Throws {@link IllegalStateException} for an unavailable codec. */
   public AudioDecoder decoder(AudioFormat format) {
+    return decoder(format, false);
+  }
+
+  /**
+   * A decoder for a session resumed here after another gateway held it: it continues a stream another decoder
+   * began, so it drops no codec delay at its start (the first decoder did); its first
+   * {@link AudioFormat.Codec#primingMessages()} messages only warm it up.
+   */
+  public AudioDecoder continuingDecoder(AudioFormat format) {
+    return decoder(format, true);
+  }
+
+  private AudioDecoder decoder(AudioFormat format, boolean continuing) {
     unavailable(format.codec()).ifPresent(reason -> {
       throw new IllegalStateException(format.codec().wireName() + " is unavailable: " + reason);
     });
@@ -84,7 +97,7 @@ public final class AudioCodecs {
       case PCM16 -> new PcmDecoder(format.frameBytes());
       case PCM8 -> new Pcm8Decoder(format.channels());
       case OPUS -> new OpusFrameDecoder(format.sampleRate(), format.channels());
-      case LC3 -> new Lc3FrameDecoder(lc3, format.sampleRate());
+      case LC3 -> new Lc3FrameDecoder(lc3, format.sampleRate(), !continuing);
       case AAC -> new AacFrameDecoder(faad, format.sampleRate());
     };
   }

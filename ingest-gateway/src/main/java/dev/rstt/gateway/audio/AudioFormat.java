@@ -50,6 +50,26 @@ public record AudioFormat(String language, int sampleRate, Codec codec, int chan
     public int maxChannels() {
       return nativeLibrary() ? 1 : 2;
     }
+
+    /**
+     * Messages a fresh decoder must decode (output discarded) before its output continues a stream exactly: 0 for
+     * PCM, 1 for the codecs with decoder state (Opus and LC3 overlap frames, FAAD2 holds its first frame back).
+     * A gateway taking a session over from another asks the app for that many messages before the durable point
+     * (docs/CONTRACT.md section 10).
+     */
+    public int primingMessages() {
+      return this == PCM8 || this == PCM16 ? 0 : 1;
+    }
+
+    /** The codec whose {@link #wireName()} is {@code name}. */
+    public static Codec ofWireName(String name) {
+      for (Codec c : values()) {
+        if (c.wireName.equals(name)) {
+          return c;
+        }
+      }
+      throw new IllegalArgumentException("unknown codec " + name);
+    }
   }
 
   /** Rates for raw PCM (a holder class, so the enum does not depend on this record's initialisation). */

@@ -26,6 +26,14 @@ final class Lc3FrameDecoder implements AudioDecoder {
   private int toSkip;
 
   Lc3FrameDecoder(Lc3Library lc3, int sampleRate) {
+    this(lc3, sampleRate, true);
+  }
+
+  /**
+   * @param skipDelay drop the codec delay at the start (a new session); false when the decoder continues a stream
+   *     another decoder began (a session resumed on another gateway: the delay was dropped there)
+   */
+  Lc3FrameDecoder(Lc3Library lc3, int sampleRate, boolean skipDelay) {
     this.lc3 = lc3;
     int samples = lc3.lc3_frame_samples(FRAME_US, sampleRate);
     int size = lc3.lc3_decoder_size(FRAME_US, sampleRate);
@@ -38,7 +46,7 @@ final class Lc3FrameDecoder implements AudioDecoder {
       throw new IllegalArgumentException("liblc3 refused a decoder at " + sampleRate + " Hz");
     }
     this.pcm = new short[samples];
-    this.toSkip = Math.max(0, lc3.lc3_delay_samples(FRAME_US, sampleRate));
+    this.toSkip = skipDelay ? Math.max(0, lc3.lc3_delay_samples(FRAME_US, sampleRate)) : 0;
   }
 
   @Override

@@ -37,4 +37,9 @@ final class Pcm8Decoder implements AudioDecoder {
     carried = rest;
     return out;
   }
+
+  @Override
+  public boolean holdsBytes() {
+    return carried > 0;
+  }
 }

@@ -37,4 +37,9 @@ final class PcmDecoder implements AudioDecoder {
     }
     return usable == 0 ? new byte[0] : Arrays.copyOf(out, usable);
   }
+
+  @Override
+  public boolean holdsBytes() {
+    return carried > 0;
+  }
 }

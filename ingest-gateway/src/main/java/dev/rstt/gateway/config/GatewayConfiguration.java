@@ -1,6 +1,7 @@
 package dev.rstt.gateway.config;
 
 import dev.rstt.avro.SessionUpdate;
+import dev.rstt.common.auth.InternalAuthProperties;
 import dev.rstt.common.kafka.KafkaFactories;
 import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.audio.AudioCodecs;
@@ -9,8 +10,16 @@ import dev.rstt.gateway.auth.AuthMode;
 import dev.rstt.gateway.auth.JwksKeys;
 import dev.rstt.gateway.auth.TokenVerifier;
 import dev.rstt.gateway.limits.ConnectionLimiter;
+import dev.rstt.gateway.resume.PositionKeeper;
+import dev.rstt.gateway.resume.PositionsView;
+import dev.rstt.gateway.resume.PositionsWriter;
+import dev.rstt.gateway.resume.ResumeHooks;
+import dev.rstt.gateway.resume.ResumeSettings;
+import dev.rstt.gateway.resume.SessionResumer;
+import dev.rstt.gateway.resume.TailScanner;
+import dev.rstt.gateway.resume.TranscriptSnapshots;
 import dev.rstt.gateway.session.AudioPublisher;
-import dev.rstt.gateway.session.GatewaySession;
+import dev.rstt.gateway.session.SessionSettings;
 import dev.rstt.gateway.session.SessionRegistry;
 import dev.rstt.gateway.session.UnackedBudget;
 import dev.rstt.gateway.updates.UpdatesListener;
@@ -177,9 +186,66 @@ public class GatewayConfiguration {
   @Bean
   public ListenHandler listenHandler(GatewayProperties props, TokenVerifier verifier, ConnectionLimiter limiter,
       SessionRegistry registry, AudioPublisher publisher, GatewayMetrics metrics, Clock clock,
-      Scheduler gatewayTimers, @Qualifier("gatewayId") String gatewayId, AudioCodecs codecs) {
+      Scheduler gatewayTimers, @Qualifier("gatewayId") String gatewayId, AudioCodecs codecs, ResumeHooks resume) {
     return new ListenHandler(props, verifier, limiter, registry, publisher, metrics, clock, gatewayTimers,
-        gatewayId, codecs);
+        gatewayId, codecs, resume);
+  }
+
+  // ---------------------------------------------------------------- resumable sessions (CONTRACT section 10)
+
+  @Bean(destroyMethod = "close")
+  public PositionsView positionsView(KafkaProperties kafka, Topics topics, @Qualifier("gatewayId") String gatewayId) {
+    PositionsView view = new PositionsView(kafka.buildConsumerProperties(), topics.sessionPositions(), gatewayId);
+    view.start();
+    return view;
+  }
+
+  @Bean(destroyMethod = "close")
+  public PositionsWriter positionsWriter(KafkaProperties kafka, Topics topics, GatewayProperties props,
+      @Qualifier("gatewayId") String gatewayId) {
+    return new PositionsWriter(kafka.buildProducerProperties(), topics.sessionPositions(), gatewayId,
+        props.kafkaConnectTimeout());
+  }
+
+  @Bean(destroyMethod = "close")
+  public PositionKeeper positionKeeper(SessionRegistry registry, PositionsWriter writer, PositionsView view,
+      GatewayProperties props, @Qualifier("gatewayId") String gatewayId, Clock clock, Scheduler gatewayTimers) {
+    GatewayProperties.Resume r = props.resume();
+    PositionKeeper keeper = new PositionKeeper(registry, writer, view, gatewayId, clock, gatewayTimers,
+        r.positionInterval().toMillis(), r.lease().toMillis(), r.window().toMillis(),
+        2 * r.handoverTimeout().toMillis() + r.positionInterval().toMillis());
+    if (r.enabled()) {
+      keeper.start();
+    }
+    return keeper;
+  }
+
+  @Bean
+  public ResumeHooks resumeHooks(GatewayProperties props, SessionRegistry registry, PositionsView view,
+      PositionsWriter writer, PositionKeeper keeper, KafkaProperties kafka, Topics topics, AudioPublisher publisher,
+      AudioCodecs codecs, GatewayMetrics metrics, Scheduler gatewayTimers, @Qualifier("gatewayId") String gatewayId,
+      Clock clock, InternalAuthProperties internal) {
+    GatewayProperties.Resume r = props.resume();
+    ResumeSettings settings = new ResumeSettings(r.window(), r.durableAckInterval());
+    if (!r.enabled()) {
+      log.info("Resumable sessions are off (rstt.gateway.resume.window=0s): a socket that goes away ends its session");
+      return ResumeHooks.OFF;
+    }
+    SessionSettings sessionSettings = props.sessionSettings();
+    SessionResumer resumer = new SessionResumer(registry, view, writer, keeper,
+        new TailScanner(kafka.buildConsumerProperties(), topics.audioFrames(), java.time.Duration.ofSeconds(30)),
+        new SessionResumer.Wiring(sessionSettings, settings, publisher, codecs, metrics, gatewayTimers), gatewayId,
+        clock, r.handoverTimeout(), r.lease());
+    keeper.onOrphan(resumer::endOrphan);
+    return new ResumeHooks(settings, resumer, keeper,
+        new TranscriptSnapshots(props.mergerUrl(), java.time.Duration.ofSeconds(5),
+        internal.credential().authorizationHeader()));
+  }
+
+  @Bean
+  public HealthIndicator sessionPositionsHealth(PositionsView view, GatewayProperties props) {
+    return () -> !props.resume().enabled() || view.caughtUp() ? Health.up().build()
+        : Health.outOfService().withDetail("session.positions", "not read up to date yet").build();
   }
 
   @Bean

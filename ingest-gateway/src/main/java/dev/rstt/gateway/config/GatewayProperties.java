@@ -20,7 +20,10 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param instanceId this instance's id; names its {@code session.updates} consumer group; blank = random
  * @param mergerUrl base URL of the transcript merger's internal HTTP API
- * @param stopTimeout after {@code stop}, how long to wait for {@code complete} before closing 1000 anyway
+ * @param stopTimeout after {@code stop}, how long to wait for {@code complete} before closing 4010 (once the audio
+ *     is stored)
+ * @param stopStoreTimeout after {@code stop}, how long to wait for Kafka to acknowledge the session's audio and
+ *     SessionEnded before closing 1013 {@code audio_not_stored}; at least {@code stop-timeout}
  * @param idleTimeout no inbound message for this long closes the socket 1001
  * @param pingInterval period of the text frame {@code ping}
  * @param maxFrameBytes largest inbound frame; bigger closes 1009
@@ -32,6 +35,7 @@ import org.springframework.validation.annotation.Validated;
  * @param limits per-user, per-address and instance limits, pacing and session length
  * @param auth token verification
  * @param codecs native libraries of the LC3 and AAC decoders
+ * @param resume resumable sessions (docs/CONTRACT.md section 10)
  */
 @Validated
 @ConfigurationProperties("rstt.gateway")
@@ -39,6 +43,7 @@ public record GatewayProperties(
     @DefaultValue("") String instanceId,
     @DefaultValue("http://localhost:8083") @NotBlank String mergerUrl,
     @DefaultValue("60s") @NotNull @DurationMin(millis = 1) Duration stopTimeout,
+    @DefaultValue("10m") @NotNull @DurationMin(millis = 1) Duration stopStoreTimeout,
     @DefaultValue("90s") @NotNull @DurationMin(millis = 100) Duration idleTimeout,
     @DefaultValue("10s") @NotNull @DurationMin(millis = 10) Duration pingInterval,
     @DefaultValue("65536") @Min(1024) @Max(16777216) int maxFrameBytes,
@@ -49,7 +54,16 @@ public record GatewayProperties(
     @DefaultValue @Valid Backpressure backpressure,
     @DefaultValue @Valid Limits limits,
     @DefaultValue @Valid Auth auth,
-    @DefaultValue @Valid Codecs codecs) {
+    @DefaultValue @Valid Codecs codecs,
+    @DefaultValue @Valid Resume resume) {
+
+  /** The tunables of one session (throws at start when they contradict each other). */
+  public dev.rstt.gateway.session.SessionSettings sessionSettings() {
+    return new dev.rstt.gateway.session.SessionSettings(chunk.maxDuration(), chunk.maxDelay(),
+        backpressure.sessionMaxUnackedBytes(), idleTimeout, pingInterval, stopTimeout, stopStoreTimeout,
+        new dev.rstt.gateway.session.SessionLimits.Settings(limits.maxSpeed(), limits.paceBurst(),
+            limits.maxSessionDuration(), limits.noAudioTimeout()));
+  }
 
 
   /**
@@ -82,6 +96,36 @@ public record GatewayProperties(
   public record Codecs(
       @DefaultValue("lc3") @NotBlank String lc3Library,
       @DefaultValue("faad") @NotBlank String aacLibrary) {
+  }
+
+  /**
+   * Resumable sessions (docs/CONTRACT.md section 10).
+   *
+   * @param window how long a session whose socket went away without {@code stop} stays resumable (sent to the app
+   *     as {@code resume_window_s}); {@code 0s} switches resume off (a socket that goes away ends its session)
+   * @param durableAckInterval at most one {@code audio_durable} per socket per this interval
+   * @param positionInterval how often a held session's position on session.positions is rewritten when it moved
+   *     (bounds how much of audio.frames a take-over after a crash scans)
+   * @param lease a held session's position is rewritten at least this often (a holder that stopped writing for
+   *     longer is presumed gone: its session counts as detached from its last write)
+   * @param handoverTimeout how long a gateway taking a session over waits for the previous holder to drain and
+   *     release it before it takes it as if that gateway had crashed (tail scan, seq moved ahead)
+   */
+  public record Resume(
+      @DefaultValue("60s") @NotNull @DurationMin(millis = 0) @DurationMax(hours = 24) Duration window,
+      @DefaultValue("250ms") @NotNull @DurationMin(millis = 10) @DurationMax(seconds = 60) Duration durableAckInterval,
+      @DefaultValue("1s") @NotNull @DurationMin(millis = 50) @DurationMax(seconds = 60) Duration positionInterval,
+      @DefaultValue("5s") @NotNull @DurationMin(millis = 100) @DurationMax(minutes = 10) Duration lease,
+      @DefaultValue("3s") @NotNull @DurationMin(millis = 10) @DurationMax(minutes = 5) Duration handoverTimeout) {
+
+    @AssertTrue(message = "rstt.gateway.resume: lease must be at least position-interval")
+    public boolean isConsistent() {
+      return lease == null || positionInterval == null || lease.compareTo(positionInterval) >= 0;
+    }
+
+    public boolean enabled() {
+      return !window.isZero();
+    }
   }
 
   /**

@@ -7,12 +7,17 @@ import java.util.List;
 /**
  * Decoded app audio gathered into chunks of at most {@code chunk.max-duration}, each stamped with the arrival of
  * its first frame; audio held below that size waits for a {@code chunk.max-delay} flush, which this class
- * arms and disarms by generation. Pure (times are passed in, timers are the caller's); the caller serialises.
+ * arms and disarms by generation. Chunks are cut only between app messages, and each names the app messages it
+ * holds ({@code app_frames_start}) and completes ({@code app_frames_end}, null when the decoder held bytes back at
+ * its end: docs/CONTRACT.md section 10). Pure (times are passed in, timers are the caller's); the caller serialises.
  */
 final class AudioIntake {
 
-  /** PCM to publish as one chunk, and when its first frame arrived. */
-  record Chunk(byte[] pcm, long receivedAtMs) {
+  /**
+   * PCM to publish as one chunk, when its first frame arrived, and the app messages {@code [framesStart, end)} it
+   * holds; {@code framesEnd} is that end when the boundary there is clean, else null.
+   */
+  record Chunk(byte[] pcm, long receivedAtMs, long framesStart, Long framesEnd) {
   }
 
   /**
@@ -25,12 +30,34 @@ final class AudioIntake {
   private final ChunkAggregator aggregator;
   private long heldSinceMs;
   private long generation;
+  /** First message of the audio held (the end of the last chunk). */
+  private long heldFrom;
+  /** Index of the next message. */
+  private long next;
+  /** The decoder held nothing back after the last message. */
+  private boolean clean = true;
 
   AudioIntake(ChunkAggregator aggregator) {
-    this.aggregator = aggregator;
+    this(aggregator, 0);
   }
 
+  /** @param firstMessage the app's index of the first message this intake gets (a resumed session's point) */
+  AudioIntake(ChunkAggregator aggregator, long firstMessage) {
+    this.aggregator = aggregator;
+    this.heldFrom = firstMessage;
+    this.next = firstMessage;
+  }
+
+  /** Message {@link #next()}'s audio, the decoder clean after it. */
   Added add(byte[] pcm, long nowMs) {
+    return add(pcm, nowMs, true);
+  }
+
+  /** Message {@link #next()}'s audio ({@code pcm}, possibly empty); after it the decoder is {@code cleanAfter}. */
+  Added add(byte[] pcm, long nowMs, boolean cleanAfter) {
+    long index = next++;
+    boolean cleanBefore = clean;
+    clean = cleanAfter;
     if (pcm.length == 0) {
       return new Added(List.of(), -1);
     }
@@ -38,9 +65,13 @@ final class AudioIntake {
     if (wasEmpty) {
       heldSinceMs = nowMs;
     }
+    List<byte[]> cut = aggregator.add(pcm);
     List<Chunk> ready = new ArrayList<>(2);
-    for (byte[] chunk : aggregator.add(pcm)) {
-      ready.add(new Chunk(chunk, heldSinceMs));
+    for (int i = 0; i < cut.size(); i++) {
+      boolean endsBefore = i == 0 && (cut.size() == 2 || !aggregator.isEmpty()); // flushed before this message
+      long end = endsBefore ? index : index + 1;
+      ready.add(new Chunk(cut.get(i), heldSinceMs, heldFrom, (endsBefore ? cleanBefore : cleanAfter) ? end : null));
+      heldFrom = end;
       heldSinceMs = nowMs;
     }
     if (!ready.isEmpty()) {
@@ -54,11 +85,21 @@ final class AudioIntake {
   Chunk flush() {
     generation++;
     byte[] pcm = aggregator.flush();
-    return pcm.length == 0 ? null : new Chunk(pcm, heldSinceMs);
+    if (pcm.length == 0) {
+      return null;
+    }
+    Chunk chunk = new Chunk(pcm, heldSinceMs, heldFrom, clean ? next : null);
+    heldFrom = next;
+    return chunk;
   }
 
   /** A max-delay flush armed for {@code armed} fired: the held audio, unless it was published meanwhile. */
   Chunk flushIfArmed(long armed) {
     return armed == generation && !aggregator.isEmpty() ? flush() : null;
+  }
+
+  /** The app's index of the next message. */
+  long next() {
+    return next;
   }
 }

@@ -73,8 +73,8 @@ public final class AudioPublisher implements AudioSink, AutoCloseable {
    * @return completes when Kafka acknowledged the record, exceptionally when it could not
    */
   @Override
-  public CompletableFuture<Void> publish(String sessionId, SpecificRecord value, long bytes) {
-    CompletableFuture<Void> acked = new CompletableFuture<>();
+  public CompletableFuture<Placement> publish(String sessionId, SpecificRecord value, long bytes) {
+    CompletableFuture<Placement> acked = new CompletableFuture<>();
     global.acquire(bytes);
     try {
       sender.execute(() -> handOver(new ProducerRecord<>(topic.name(), sessionId, value), bytes, acked));
@@ -93,7 +93,8 @@ public final class AudioPublisher implements AudioSink, AutoCloseable {
    * later record waits behind it) until the producer takes it or the publisher closes. Once taken, the producer
    * retries it itself and never expires it.
    */
-  private void handOver(ProducerRecord<String, SpecificRecord> record, long bytes, CompletableFuture<Void> acked) {
+  private void handOver(ProducerRecord<String, SpecificRecord> record, long bytes,
+      CompletableFuture<Placement> acked) {
     long start = System.nanoTime();
     while (true) {
       RuntimeException notTaken;
@@ -113,7 +114,8 @@ public final class AudioPublisher implements AudioSink, AutoCloseable {
               metrics.hops().audioAcked(chunk.getReceivedAtMs());
             }
             metrics.published(Duration.ofNanos(System.nanoTime() - start));
-            acked.complete(null);
+            acked.complete(metadata == null ? Placement.UNKNOWN
+                : new Placement(metadata.partition(), metadata.offset()));
           }
         });
         if (refused.get() == null) {
@@ -142,7 +144,7 @@ public final class AudioPublisher implements AudioSink, AutoCloseable {
     }
   }
 
-  private void fail(long bytes, CompletableFuture<Void> acked, RuntimeException e) {
+  private void fail(long bytes, CompletableFuture<Placement> acked, RuntimeException e) {
     global.release(bytes);
     metrics.publishFailed();
     acked.completeExceptionally(e);

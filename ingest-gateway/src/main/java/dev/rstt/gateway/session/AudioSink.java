@@ -8,9 +8,9 @@ public interface AudioSink {
 
   /**
    * Hands one record over; {@code bytes} count against {@link #global()} until acknowledged. Records of one
-   * session are acknowledged in the order they were handed over.
+   * session are acknowledged in the order they were handed over. Completes with where Kafka stored it.
    */
-  CompletableFuture<Void> publish(String sessionId, SpecificRecord value, long bytes);
+  CompletableFuture<Placement> publish(String sessionId, SpecificRecord value, long bytes);
 
   /** The instance-wide budget of unacknowledged bytes. */
   UnackedBudget global();

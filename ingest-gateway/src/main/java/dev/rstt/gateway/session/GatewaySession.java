@@ -1,110 +1,80 @@
 package dev.rstt.gateway.session;
 
-import dev.rstt.common.concurrent.AsyncFailures;
-import dev.rstt.avro.SessionEnded;
-import dev.rstt.avro.SessionUpdate;
-import dev.rstt.common.logging.SessionMdc;
-import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.audio.AudioDecoder;
+import dev.rstt.avro.SessionUpdate;
+import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.audio.AudioFormat;
-import dev.rstt.gateway.audio.ChunkAggregator;
-import dev.rstt.gateway.updates.AppMessages;
+import dev.rstt.gateway.resume.ResumePoint;
+import dev.rstt.gateway.resume.ResumeSettings;
+import dev.rstt.gateway.resume.SessionStart;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.socket.CloseStatus;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * One app session: its audio timeline on {@code audio.frames} (SessionStarted, gap-free AudioChunks,
- * SessionEnded after every earlier record is acknowledged and only if none failed), its back-pressure and its
- * outbound frames. Publishing and acknowledgements live in {@link SessionPublisher}, which outlives the socket
- * (the session's audio is still delivered after the app is gone); when to read the socket in {@link ReadGate}; the
- * idle, pace and length rules in {@link SessionLimits}, the close after stop in {@link StopClose}. Socket wiring lives
- * in {@code ListenHandler}; this class does not touch the socket except through {@link Outbound} and the force-close
- * callback.
+ * One app session's lifecycle (docs/CONTRACT.md sections 2, 8, 10): the audio path lives in {@link SessionAudio}, the
+ * app's socket and updates in {@link SessionOutbound}, publishing in {@link SessionPublisher} (it outlives the
+ * socket), the ending in {@link SessionEnding}, idle and ping in {@link SocketLiveness}, {@code audio_durable} in
+ * {@link DurableAnnouncer}. A resumable session whose socket goes away without stop is DETACHED for the window; a
+ * new socket {@link #attach}es to it; another gateway's claim makes it {@link #handOver} (drain, no SessionEnded).
  */
 public final class GatewaySession {
 
-  private static final Logger log = LoggerFactory.getLogger(GatewaySession.class);
-
-  /** Lifecycle: OPEN (audio flows) → STOPPING (stop received) or ENDING (closing for another reason) → CLOSED. */
-  public enum State { OPEN, STOPPING, ENDING, CLOSED }
-
-  /** Tunables of a session, from {@code rstt.gateway.*}. */
-  public record Settings(Duration chunkMaxDuration, Duration chunkMaxDelay, long sessionMaxUnackedBytes,
-      Duration idleTimeout, Duration pingInterval, Duration stopTimeout, SessionLimits.Settings limits) {
-
-    /** Without pace, length or no-audio limits. */
-    public Settings(Duration chunkMaxDuration, Duration chunkMaxDelay, long sessionMaxUnackedBytes,
-        Duration idleTimeout, Duration pingInterval, Duration stopTimeout) {
-      this(chunkMaxDuration, chunkMaxDelay, sessionMaxUnackedBytes, idleTimeout, pingInterval, stopTimeout,
-          SessionLimits.Settings.NONE);
-    }
-  }
+  /** The session's state: the rules are {@link SessionLifecycle}'s. */
+  public enum State { OPEN, STOPPING, ENDING, CLOSED, DETACHED, HANDED_OVER }
 
   private final String id;
   private final String userId;
   private final AudioFormat format;
-  private final String gatewayId;
-  private final Settings settings;
-  private final AudioSink sink;
+  private final SessionSettings settings;
   private final SessionPublisher publishing;
   private final GatewayMetrics metrics;
-  private final Outbound outbound;
   private final Clock clock;
   private final Scheduler timers;
-  private final AudioDecoder decoder;
-  private final AudioIntake intake;
+  private final SessionAudio audio;
+  private final SessionOutbound app;
+  private final SessionEnding ending;
+  private final SocketLiveness liveness;
+  private final ResumeSettings resume;
+  private final DurableAnnouncer durable;
+  private final int epoch;
 
-  private State state = State.OPEN;
-  private final SessionTimeline timeline;
-  private long lastRevision = -1;
-  private final SessionLimits limits;
-  private final ReadGate gate;
-  private long lastPingMs;
-  private volatile Consumer<CloseStatus> forceClose = s -> { };
-  /** SessionStarted was acknowledged; before that, the handler answers a Kafka failure itself. */
-  private volatile boolean live;
+  private final SessionLifecycle life;
+  private final CompletableFuture<Void> finishing = new CompletableFuture<>();
 
-  private final CompletableFuture<Void> complete = new CompletableFuture<>();
-  private final CompletableFuture<Void> ended = new CompletableFuture<>();
-
-  public GatewaySession(String id, String userId, AudioFormat format, String gatewayId, Settings settings,
-      AudioSink publisher, GatewayMetrics metrics, Outbound outbound, Clock clock, Scheduler timers) {
-    this(id, userId, format, gatewayId, settings, publisher, metrics, outbound, clock, timers,
-        AudioDecoder.forFormat(format));
-  }
-
-  /** With the session's {@code decoder} (from {@code AudioCodecs}, which knows the native codecs). */
-  public GatewaySession(String id, String userId, AudioFormat format, String gatewayId, Settings settings,
+  /**
+   * @param decoder the session's decoder (from {@code AudioCodecs}, which knows the native codecs)
+   * @param resume the resume settings ({@link ResumeSettings#OFF}: a socket that goes away ends the session)
+   * @param start where the timeline starts on this gateway (new, or taken over from another gateway)
+   */
+  public GatewaySession(String id, String userId, AudioFormat format, String gatewayId, SessionSettings settings,
       AudioSink publisher, GatewayMetrics metrics, Outbound outbound, Clock clock, Scheduler timers,
-      AudioDecoder decoder) {
+      AudioDecoder decoder, ResumeSettings resume, SessionStart start) {
     this.id = id;
     this.userId = userId;
     this.format = format;
-    this.gatewayId = gatewayId;
     this.settings = settings;
-    this.sink = publisher;
     this.publishing = new SessionPublisher(id, publisher, settings.sessionMaxUnackedBytes(), this::onPublishFailed);
     this.metrics = metrics;
-    this.outbound = outbound;
     this.clock = clock;
     this.timers = timers;
-    this.timeline = new SessionTimeline(id, userId, format);
-    this.decoder = decoder;
-    this.intake = new AudioIntake(new ChunkAggregator(ChunkAggregator.bytesFor(format,
-        settings.chunkMaxDuration().toMillis())));
-    this.lastPingMs = clock.millis();
-    this.limits = new SessionLimits(settings.limits(), settings.idleTimeout(), format.sampleRate() * format.channels(),
-        lastPingMs);
-    this.gate = new ReadGate(this, limits, metrics, clock, timers);
+    this.app = new SessionOutbound(outbound, metrics, resume.durableAckInterval().toMillis());
+    this.audio = new SessionAudio(id, userId, gatewayId, format, settings.chunkMaxDuration(), decoder, start,
+        publishing, metrics, this::onChunkAcked);
+    this.ending = new SessionEnding(id, publishing, app, metrics, settings.stopTimeout(), settings.stopStoreTimeout());
+    this.liveness = new SocketLiveness(clock, settings, format.sampleRate() * format.channels(), metrics, timers);
+    this.resume = resume;
+    this.life = new SessionLifecycle(resume.enabled());
+    this.durable = new DurableAnnouncer(id, resume, audio, app, clock, timers, this::send);
+    this.epoch = start.epoch();
+    if (start.takenOver()) {
+      life.live();
+    }
   }
 
   public String id() {
@@ -115,74 +85,86 @@ public final class GatewaySession {
     return userId;
   }
 
+  public AudioFormat format() {
+    return format;
+  }
+
   public synchronized State state() {
-    return state;
+    return life.state();
+  }
+
+  /** The take-over generation this gateway holds the session at (0 where it started). */
+  public int epoch() {
+    return epoch;
+  }
+
+  /** Completes after SessionEnded was acknowledged, or failed without one, or handed over and drained. */
+  public CompletableFuture<Void> ended() {
+    return ending.ended;
   }
 
   /**
-   * Completes after SessionEnded was acknowledged (or the session failed without one). It may complete long
-   * after the socket closed: a session's audio is delivered when Kafka is back.
+   * Completes when the session is no longer resumable anywhere: it ended for any reason other than stop, or its
+   * SessionEnded after stop is stored (until then a gateway that dies leaves it to be resumed elsewhere).
    */
-  public CompletableFuture<Void> ended() {
-    return ended;
+  public CompletableFuture<Void> finishing() {
+    return finishing;
   }
 
   public void onForceClose(Consumer<CloseStatus> closer) {
-    this.forceClose = closer;
+    app.onForceClose(closer);
+  }
+
+  /** The session must stay in the registry: held, or stopping with its SessionEnded unstored or a socket waiting. */
+  public synchronized boolean lingers() {
+    return life.lingers(ending.stored.isDone());
   }
 
   /** Publishes SessionStarted; completes when Kafka acknowledged it. */
   public CompletableFuture<Void> start() {
     synchronized (this) {
-      return publishing.publish(timeline.started(gatewayId, clock.millis()), 0).thenRun(() -> live = true);
+      return publishing.publish(audio.started(clock.millis()), 0).thenAccept(placement -> {
+        synchronized (this) {
+          audio.startAcked(placement);
+          life.live();
+        }
+      });
     }
   }
 
   /** When SessionStarted was never acknowledged: a best-effort SessionEnded so the session is closed downstream. */
   public void abandon() {
-    SessionEnded end;
     synchronized (this) {
-      state = State.CLOSED;
-      end = timeline.ended("error");
+      life.closed();
+      finishing.complete(null);
     }
-    sink.publish(id, end, 0).whenComplete((v, e) -> ended.complete(null));
+    ending.abandon(audio.ended("error"));
   }
 
   // ---------------------------------------------------------------- inbound
 
   /** Any inbound message: resets the idle timer. */
-  public synchronized void touch() {
-    limits.touch(clock.millis());
+  public void touch() {
+    liveness.activity();
   }
 
   /**
-   * One binary app frame (already known to be audio, not a keepalive). Returns when the socket may be read
-   * again: at once below the unacked caps, later when Kafka has caught up.
+   * One binary app frame from the socket of attachment {@code from} (a superseded socket's are ignored). Returns
+   * when the socket may be read again: at once below the unacked caps, later when Kafka has caught up.
    */
-  public Mono<Void> onAudio(byte[] frame) {
+  public Mono<Void> onAudio(byte[] frame, int from) {
     long readAtMs;
     synchronized (this) {
-      if (state != State.OPEN) {
+      if (!life.takesAudio(from)) {
         return Mono.empty();
       }
-      metrics.frameIn(format.codec().wireName(), frame.length);
-      byte[] pcm;
-      try {
-        pcm = decoder.decode(frame);
-      } catch (AudioDecoder.UndecodableFrameException e) {
-        metrics.undecodable(format.codec().wireName());
-        log.debug("Dropped an undecodable frame: {}", e.getMessage());
-        return Mono.empty();
+      SessionAudio.Taken taken = audio.take(frame, clock.millis());
+      if (taken.flushGeneration() >= 0) {
+        scheduleFlush(taken.flushGeneration()); // publish the held audio within chunk.max-delay
       }
-      long now = clock.millis();
-      AudioIntake.Added added = intake.add(pcm, now);
-      added.ready().forEach(this::publishChunk);
-      if (added.flushGeneration() >= 0) {
-        scheduleFlush(added.flushGeneration()); // publish the held audio within chunk.max-delay
-      }
-      readAtMs = now + limits.audio(pcm.length / 2, now); // the pace: decoded samples, not bytes
+      readAtMs = liveness.audio(taken.samples()); // the pace: decoded samples, not bytes
     }
-    return gate.after(publishing.capacity(), readAtMs);
+    return liveness.readGate(publishing.capacity(), readAtMs);
   }
 
   /** A text frame: {@code {"type":"stop"}} ends the audio; anything else is ignored. */
@@ -195,17 +177,17 @@ public final class GatewaySession {
   private void scheduleFlush(long generation) {
     timers.schedule(() -> {
       synchronized (this) {
-        if (state == State.OPEN) {
-          publishChunk(intake.flushIfArmed(generation));
+        if (life.flushes()) {
+          audio.flushIfArmed(generation);
         }
       }
     }, settings.chunkMaxDelay().toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Caller holds the lock. */
-  private void publishChunk(AudioIntake.Chunk chunk) {
-    if (chunk != null) {
-      publishing.publish(timeline.next(chunk.pcm(), chunk.receivedAtMs()), chunk.pcm().length);
+  private void onChunkAcked(long seq, long receivedAtMs, Placement placement) {
+    if (audio.acked(seq, placement)) {
+      metrics.durableLag(Duration.ofMillis(Math.max(0, clock.millis() - receivedAtMs)));
+      durable.announce(false);
     }
   }
 
@@ -213,69 +195,33 @@ public final class GatewaySession {
 
   /** Sends a frame to the app; a client too slow to read its queue is closed 1013. */
   public void send(String text) {
-    if (!outbound.emit(text) && !outbound.finished()) {
+    if (!app.send(text)) {
       metrics.rejected("client_too_slow");
-      try (SessionMdc mdc = SessionMdc.of(id)) {
-        log.warn("Client reads too slowly: outbound queue full, closing 1013");
-      }
+      ending.info("Client reads too slowly: outbound queue full, closing 1013");
       terminate("error", CloseStatus.SERVICE_OVERLOAD.withReason("client too slow"));
-      forceClose.accept(CloseStatus.SERVICE_OVERLOAD.withReason("client too slow"));
+      app.forceClose(CloseStatus.SERVICE_OVERLOAD.withReason("client too slow"));
     }
   }
 
   /** An update from the merger for this session. Revisions already delivered are dropped. */
   public void deliver(SessionUpdate update) {
-    List<String> frames;
-    synchronized (this) {
-      if (state == State.CLOSED || outbound.finished()) {
-        metrics.updateDropped("closed");
-        return;
-      }
-      if (update.getRevision() <= lastRevision) {
-        metrics.updateDropped("duplicate");
-        return;
-      }
-      lastRevision = update.getRevision();
-      frames = AppMessages.render(update);
-    }
-    metrics.updateDelivered();
-    frames.forEach(this::send);
+    app.deliver(update).forEach(this::send);
     if (update.getComplete()) {
-      complete.complete(null);
+      ending.complete.complete(null);
     }
   }
 
-  /** Periodic: the {@code ping} text frame and the idle timeout. */
+  /** Periodic: the {@code ping} text frame, the idle and no-audio timeouts and the maximum length. */
   public void tick() {
-    boolean ping = false;
-    SessionLimits.Verdict limit = SessionLimits.Verdict.NONE;
+    SocketLiveness.Tick tick;
     synchronized (this) {
-      long now = clock.millis();
-      if (state == State.OPEN) {
-        limit = limits.check(now);
-      }
-      if (limit == SessionLimits.Verdict.NONE && state != State.CLOSED
-          && now - lastPingMs >= settings.pingInterval().toMillis()) {
-        lastPingMs = now;
-        ping = true;
-      }
+      tick = liveness.tick(life.limited(), life.pings(app.finished()));
     }
-    if (limit != SessionLimits.Verdict.NONE) {
-      reached(limit);
-    } else if (ping) {
+    if (tick.limit() != SessionLimits.Verdict.NONE) {
+      reached(tick.limit());
+    } else if (tick.ping()) {
       send("ping");
     }
-  }
-
-  // ---------------------------------------------------------------- ending
-
-  /**
-   * {@code stop}: publish the rest and SessionEnded (once everything earlier is acknowledged), then close 1000
-   * when the transcript is complete, or 4010 after {@code stop-timeout} (the audio is still delivered and the
-   * stored transcript completes later), or 1013 if Kafka refused audio of the session.
-   */
-  public void stop() {
-    stop("stop");
   }
 
   /**
@@ -283,137 +229,172 @@ public final class GatewaySession {
    * ({@code limits.max-session-duration}): ends like a stop, the app told at once, close 4011 once complete.
    */
   private void reached(SessionLimits.Verdict limit) {
-    try (SessionMdc mdc = SessionMdc.of(id)) {
-      log.info("{}: {}", limit, limit == SessionLimits.Verdict.MAX_DURATION ? "ending like a stop" : "closing 1001");
-    }
+    ending.info("{}: {}", limit, limit.endsLikeStop() ? "ending like a stop" : "closing 1001");
     metrics.rejected(limit.reason());
-    if (limit == SessionLimits.Verdict.MAX_DURATION) {
+    if (limit.endsLikeStop()) {
       send(SessionLimits.maxDurationMessage(settings.limits().maxDuration()));
       stop("max_duration");
     } else {
-      terminate("idle_timeout", CloseStatus.GOING_AWAY.withReason(limit == SessionLimits.Verdict.IDLE
-          ? "idle timeout" : "no audio"));
+      terminate("idle_timeout", limit.closeStatus());
     }
   }
 
-  private void stop(String reason) {
-    long lastSeq;
-    synchronized (this) {
-      if (state != State.OPEN) {
-        return;
-      }
-      state = State.STOPPING;
-      publishChunk(intake.flush());
-      lastSeq = timeline.lastSeq();
-    }
-    try (SessionMdc mdc = SessionMdc.of(id)) {
-      log.info("Ending audio ({}) at seq {}", reason, lastSeq);
-    }
-    endAudio(reason);
-    complete.copy().orTimeout(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((v, e) -> closeAfterStop(e == null, reason));
-  }
+  // ---------------------------------------------------------------- resume (docs/CONTRACT.md section 10)
 
-  private void closeAfterStop(boolean transcriptComplete, String reason) {
-    StopClose close = StopClose.decide(transcriptComplete, publishing.failure() != null);
-    CloseStatus status = close == StopClose.COMPLETE && reason.equals("max_duration")
-        ? SessionLimits.MAX_DURATION_CLOSE : close.status();
-    synchronized (this) {
-      if (state != State.STOPPING) {
-        return; // closed meanwhile for another reason (shutdown, slow client, audio lost)
-      }
-      state = State.CLOSED;
-    }
-    try (SessionMdc mdc = SessionMdc.of(id)) {
-      if (close == StopClose.TRANSCRIPT_PENDING) {
-        metrics.rejected("transcript_pending");
-        log.warn("Transcript not complete {} after stop ({}): closing {}; the stored transcript completes later",
-            settings.stopTimeout(), publishing.allAcknowledged() ? "audio stored"
-                : publishing.unackedBytes() + " audio bytes still waiting for Kafka", close.status().getCode());
-      } else {
-        log.info("Closing {} after {} ({})", status.getCode(), reason, close);
-      }
-    }
-    outbound.finish(status, close.lastFrames(id));
+  /** The current socket's attachment number (audio and closes of earlier sockets are ignored). */
+  public synchronized int attachment() {
+    return life.attachment();
   }
 
   /**
-   * Ends an open session for {@code reason} (client_closed, idle_timeout, server_shutdown, error): closes the
-   * socket with {@code status} now, and publishes the held audio and, once everything earlier is acknowledged,
-   * SessionEnded (even if Kafka is away for a while: the session's publishing outlives the socket).
+   * A new socket takes the session (a resume on this gateway): a socket still attached is closed 1008
+   * {@code session_taken_over}; the app sends from message {@code from} on (null: from the first message the
+   * session still needs, decided here, after the last message of the old socket); what the session took already
+   * is dropped (a stopping session takes no audio: the socket hears the close after stop). Live updates and
+   * {@code audio_durable} are held until {@link #snapshotSent}. Null when the session cannot take the socket (no
+   * longer resumable, or {@code from} leaves a gap).
    */
-  public void terminate(String reason, CloseStatus status, String... lastFrames) {
-    long lastSeq;
+  public Attached attach(Outbound next, Consumer<CloseStatus> closer, Long from) {
+    SessionOutbound.Socket previous;
+    Boolean wasOpen;
+    Attached attached;
     synchronized (this) {
-      if (state != State.OPEN) {
-        if (state == State.STOPPING && !"client_closed".equals(reason)) {
-          state = State.ENDING; // stop in flight already publishes SessionEnded; just close now
-          outbound.finish(status, lastFrames);
-        }
-        return;
+      Long start = audio.startFor(from);
+      if (start == null || (wasOpen = life.attach(ending.stored.isDone())) == null) {
+        return null;
       }
-      state = State.ENDING;
-      publishChunk(intake.flush());
-      lastSeq = timeline.lastSeq();
+      audio.restart(start);
+      previous = app.attach(next, closer);
+      attached = new Attached(life.attachment(), start);
     }
-    try (SessionMdc mdc = SessionMdc.of(id)) {
-      log.info("Ending session ({}) at seq {}", reason, lastSeq);
+    liveness.attached();
+    if (wasOpen) {
+      previous.takenOver();
     }
-    outbound.finish(status, lastFrames);
-    endAudio(reason).whenComplete((v, e) -> {
-      synchronized (this) {
-        state = State.CLOSED;
-      }
-    });
+    return attached;
   }
 
-  /** The socket is gone (client closed or connection lost). */
-  public void onSocketClosed() {
+  /** The resumed socket got its snapshot of {@code revision} (-1: none): newer held updates follow, then durable. */
+  public void snapshotSent(long revision) {
+    app.snapshotSent(revision).forEach(this::deliver);
+    durable.announce(false);
+  }
+
+  /**
+   * The socket of attachment {@code from} is gone without stop: a resumable session is DETACHED (its held audio
+   * published, resumable for the window), any other ends {@code client_closed}. A superseded socket changes nothing.
+   */
+  public void onSocketClosed(int from) {
+    synchronized (this) {
+      SessionLifecycle.Gone gone = life.socketGone(from, clock.millis());
+      if (gone == SessionLifecycle.Gone.IGNORED) {
+        return;
+      }
+      if (gone == SessionLifecycle.Gone.DETACHED) {
+        liveness.detached();
+        audio.flush();
+        app.finish(CloseStatus.NORMAL); // the socket is gone: nothing more is queued for it
+        ending.info("Socket gone without stop: detached, resumable for {} (messages taken {}, durable {})",
+            resume.window(), audio.expected(), audio.durable().frames());
+        return;
+      }
+    }
     terminate("client_closed", CloseStatus.NORMAL);
   }
 
-  /** SessionEnded once every earlier record is acknowledged; never if one of them failed. */
-  private CompletableFuture<Void> endAudio(String reason) {
-    CompletableFuture<Void> result = publishing.whenAllAcknowledged().thenCompose(v -> {
-      SessionEnded end;
-      synchronized (this) {
-        end = timeline.ended(reason);
+  /**
+   * Another gateway took the session over: the socket (if any) is closed 1008 {@code session_taken_over}, the held
+   * audio published, and the result completes with the exact durable position once every record is acknowledged
+   * (exceptionally if one failed). No SessionEnded: the session goes on elsewhere. Null when it is not held here.
+   */
+  public CompletableFuture<ResumePoint> handOver() {
+    Boolean wasOpen;
+    synchronized (this) {
+      wasOpen = life.handOver();
+      if (wasOpen == null) {
+        return null;
       }
-      return publishing.publish(end, 0);
-    });
-    result.whenComplete((v, e) -> {
-      if (e == null) {
-        try (SessionMdc mdc = SessionMdc.of(id)) {
-          log.info("SessionEnded({}) acknowledged: last_seq {}", reason, lastSeq());
-        }
-      }
-      ended.complete(null);
-    });
-    return result;
+      audio.flush();
+    }
+    ending.info("Taken over by another gateway: closing the socket, draining; no SessionEnded here");
+    SessionOutbound.Socket socket = app.release();
+    if (wasOpen) {
+      socket.takenOver();
+    }
+    return ending.handedOver(publishing.whenAllAcknowledged().thenApply(v -> audio.releasePoint()));
   }
 
-  private synchronized long lastSeq() {
-    return timeline.lastSeq();
+  /** Null unless the session is open, detached or stopping (SessionEnded not yet stored) here. */
+  public synchronized HeldSession snapshot() {
+    if (!life.resumable(ending.stored.isDone())) {
+      return null;
+    }
+    return new HeldSession(userId, format, life.socket(), life.detachedAtMs(), epoch, audio.durable(),
+        audio.expected(), life.stopping());
+  }
+
+  // ---------------------------------------------------------------- ending
+
+  /**
+   * {@code stop}: publish the rest and SessionEnded (once everything earlier is acknowledged), then close as
+   * {@link SessionEnding#closeAfterStop} says: 1000 when the transcript is complete, 4010 after {@code stop-timeout}
+   * once the audio is stored, 1013 when it is not stored in {@code stop-store-timeout} or Kafka refused it.
+   */
+  public void stop() {
+    stop("stop");
+  }
+
+  private void stop(String reason) {
+    synchronized (this) {
+      if (!life.stop()) {
+        return;
+      }
+      audio.flush();
+    }
+    ending.info("Ending audio ({}) at seq {}", reason, audio.lastSeq());
+    endAudio(reason).thenRun(() -> finishing.complete(null)); // resumable elsewhere until stored
+    ending.closeAfterStop(reason, this, life);
+  }
+
+  /**
+   * Ends an open (or detached) session for {@code reason} (client_closed, idle_timeout, server_shutdown, error):
+   * closes the socket with {@code status} now, and publishes the held audio and, once everything earlier is
+   * acknowledged, SessionEnded (even if Kafka is away for a while: the session's publishing outlives the socket).
+   */
+  public void terminate(String reason, CloseStatus status, String... lastFrames) {
+    synchronized (this) {
+      SessionLifecycle.Ending next = life.terminate(reason);
+      if (next == SessionLifecycle.Ending.CLOSE_ONLY) {
+        app.finish(status, lastFrames);
+      }
+      if (next != SessionLifecycle.Ending.END) {
+        return;
+      }
+      finishing.complete(null);
+      audio.flush();
+    }
+    ending.info("Ending session ({}) at seq {}", reason, audio.lastSeq());
+    app.finish(status, lastFrames);
+    endAudio(reason).whenComplete((v, e) -> {
+      synchronized (this) {
+        life.closed();
+      }
+    });
+  }
+
+  private CompletableFuture<Placement> endAudio(String reason) {
+    return ending.endAudio(reason, () -> audio.ended(reason), audio::lastSeq);
   }
 
   /** Kafka refused a record of this session for good: a hole in its sequence, so no SessionEnded, and 1013. */
   private void onPublishFailed(Throwable error) {
-    if (!live) {
-      return; // SessionStarted was not acknowledged: the handler answers the app itself
-    }
-    boolean socketOpen;
+    SessionLifecycle.Failure failure;
     synchronized (this) {
-      socketOpen = state == State.OPEN || state == State.STOPPING;
-      state = State.CLOSED;
+      failure = life.publishFailed();
     }
-    try (SessionMdc mdc = SessionMdc.of(id)) {
-      log.error("Kafka refused audio of this session ({}): no SessionEnded will be published{}",
-          AsyncFailures.unwrap(error).toString(), socketOpen ? "; closing 1013" : "");
+    if (failure != SessionLifecycle.Failure.NOT_LIVE) {
+      finishing.complete(null);
+      ending.publishFailed(error, failure == SessionLifecycle.Failure.SOCKET_OPEN);
     }
-    metrics.rejected("kafka_unavailable");
-    outbound.finish(StopClose.AUDIO_LOST.status(), StopClose.AUDIO_LOST.lastFrames(id));
-    ended.complete(null);
   }
-
-
 }

@@ -42,12 +42,19 @@ public final class Outbound {
     return sink.asFlux();
   }
 
-  /** Queues a frame; false when the socket is finished or the queue is full. */
+  /**
+   * Queues a frame; false when the socket is finished or the queue is full. A socket whose transport went away
+   * (the peer aborted the connection: the queue's reader cancelled) counts as finished from then on, not as slow.
+   */
   public synchronized boolean emit(String text) {
     if (finished || pendingBytes.getAsLong() > maxPendingBytes) {
       return false;
     }
-    return sink.tryEmitNext(text).isSuccess();
+    Sinks.EmitResult result = sink.tryEmitNext(text);
+    if (result == Sinks.EmitResult.FAIL_CANCELLED || result == Sinks.EmitResult.FAIL_TERMINATED) {
+      finished = true;
+    }
+    return result.isSuccess();
   }
 
   /** Queues the last frame(s) (if any) and ends the stream; the socket then closes with {@code status}. */

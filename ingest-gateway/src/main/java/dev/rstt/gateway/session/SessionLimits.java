@@ -40,6 +40,16 @@ public final class SessionLimits {
     String reason() {
       return reason;
     }
+
+    /** The maximum length ends the session like a stop (its transcript completes); the others close the socket. */
+    boolean endsLikeStop() {
+      return this == MAX_DURATION;
+    }
+
+    /** The close of a limit that does not end like a stop: 1001. */
+    CloseStatus closeStatus() {
+      return CloseStatus.GOING_AWAY.withReason(this == IDLE ? "idle timeout" : "no audio");
+    }
   }
 
   /** What the app is told the moment its session reaches the maximum duration (it closes 4011 later). */

@@ -34,14 +34,19 @@ final class SessionPublisher {
     this.onFirstFailure = onFirstFailure;
   }
 
-  /** Hands one record over; completes when Kafka acknowledged it, exceptionally when it never will. */
-  CompletableFuture<Void> publish(SpecificRecord record, long bytes) {
+  /** Hands one record over; completes when Kafka acknowledged it (with where), exceptionally when it never will. */
+  CompletableFuture<Placement> publish(SpecificRecord record, long bytes) {
     synchronized (this) {
       ledger.handed(bytes);
     }
-    CompletableFuture<Void> acked = sink.publish(sessionId, record, bytes);
+    CompletableFuture<Placement> acked = sink.publish(sessionId, record, bytes);
     acked.whenComplete((v, error) -> settle(bytes, error));
-    return acked;
+    return acked.thenApply(p -> p == null ? Placement.UNKNOWN : p);
+  }
+
+  /** Hands a record over outside the session's accounting (a best-effort SessionEnded of an abandoned session). */
+  CompletableFuture<Placement> publishUnaccounted(SpecificRecord record) {
+    return sink.publish(sessionId, record, 0);
   }
 
   /**

@@ -20,9 +20,16 @@ final class SessionTimeline {
   private long nextOffset;
 
   SessionTimeline(String sessionId, String userId, AudioFormat format) {
+    this(sessionId, userId, format, 0, 0);
+  }
+
+  /** A session resumed on this gateway: the next chunk gets {@code nextSeq} and starts at {@code nextOffset}. */
+  SessionTimeline(String sessionId, String userId, AudioFormat format, long nextSeq, long nextOffset) {
     this.sessionId = sessionId;
     this.userId = userId;
     this.format = format;
+    this.nextSeq = nextSeq;
+    this.nextOffset = nextOffset;
   }
 
   SessionStarted started(String gatewayId, long nowMs) {
@@ -33,9 +40,15 @@ final class SessionTimeline {
 
   /** The next chunk: {@code pcm} is whole sample frames of the session's format. */
   AudioChunk next(byte[] pcm, long receivedAtMs) {
+    return next(pcm, receivedAtMs, null, null);
+  }
+
+  /** The next chunk, naming the app messages it holds and completes (section 10). */
+  AudioChunk next(byte[] pcm, long receivedAtMs, Long framesStart, Long framesEnd) {
     AudioChunk chunk = AudioChunk.newBuilder().setSessionId(sessionId).setUserId(userId).setSeq(nextSeq)
         .setOffsetSamples(nextOffset).setSampleRate(format.sampleRate()).setChannels(format.channels())
-        .setLanguage(format.language()).setPcm(ByteBuffer.wrap(pcm)).setReceivedAtMs(receivedAtMs).build();
+        .setLanguage(format.language()).setPcm(ByteBuffer.wrap(pcm)).setReceivedAtMs(receivedAtMs)
+        .setAppFramesStart(framesStart).setAppFramesEnd(framesEnd).build();
     nextSeq++;
     nextOffset += pcm.length / format.frameBytes();
     return chunk;
@@ -44,6 +57,11 @@ final class SessionTimeline {
   SessionEnded ended(String reason) {
     return SessionEnded.newBuilder().setSessionId(sessionId).setUserId(userId).setLastSeq(nextSeq - 1)
         .setEndOffsetSamples(nextOffset).setSampleRate(format.sampleRate()).setReason(reason).build();
+  }
+
+  /** Timeline offset after the last chunk so far. */
+  long nextOffset() {
+    return nextOffset;
   }
 
   /** Seq of the last chunk so far (-1 before the first). */

@@ -9,9 +9,13 @@ import org.springframework.web.reactive.socket.CloseStatus;
  *
  * <ul>
  *   <li>{@link #COMPLETE}: the merger said {@code complete}: every word is in the app's transcript. 1000.
- *   <li>{@link #TRANSCRIPT_PENDING}: {@code stop-timeout} passed first (Kafka has not acknowledged the audio
- *       yet, or the transcript is still being made). The gateway keeps delivering the session's audio and its
- *       SessionEnded; the transcript completes later at {@code GET /v1/sessions/{id}/transcript}. 4010.
+ *   <li>{@link #TRANSCRIPT_PENDING}: {@code stop-timeout} passed first, and Kafka acknowledged every record of the
+ *       session and its SessionEnded: the audio is stored; the transcript is still being made and completes at
+ *       {@code GET /v1/sessions/{id}/transcript}. 4010, never before the audio is stored (a gateway that dies with
+ *       the audio unstored cuts the socket instead, and the app resumes elsewhere and resends it).
+ *   <li>{@link #NOT_STORED}: {@code stop-store-timeout} passed and Kafka has still not acknowledged the session's
+ *       audio. The gateway keeps delivering it while it runs; the app keeps its copy, and a socket that resumes the
+ *       session hears the close once it is stored. 1013 ({@code audio_not_stored}).
  *   <li>{@link #AUDIO_LOST}: Kafka refused a record of the session for good; the transcript will never be
  *       complete. 1013 ({@code kafka_unavailable}), as when it happens before stop.
  * </ul>
@@ -19,6 +23,7 @@ import org.springframework.web.reactive.socket.CloseStatus;
 public enum StopClose {
   COMPLETE(CloseStatus.NORMAL),
   TRANSCRIPT_PENDING(new CloseStatus(StopClose.TRANSCRIPT_PENDING_CODE, "transcript pending")),
+  NOT_STORED(CloseStatus.SERVICE_OVERLOAD.withReason("audio not stored")),
   AUDIO_LOST(CloseStatus.SERVICE_OVERLOAD.withReason("kafka unavailable"));
 
   /** The close code of {@link #TRANSCRIPT_PENDING} (application range; omi uses 4001-4006 for other things). */
@@ -41,6 +46,9 @@ public enum StopClose {
       case TRANSCRIPT_PENDING -> new String[] {AppMessages.error("transcript_pending", "the transcript is not "
           + "complete yet; GET /v1/sessions/" + sessionId + "/transcript returns it, with complete=true once every "
           + "word is in", Duration.ofSeconds(10))};
+      case NOT_STORED -> new String[] {AppMessages.error("audio_not_stored", "the audio of this session is not "
+          + "stored yet (storage unavailable): keep it from the last audio_durable on; resume the session to hear "
+          + "when it is stored", Duration.ofSeconds(30))};
       case AUDIO_LOST -> new String[] {AUDIO_LOST_MESSAGE};
     };
   }
@@ -50,13 +58,17 @@ public enum StopClose {
       "audio could not be stored; reconnect later", Duration.ofSeconds(5));
 
   /**
-   * @param complete the merger's {@code complete} arrived before {@code stop-timeout}
+   * @param complete the merger's {@code complete} arrived
    * @param audioLost a record of the session failed for good
+   * @param stored Kafka acknowledged every record of the session and its SessionEnded
    */
-  public static StopClose decide(boolean complete, boolean audioLost) {
+  public static StopClose decide(boolean complete, boolean audioLost, boolean stored) {
     if (audioLost) {
       return AUDIO_LOST;
     }
-    return complete ? COMPLETE : TRANSCRIPT_PENDING;
+    if (complete) {
+      return COMPLETE;
+    }
+    return stored ? TRANSCRIPT_PENDING : NOT_STORED;
   }
 }

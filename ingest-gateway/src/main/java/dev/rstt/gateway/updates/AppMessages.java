@@ -95,6 +95,44 @@ public final class AppMessages {
     return JSON.writeValueAsString(n);
   }
 
+  /**
+   * {@code {"type":"session_started","session_id":...,"resume_window_s":n}}: a resumable session (docs/CONTRACT.md
+   * section 10).
+   */
+  public static String sessionStarted(String sessionId, long resumeWindowSeconds) {
+    ObjectNode n = NODES.objectNode();
+    n.put("type", "session_started");
+    n.put("session_id", sessionId);
+    n.put("resume_window_s", resumeWindowSeconds);
+    return JSON.writeValueAsString(n);
+  }
+
+  /**
+   * {@code {"type":"session_resumed","session_id":...,"frames":N,"through_s":T}}: the app sends its audio from
+   * message index {@code N} on; the timeline continues at second {@code T}.
+   */
+  public static String sessionResumed(String sessionId, long frames, double throughSeconds) {
+    return position("session_resumed", sessionId, frames, throughSeconds);
+  }
+
+  /**
+   * {@code {"type":"audio_durable","session_id":...,"frames":N,"through_s":T}}: the app's first {@code N} binary
+   * audio messages of the session are acknowledged by Kafka (the app may drop them), audio through timeline second
+   * {@code T} is durable.
+   */
+  public static String audioDurable(String sessionId, long frames, double throughSeconds) {
+    return position("audio_durable", sessionId, frames, throughSeconds);
+  }
+
+  private static String position(String type, String sessionId, long frames, double throughSeconds) {
+    ObjectNode n = NODES.objectNode();
+    n.put("type", type);
+    n.put("session_id", sessionId);
+    n.put("frames", frames);
+    n.put("through_s", Math.round(throughSeconds * 1000) / 1000.0);
+    return JSON.writeValueAsString(n);
+  }
+
   /** {@code {"type":"error","code":...,"message":...[,"retry_after_seconds":n]}}. */
   public static String error(String code, String message, Duration retryAfter) {
     ObjectNode n = NODES.objectNode();

@@ -10,10 +10,14 @@ import dev.rstt.gateway.auth.AuthUnavailableException;
 import dev.rstt.gateway.auth.TokenVerifier;
 import dev.rstt.gateway.config.GatewayProperties;
 import dev.rstt.gateway.limits.ConnectionLimiter;
+import dev.rstt.gateway.resume.ResumeAdmission;
+import dev.rstt.gateway.resume.ResumeHooks;
+import dev.rstt.gateway.resume.SessionResumer;
+import dev.rstt.gateway.resume.SessionStart;
 import dev.rstt.gateway.session.AudioPublisher;
 import dev.rstt.gateway.session.GatewaySession;
 import dev.rstt.gateway.session.Outbound;
-import dev.rstt.gateway.session.SessionLimits;
+import dev.rstt.gateway.session.SessionSettings;
 import dev.rstt.gateway.session.SessionRegistry;
 import dev.rstt.gateway.updates.AppMessages;
 import java.net.URI;
@@ -60,7 +64,8 @@ public final class ListenHandler implements WebSocketHandler {
   private final Scheduler timers;
   private final String gatewayId;
   private final AudioCodecs codecs;
-  private final GatewaySession.Settings settings;
+  private final SessionSettings settings;
+  private final ResumeHooks resume;
 
   /** A connection refused before the session started: error JSON, then the close code. */
   static final class Rejection extends RuntimeException {
@@ -76,12 +81,25 @@ public final class ListenHandler implements WebSocketHandler {
     }
   }
 
-  record Admission(String userId, AudioFormat format) {
+  /** @param resume the session to resume ({@code resume=}), or null; @param resumeFrom {@code resume_from=} or null */
+  record Admission(String userId, AudioFormat format, String resume, Long resumeFrom) {
+
+    Admission(String userId, AudioFormat format) {
+      this(userId, format, null, null);
+    }
   }
 
   public ListenHandler(GatewayProperties props, TokenVerifier verifier, ConnectionLimiter limiter,
       SessionRegistry registry, AudioPublisher publisher, GatewayMetrics metrics, Clock clock, Scheduler timers,
       String gatewayId, AudioCodecs codecs) {
+    this(props, verifier, limiter, registry, publisher, metrics, clock, timers, gatewayId, codecs, ResumeHooks.OFF);
+  }
+
+  /** @param resume resumable sessions (docs/CONTRACT.md section 10), or {@link ResumeHooks#OFF} */
+  public ListenHandler(GatewayProperties props, TokenVerifier verifier, ConnectionLimiter limiter,
+      SessionRegistry registry, AudioPublisher publisher, GatewayMetrics metrics, Clock clock, Scheduler timers,
+      String gatewayId, AudioCodecs codecs, ResumeHooks resume) {
+    this.resume = resume;
     this.props = props;
     this.codecs = codecs;
     this.verifier = verifier;
@@ -92,10 +110,7 @@ public final class ListenHandler implements WebSocketHandler {
     this.clock = clock;
     this.timers = timers;
     this.gatewayId = gatewayId;
-    this.settings = new GatewaySession.Settings(props.chunk().maxDuration(), props.chunk().maxDelay(),
-        props.backpressure().sessionMaxUnackedBytes(), props.idleTimeout(), props.pingInterval(),
-        props.stopTimeout(), new SessionLimits.Settings(props.limits().maxSpeed(), props.limits().paceBurst(),
-            props.limits().maxSessionDuration(), props.limits().noAudioTimeout()));
+    this.settings = props.sessionSettings();
   }
 
   @Override
@@ -191,7 +206,32 @@ public final class ListenHandler implements WebSocketHandler {
       throw new Rejection(CloseStatus.NOT_ACCEPTABLE.withReason("codec " + format.codec().wireName() + " unavailable"),
           "codec_unavailable", "codec " + format.codec().wireName() + " is not available on this server", null);
     });
-    return new Admission(userId, format);
+    Map<String, String> query = query(ws.getHandshakeInfo().getUri());
+    String resumeId = query.get("resume");
+    if (resumeId == null || resumeId.isBlank()) {
+      return new Admission(userId, format);
+    }
+    if (!resume.enabled()) {
+      throw resumeRefused(SessionResumer.Refused.of(ResumeAdmission.REFUSED)); // the same answer as any refusal
+    }
+    Long from = null;
+    String fromText = query.get("resume_from");
+    if (fromText != null && !fromText.isBlank()) {
+      try {
+        from = Long.parseLong(fromText.strip());
+      } catch (NumberFormatException e) {
+        from = -1L;
+      }
+      if (from < 0) {
+        throw new Rejection(CloseStatus.POLICY_VIOLATION.withReason("invalid resume_from"), "invalid_resume_from",
+            "resume_from must be a message index (0 or more)", null);
+      }
+    }
+    return new Admission(userId, format, resumeId.strip(), from);
+  }
+
+  private static Rejection resumeRefused(SessionResumer.Refused r) {
+    return new Rejection(r.status, r.code, r.getMessage(), r.retryAfter);
   }
 
   /**
@@ -204,22 +244,29 @@ public final class ListenHandler implements WebSocketHandler {
       throw new Rejection(CloseStatus.SERVICE_OVERLOAD, decision.reason(),
           "too many connections for this user; retry later", decision.retryAfter());
     }
+    if (admission.resume() != null) {
+      return resumed(ws, out, admission, inbound)
+          .doFinally(signal -> limiter.release(admission.userId()));
+    }
     out.emit(AppMessages.serviceStatus("initiating", "Service Starting", null));
     String sessionId = UlidCreator.getMonotonicUlid().toString();
     GatewaySession session = new GatewaySession(sessionId, admission.userId(), admission.format(), gatewayId,
-        settings, publisher, metrics, out, clock, timers, codecs.decoder(admission.format()));
+        settings, publisher, metrics, out, clock, timers, codecs.decoder(admission.format()), resume.settings(),
+        SessionStart.fresh());
     session.onForceClose(status -> ws.close(status).subscribe(null, e -> { }));
     registry.add(session);
     return Mono.fromFuture(session::start)
+        .then(Mono.defer(() -> Mono.fromFuture(resume.held(session))))
         .timeout(props.kafkaConnectTimeout())
         .then(Mono.defer(() -> {
           try (SessionMdc mdc = SessionMdc.of(sessionId)) {
             log.info("Session started: {} {} Hz x{} {}", admission.format().codec().wireName(),
                 admission.format().sampleRate(), admission.format().channels(), admission.format().language());
           }
-          out.emit(AppMessages.sessionStarted(sessionId));
+          out.emit(resume.enabled() ? AppMessages.sessionStarted(sessionId, resume.settings().window().toSeconds())
+              : AppMessages.sessionStarted(sessionId));
           out.emit(AppMessages.serviceStatus("stt_initiating", "STT Service Starting", null));
-          return readLoop(inbound, session);
+          return readLoop(inbound, session, session.attachment());
         }))
         .onErrorResume(e -> !(e instanceof Rejection), e -> {
           try (SessionMdc mdc = SessionMdc.of(sessionId)) {
@@ -234,16 +281,43 @@ public final class ListenHandler implements WebSocketHandler {
           return Mono.empty();
         })
         .doFinally(signal -> {
-          registry.remove(session);
+          registry.socketGone(session);
           limiter.release(admission.userId());
         });
   }
 
-  private Mono<Void> readLoop(Flux<WebSocketMessage> inbound, GatewaySession session) {
+  /**
+   * A socket resuming a session (docs/CONTRACT.md section 10): {@code session_resumed} (the app sends from its
+   * {@code frames}), the transcript so far and the latest status, then live updates and {@code audio_durable}.
+   */
+  private Mono<Void> resumed(WebSocketSession ws, Outbound out, Admission admission,
+      Flux<WebSocketMessage> inbound) {
+    SessionResumer.Request request = new SessionResumer.Request(admission.resume(), admission.userId(),
+        admission.format(), admission.resumeFrom());
+    return resume.resumer().resume(request, out, status -> ws.close(status).subscribe(null, e -> { }))
+        .onErrorMap(SessionResumer.Refused.class, ListenHandler::resumeRefused)
+        .flatMap(r -> {
+          GatewaySession session = r.session();
+          metrics.resumed(r.outcome());
+          try (SessionMdc mdc = SessionMdc.of(session.id())) {
+            log.info("Session resumed ({}): the app sends from message {}", r.outcome(), r.from());
+          }
+          out.emit(AppMessages.sessionResumed(session.id(), r.from(), r.throughSeconds()));
+          // audio is read at once; updates and audio_durable wait (in the session) until the snapshot is sent
+          Mono<Void> snapshot = resume.snapshots().fetch(session.id()).doOnNext(s -> {
+            s.frames().forEach(out::emit);
+            session.snapshotSent(s.revision());
+          }).then();
+          return Mono.when(snapshot, readLoop(inbound, session, r.attachment()))
+              .doFinally(signal -> registry.socketGone(session));
+        });
+  }
+
+  private Mono<Void> readLoop(Flux<WebSocketMessage> inbound, GatewaySession session, int attachment) {
     Duration tick = tickPeriod();
     Disposable ticker = Flux.interval(tick, tick, timers).subscribe(t -> session.tick());
     return inbound
-        .concatMap(message -> onMessage(session, message), 0)
+        .concatMap(message -> onMessage(session, message, attachment), 0)
         .onErrorResume(e -> {
           try (SessionMdc mdc = SessionMdc.of(session.id())) {
             log.info("Socket read ended with {}", e.toString());
@@ -257,11 +331,11 @@ public final class ListenHandler implements WebSocketHandler {
         .then()
         .doFinally(signal -> {
           ticker.dispose();
-          session.onSocketClosed();
+          session.onSocketClosed(attachment);
         });
   }
 
-  private Mono<Void> onMessage(GatewaySession session, WebSocketMessage message) {
+  private Mono<Void> onMessage(GatewaySession session, WebSocketMessage message, int attachment) {
     session.touch();
     switch (message.getType()) {
       case BINARY -> {
@@ -278,7 +352,7 @@ public final class ListenHandler implements WebSocketHandler {
         }
         byte[] bytes = new byte[size];
         message.getPayload().read(bytes);
-        return session.onAudio(bytes);
+        return session.onAudio(bytes, attachment);
       }
       case TEXT -> {
         session.onText(message.getPayloadAsText());

@@ -32,4 +32,40 @@ class AudioIntakeTest {
     assertThat(intake.flushIfArmed(armed).pcm()).hasSize(20);
     assertThat(intake.flush()).isNull();
   }
+
+  @Test
+  void chunksAreCutBetweenMessagesAndNameTheMessagesTheyComplete() {
+    AudioIntake intake = new AudioIntake(new ChunkAggregator(100));
+    intake.add(new byte[60], 0); // message 0
+    AudioIntake.Added second = intake.add(new byte[60], 1); // message 1 does not fit: message 0 alone is cut
+    assertThat(second.ready()).singleElement().satisfies(c -> {
+      assertThat(c.framesStart()).isZero();
+      assertThat(c.framesEnd()).isEqualTo(1);
+    });
+    intake.add(new byte[0], 2); // message 2: an undecodable frame still counts
+    AudioIntake.Added fourth = intake.add(new byte[40], 3); // message 3 fills the chunk
+    assertThat(fourth.ready()).singleElement().satisfies(c -> {
+      assertThat(c.pcm()).hasSize(100);
+      assertThat(c.framesStart()).isEqualTo(1);
+      assertThat(c.framesEnd()).isEqualTo(4);
+    });
+    AudioIntake.Added big = intake.add(new byte[250], 4); // larger than a chunk: one chunk by itself
+    assertThat(big.ready()).singleElement().satisfies(c -> {
+      assertThat(c.framesStart()).isEqualTo(4);
+      assertThat(c.framesEnd()).isEqualTo(5);
+    });
+  }
+
+  @Test
+  void aChunkEndingWhereTheDecoderHeldBytesBackIsNoResumePoint() {
+    AudioIntake intake = new AudioIntake(new ChunkAggregator(100), 7);
+    intake.add(new byte[30], 0, false); // message 7: half a sample frame carried over
+    AudioIntake.Chunk unclean = intake.flush();
+    assertThat(unclean.framesStart()).isEqualTo(7);
+    assertThat(unclean.framesEnd()).isNull();
+    intake.add(new byte[30], 1, true); // message 8 completes it
+    AudioIntake.Chunk clean = intake.flush();
+    assertThat(clean.framesStart()).isEqualTo(8);
+    assertThat(clean.framesEnd()).isEqualTo(9);
+  }
 }

@@ -68,8 +68,8 @@ class AudioPublisherTest {
     RefusingProducer producer = new RefusingProducer(3, new TimeoutException("Topic t not present in metadata"));
     UnackedBudget budget = new UnackedBudget(1000);
     try (AudioPublisher publisher = publisher(producer, budget)) {
-      CompletableFuture<Void> first = publisher.publish("s", record(0), 100);
-      CompletableFuture<Void> second = publisher.publish("s", record(1), 100);
+      CompletableFuture<Placement> first = publisher.publish("s", record(0), 100);
+      CompletableFuture<Placement> second = publisher.publish("s", record(1), 100);
       assertThat(first).succeedsWithin(Duration.ofSeconds(5));
       assertThat(second).succeedsWithin(Duration.ofSeconds(5));
       assertThat(producer.history()).extracting(r -> ((SessionEnded) r.value()).getLastSeq())
@@ -94,7 +94,7 @@ class AudioPublisherTest {
     RefusingProducer producer = new RefusingProducer(Integer.MAX_VALUE, new TimeoutException("no metadata"));
     UnackedBudget budget = new UnackedBudget(1000);
     AudioPublisher publisher = publisher(producer, budget);
-    CompletableFuture<Void> waiting = publisher.publish("s", record(0), 100);
+    CompletableFuture<Placement> waiting = publisher.publish("s", record(0), 100);
     assertThat(waiting).isNotDone();
     publisher.close();
     assertThat(waiting).failsWithin(Duration.ofSeconds(15));

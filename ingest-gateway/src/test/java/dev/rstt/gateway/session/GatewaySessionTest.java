@@ -8,7 +8,10 @@ import dev.rstt.avro.SessionStarted;
 import dev.rstt.avro.SessionUpdate;
 import dev.rstt.avro.StatusEvent;
 import dev.rstt.gateway.GatewayMetrics;
+import dev.rstt.gateway.audio.AudioDecoder;
 import dev.rstt.gateway.audio.AudioFormat;
+import dev.rstt.gateway.resume.ResumeSettings;
+import dev.rstt.gateway.resume.SessionStart;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,14 +37,14 @@ class GatewaySessionTest {
   /** Records what was handed over; the test acknowledges each record when it wants. */
   static final class ManualSink implements AudioSink {
     final List<SpecificRecord> records = new CopyOnWriteArrayList<>();
-    final List<CompletableFuture<Void>> acks = new CopyOnWriteArrayList<>();
+    final List<CompletableFuture<Placement>> acks = new CopyOnWriteArrayList<>();
     final UnackedBudget global = new UnackedBudget(1 << 20);
 
     @Override
-    public CompletableFuture<Void> publish(String sessionId, SpecificRecord value, long bytes) {
+    public CompletableFuture<Placement> publish(String sessionId, SpecificRecord value, long bytes) {
       records.add(value);
       global.acquire(bytes);
-      CompletableFuture<Void> ack = new CompletableFuture<>();
+      CompletableFuture<Placement> ack = new CompletableFuture<>();
       acks.add(ack);
       return ack.whenComplete((v, e) -> global.release(bytes));
     }
@@ -103,13 +106,16 @@ class GatewaySessionTest {
     return session(maxDelay, stopTimeout, clock, SessionLimits.Settings.NONE);
   }
 
+  private Duration storeTimeout = Duration.ofMinutes(10);
+
   private GatewaySession session(Duration maxDelay, Duration stopTimeout, Clock clock, SessionLimits.Settings limits) {
     outbound.flux().subscribe(sent::add);
-    GatewaySession.Settings settings = new GatewaySession.Settings(Duration.ofMillis(100), maxDelay, 4096,
-        Duration.ofSeconds(90), Duration.ofSeconds(10), stopTimeout, limits);
-    return new GatewaySession("01SESSION", "alice", new AudioFormat("en", 16000, AudioFormat.Codec.PCM16, 1),
-        "gw-1", settings, sink, new GatewayMetrics(new SimpleMeterRegistry(), () -> 0), outbound,
-        clock, timers);
+    SessionSettings settings = new SessionSettings(Duration.ofMillis(100), maxDelay, 4096,
+        Duration.ofSeconds(90), Duration.ofSeconds(10), stopTimeout, storeTimeout, limits);
+    AudioFormat format = new AudioFormat("en", 16000, AudioFormat.Codec.PCM16, 1);
+    return new GatewaySession("01SESSION", "alice", format, "gw-1", settings, sink,
+        new GatewayMetrics(new SimpleMeterRegistry(), () -> 0), outbound, clock, timers,
+        AudioDecoder.forFormat(format), ResumeSettings.OFF, SessionStart.fresh());
   }
 
   @Test
@@ -117,8 +123,8 @@ class GatewaySessionTest {
     GatewaySession s = session(Duration.ofSeconds(30));
     s.start();
     sink.acks.get(0).complete(null); // SessionStarted: the session is live
-    s.onAudio(new byte[3200]).subscribe();
-    s.onAudio(new byte[3200]).subscribe();
+    s.onAudio(new byte[3200], s.attachment()).subscribe();
+    s.onAudio(new byte[3200], s.attachment()).subscribe();
     s.onText("{\"type\":\"stop\"}");
     sink.acks.get(1).completeExceptionally(new IllegalStateException("refused for good"));
     sink.acks.get(2).complete(null);
@@ -134,29 +140,64 @@ class GatewaySessionTest {
     GatewaySession s = session(Duration.ofSeconds(30));
     s.start();
     sink.acks.get(0).complete(null);
-    s.onAudio(new byte[3200]).subscribe();
-    s.onSocketClosed();
+    s.onAudio(new byte[3200], s.attachment()).subscribe();
+    s.onSocketClosed(s.attachment());
     sink.acks.get(1).completeExceptionally(new IllegalStateException("refused for good"));
     assertThat(sink.records).noneMatch(r -> r instanceof SessionEnded);
     assertThat(s.ended()).isDone();
   }
 
   @Test
-  void shouldClose4010AfterStopTimeoutWhileKafkaIsAwayAndStillDeliverTheSessionAfterwards() {
+  void shouldClose4010AfterStopTimeoutOnlyOnceTheAudioAndSessionEndedAreStored() {
     GatewaySession s = session(Duration.ofSeconds(30), Duration.ofMillis(200), Clock.systemUTC());
     s.start();
     sink.acks.get(0).complete(null);
-    s.onAudio(new byte[3200]).subscribe();
+    s.onAudio(new byte[3200], s.attachment()).subscribe();
     s.onText("{\"type\":\"stop\"}");
+    // Kafka has not acknowledged the audio: the app must keep it, so the socket stays open past stop-timeout
+    org.awaitility.Awaitility.await("the socket stays open").during(Duration.ofMillis(800))
+        .atMost(Duration.ofSeconds(3)).until(() -> !outbound.finished());
+    assertThat(s.finishing()).as("resumable elsewhere until stored").isNotDone();
+
+    sink.acks.get(1).complete(null); // Kafka is back: the audio, then SessionEnded
+    assertThat(sink.records).last().isInstanceOf(SessionEnded.class);
+    assertThat(outbound.finished()).as("SessionEnded not yet acknowledged").isFalse();
+    sink.acks.get(2).complete(null);
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(outbound::finished);
     assertThat(outbound.closeStatus().getCode()).as("not 1000: the transcript is not complete").isEqualTo(4010);
     assertThat(sent).last().asString().contains("\"transcript_pending\"").contains("/v1/sessions/01SESSION/transcript");
-    assertThat(s.ended()).as("the session's publishing outlives the socket").isNotDone();
-
-    sink.acks.get(1).complete(null); // Kafka is back
-    assertThat(sink.records).last().isInstanceOf(SessionEnded.class);
-    sink.acks.get(2).complete(null);
     assertThat(s.ended()).isDone();
+    assertThat(s.finishing()).isDone();
+  }
+
+  @Test
+  void shouldClose1013AudioNotStoredAfterTheStoreTimeoutAndTellAResumedSocketOnceStored() {
+    storeTimeout = Duration.ofMillis(400);
+    GatewaySession s = session(Duration.ofSeconds(30), Duration.ofMillis(100), Clock.systemUTC());
+    s.start();
+    sink.acks.get(0).complete(null);
+    s.onAudio(new byte[3200], s.attachment()).subscribe();
+    s.onText("{\"type\":\"stop\"}");
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(outbound::finished);
+    assertThat(outbound.closeStatus().getCode()).isEqualTo(1013);
+    assertThat(sent).last().asString().contains("\"audio_not_stored\"");
+    s.onSocketClosed(s.attachment());
+    assertThat(s.state()).as("still stopping: SessionEnded waits for Kafka").isEqualTo(GatewaySession.State.STOPPING);
+    assertThat(s.snapshot().stopping()).isTrue();
+    assertThat(s.lingers()).isTrue();
+
+    Outbound second = new Outbound(100);
+    List<String> secondSent = new CopyOnWriteArrayList<>();
+    second.flux().subscribe(secondSent::add);
+    Attached attached = s.attach(second, status -> { }, null);
+    assertThat(attached).as("a stopping session takes a socket to hear its close").isNotNull();
+    assertThat(attached.from()).as("every message was taken").isEqualTo(1);
+    s.snapshotSent(-1);
+    sink.acks.get(1).complete(null);
+    sink.acks.get(2).complete(null);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(second::finished);
+    assertThat(second.closeStatus().getCode()).isEqualTo(4010);
+    assertThat(s.finishing()).isDone();
   }
 
   @Test
@@ -165,8 +206,8 @@ class GatewaySessionTest {
     GatewaySession s = session(Duration.ofSeconds(30), Duration.ofSeconds(60), clock);
     s.start();
     sink.acks.get(0).complete(null);
-    s.onAudio(new byte[3200]).subscribe();
-    CompletableFuture<Void> read = s.onAudio(new byte[3200]).toFuture();
+    s.onAudio(new byte[3200], s.attachment()).subscribe();
+    CompletableFuture<Void> read = s.onAudio(new byte[3200], s.attachment()).toFuture();
     assertThat(read).as("over the session cap: not read").isNotDone();
     clock.advance(Duration.ofMinutes(5)); // Kafka away for five minutes
     s.tick();
@@ -186,9 +227,9 @@ class GatewaySessionTest {
   void shouldStopReadingAtTheSessionCapUntilKafkaAcknowledges() {
     GatewaySession s = session(Duration.ofSeconds(30));
     s.start();
-    CompletableFuture<Void> first = s.onAudio(new byte[3200]).toFuture();
+    CompletableFuture<Void> first = s.onAudio(new byte[3200], s.attachment()).toFuture();
     assertThat(first).isDone(); // 3200 unacked < 4096
-    CompletableFuture<Void> second = s.onAudio(new byte[3200]).toFuture();
+    CompletableFuture<Void> second = s.onAudio(new byte[3200], s.attachment()).toFuture();
     assertThat(second).as("6400 unacked >= 4096: the socket is not read").isNotDone();
     sink.acks.get(1).complete(null); // the first chunk
     assertThat(second).isDone();
@@ -198,9 +239,9 @@ class GatewaySessionTest {
   void shouldPublishSessionEndedOnlyAfterEveryEarlierRecordIsAcknowledgedThenWaitForComplete() {
     GatewaySession s = session(Duration.ofSeconds(30));
     s.start();
-    s.onAudio(new byte[3200]).subscribe();
-    s.onAudio(new byte[3200]).subscribe();
-    s.onAudio(new byte[1000]).subscribe(); // held: below 100 ms
+    s.onAudio(new byte[3200], s.attachment()).subscribe();
+    s.onAudio(new byte[3200], s.attachment()).subscribe();
+    s.onAudio(new byte[1000], s.attachment()).subscribe(); // held: below 100 ms
     s.onText("{\"type\":\"stop\"}");
     assertThat(sink.records).hasSize(4); // started + 3 chunks, the held audio flushed by stop
     assertThat(sink.records).noneMatch(r -> r instanceof SessionEnded);
@@ -235,7 +276,7 @@ class GatewaySessionTest {
     s.deliver(update(6, false));
     assertThat(sent).hasSize(2);
     s.stop();
-    s.onAudio(new byte[6400]).subscribe();
+    s.onAudio(new byte[6400], s.attachment()).subscribe();
     assertThat(sink.records).noneMatch(r -> r instanceof AudioChunk);
   }
 
@@ -243,7 +284,7 @@ class GatewaySessionTest {
   void shouldPublishHeldAudioAfterTheMaxDelay() {
     GatewaySession s = session(Duration.ofMillis(20));
     s.start();
-    s.onAudio(new byte[320]).subscribe();
+    s.onAudio(new byte[320], s.attachment()).subscribe();
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
         .until(() -> sink.records.stream().anyMatch(r -> r instanceof AudioChunk));
     AudioChunk chunk = (AudioChunk) sink.records.get(1);
@@ -258,7 +299,7 @@ class GatewaySessionTest {
         new SessionLimits.Settings(1000, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(10)));
     s.start();
     sink.acks.get(0).complete(null);
-    s.onAudio(new byte[3200]).subscribe();
+    s.onAudio(new byte[3200], s.attachment()).subscribe();
     clock.advance(Duration.ofSeconds(9));
     s.tick();
     assertThat(s.state()).isEqualTo(GatewaySession.State.OPEN);
@@ -266,7 +307,7 @@ class GatewaySessionTest {
     s.tick();
     assertThat(s.state()).isEqualTo(GatewaySession.State.STOPPING);
     assertThat(sent).last().asString().contains("\"max_session_duration\"").contains("4011");
-    s.onAudio(new byte[3200]).subscribe(); // after the limit: not published
+    s.onAudio(new byte[3200], s.attachment()).subscribe(); // after the limit: not published
     sink.ackAll();
     assertThat(sink.records).last().isInstanceOfSatisfying(SessionEnded.class, e -> {
       assertThat(e.getReason()).isEqualTo("max_duration");
@@ -287,6 +328,10 @@ class GatewaySessionTest {
     sink.acks.get(0).complete(null);
     clock.advance(Duration.ofSeconds(10));
     s.tick();
+    sink.ackAll(); // the audio, then SessionEnded: 4010 only once they are stored
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        .until(() -> sink.records.get(sink.records.size() - 1) instanceof SessionEnded);
+    sink.ackAll();
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(outbound::finished);
     assertThat(outbound.closeStatus().getCode()).isEqualTo(4010);
   }
@@ -298,7 +343,7 @@ class GatewaySessionTest {
         new SessionLimits.Settings(1000, Duration.ofSeconds(1), Duration.ofHours(12), Duration.ofMinutes(2)));
     s.start();
     sink.acks.get(0).complete(null);
-    s.onAudio(new byte[3200]).subscribe();
+    s.onAudio(new byte[3200], s.attachment()).subscribe();
     for (int i = 0; i < 11; i++) {
       clock.advance(Duration.ofSeconds(10));
       s.touch(); // omi's 2-byte pong
@@ -323,10 +368,10 @@ class GatewaySessionTest {
     s.start();
     sink.acks.get(0).complete(null);
     // 100 ms burst, then 24 samples per ms: one 100 ms frame (1600 samples) beyond the burst waits ~67 ms
-    assertThat(s.onAudio(new byte[3200]).toFuture()).isDone();
+    assertThat(s.onAudio(new byte[3200], s.attachment()).toFuture()).isDone();
     sink.ackAll();
     long t0 = System.nanoTime();
-    CompletableFuture<Void> paced = s.onAudio(new byte[3200]).toFuture();
+    CompletableFuture<Void> paced = s.onAudio(new byte[3200], s.attachment()).toFuture();
     assertThat(paced).as("over the pace: not read yet").isNotDone();
     paced.join();
     assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(60);

@@ -30,6 +30,7 @@ public final class AppSocket implements WebSocket.Listener {
   private final boolean manualDemand;
   private volatile int pings;
   private WebSocket socket;
+  private volatile java.util.function.Consumer<String> textHook = t -> { };
   /**
    * The last send: the JDK's WebSocket allows one outstanding send, and the pong answering a {@code ping} is sent
    * from the listener's thread while the test may be sending, so every send is chained after the previous one.
@@ -83,6 +84,7 @@ public final class AppSocket implements WebSocket.Listener {
           send(ws -> webSocket.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 0x8A, 0x00}), true));
         }
       }
+      textHook.accept(text); // on the listener thread, at arrival, before the next frame is read
       synchronized (texts) {
         texts.add(text);
       }
@@ -116,6 +118,11 @@ public final class AppSocket implements WebSocket.Listener {
   /** Lets a manual-demand client read {@code n} more messages. */
   public void read(long n) {
     socket.request(n);
+  }
+
+  /** Called with every text frame as it arrives (on the client's listener thread). */
+  public void onText(java.util.function.Consumer<String> hook) {
+    this.textHook = hook;
   }
 
   public void setPong(boolean pong) {

@@ -34,12 +34,28 @@ public final class GatewayInstance implements AutoCloseable {
   /** The catalogue of the topics a gateway started with {@code prefix} publishes to and reads from. */
   public static Topics topics(String prefix) {
     return Topics.of(Map.of(Topics.AUDIO_FRAMES, prefix + "audio.frames", Topics.SESSION_UPDATES,
-        prefix + "session.updates"), ValueSerdeProvider.avroSingleObject());
+        prefix + "session.updates", Topics.SESSION_POSITIONS, prefix + "session.positions"),
+        ValueSerdeProvider.avroSingleObject());
   }
 
   /** Starts a gateway on {@code bootstrap} with topic names under {@code prefix}, plus {@code extra} properties. */
   public static GatewayInstance start(String bootstrap, String prefix, String instanceId, Map<String, Object> extra,
       boolean waitForUpdates) {
+    Map<String, Object> props = properties(bootstrap, prefix, instanceId, extra);
+    // command-line arguments outrank application.yml (builder "properties" would not)
+    String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    ConfigurableApplicationContext ctx = new SpringApplicationBuilder(GatewayApplication.class).run(args);
+    GatewayInstance instance = new GatewayInstance(ctx);
+    if (waitForUpdates) {
+      Awaitility.await("session.updates assigned").atMost(Duration.ofSeconds(60))
+          .until(() -> ctx.getBean(UpdatesListener.class).assigned());
+    }
+    return instance;
+  }
+
+  /** The configuration {@link #start} gives a gateway (also used for gateways in a JVM of their own). */
+  public static Map<String, Object> properties(String bootstrap, String prefix, String instanceId,
+      Map<String, Object> extra) {
     Map<String, Object> props = new HashMap<>();
     props.put("server.port", "0");
     props.put("management.server.port", "0");
@@ -49,6 +65,7 @@ public final class GatewayInstance implements AutoCloseable {
     props.put("rstt.topics.audio-degraded", prefix + "audio.degraded");
     props.put("rstt.topics.transcript-events", prefix + "transcript.events");
     props.put("rstt.topics.session-updates", prefix + "session.updates");
+    props.put("rstt.topics.session-positions", prefix + "session.positions");
     props.put("rstt.topics.partitions", "3");
     props.put("rstt.gateway.instance-id", instanceId);
     props.put("spring.main.banner-mode", "off");
@@ -62,15 +79,7 @@ public final class GatewayInstance implements AutoCloseable {
     props.put("rstt.gateway.limits.ip-connect-burst", "100000");
     props.put("rstt.gateway.limits.ip-connect-refill", "1ms");
     props.putAll(extra);
-    // command-line arguments outrank application.yml (builder "properties" would not)
-    String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-    ConfigurableApplicationContext ctx = new SpringApplicationBuilder(GatewayApplication.class).run(args);
-    GatewayInstance instance = new GatewayInstance(ctx);
-    if (waitForUpdates) {
-      Awaitility.await("session.updates assigned").atMost(Duration.ofSeconds(60))
-          .until(() -> ctx.getBean(UpdatesListener.class).assigned());
-    }
-    return instance;
+    return props;
   }
 
   public int port() {

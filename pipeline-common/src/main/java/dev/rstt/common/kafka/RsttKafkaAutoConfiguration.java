@@ -35,7 +35,8 @@ public class RsttKafkaAutoConfiguration {
             Topics.AUDIO_FRAMES, properties.audioFrames(),
             Topics.AUDIO_DEGRADED, properties.audioDegraded(),
             Topics.TRANSCRIPT_EVENTS, properties.transcriptEvents(),
-            Topics.SESSION_UPDATES, properties.sessionUpdates()),
+            Topics.SESSION_UPDATES, properties.sessionUpdates(),
+            Topics.SESSION_POSITIONS, properties.sessionPositions()),
         ValueSerdeProvider.named(properties.serdeProvider()));
   }
 
@@ -48,7 +49,7 @@ public class RsttKafkaAutoConfiguration {
   public TopicProvisioner rsttTopics(Topics topics, TopicsProperties properties, KafkaProperties kafka) {
     List<TopicPlan.Wanted> wanted = new ArrayList<>();
     topics.all().forEach(topic -> {
-      wanted.add(new TopicPlan.Wanted(topic.name(), properties.partitions()));
+      wanted.add(new TopicPlan.Wanted(topic.name(), properties.partitions(), topics.creationConfigs(topic)));
       wanted.add(new TopicPlan.Wanted(topic.deadLetterName(), 1));
     });
     Duration timeout = kafka.getAdmin().getOperationTimeout() != null

@@ -16,8 +16,16 @@ import java.util.Map;
  */
 public record TopicPlan(List<Wanted> create, List<Mismatch> mismatched) {
 
-  /** A topic the service wants, and with how many partitions if it has to create it. */
-  public record Wanted(String name, int partitions) {
+  /** A topic the service wants, and with how many partitions and which topic configs if it has to create it. */
+  public record Wanted(String name, int partitions, Map<String, String> configs) {
+
+    public Wanted {
+      configs = Map.copyOf(configs);
+    }
+
+    public Wanted(String name, int partitions) {
+      this(name, partitions, Map.of());
+    }
   }
 
   /** An existing topic with {@code existing} partitions where the configuration asks for {@code wanted}. */

@@ -93,7 +93,7 @@ public final class TopicProvisioner implements SmartInitializingSingleton {
 
   private void create(Admin admin, List<TopicPlan.Wanted> topics) {
     List<NewTopic> newTopics = topics.stream()
-        .map(t -> new NewTopic(t.name(), t.partitions(), replicationFactor)).toList();
+        .map(t -> new NewTopic(t.name(), t.partitions(), replicationFactor).configs(t.configs())).toList();
     admin.createTopics(newTopics).values().forEach((name, future) -> {
       try {
         future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -16,6 +16,7 @@ import org.springframework.validation.annotation.Validated;
  * @param audioDegraded name of the rerouted audio topic
  * @param transcriptEvents name of the worker output topic
  * @param sessionUpdates name of the merger output topic
+ * @param sessionPositions name of the gateways' compacted topic of resumable sessions
  * @param partitions partitions of each topic when created
  * @param replicationFactor replication factor of each topic when created
  * @param create whether to create missing topics at start
@@ -28,6 +29,7 @@ public record TopicsProperties(
     @DefaultValue("audio.degraded") @NotBlank String audioDegraded,
     @DefaultValue("transcript.events") @NotBlank String transcriptEvents,
     @DefaultValue("session.updates") @NotBlank String sessionUpdates,
+    @DefaultValue("session.positions") @NotBlank String sessionPositions,
     @DefaultValue("12") @Min(1) @Max(10000) int partitions,
     @DefaultValue("1") @Min(1) @Max(32) short replicationFactor,
     @DefaultValue("true") boolean create,

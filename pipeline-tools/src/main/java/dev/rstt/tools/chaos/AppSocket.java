@@ -15,9 +15,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One app socket on a gateway's {@code /v4/listen} (PCM16 mono): records every message with its arrival time
- * ({@link AppEvent}), the session id, an {@code error} message's code and its {@code retry_after_seconds}, and how the
- * socket closed. Audio frames keep the idle timer fresh, so pings are not answered.
+ * One app socket on a gateway's {@code /v4/listen} (PCM16 mono), new or resuming a session ({@code resume=}):
+ * records every message with its arrival time ({@link AppEvent}), the session id ({@code session_started} or
+ * {@code session_resumed}, with the message index to send from), the latest {@code audio_durable} and the resume
+ * window, an {@code error} message's code and its {@code retry_after_seconds}, and how the socket closed. Audio
+ * frames keep the idle timer fresh, so pings are not answered.
  */
 final class AppSocket implements WebSocket.Listener {
 
@@ -31,19 +33,30 @@ final class AppSocket implements WebSocket.Listener {
   private volatile String errorCode;
   private volatile long retryAfterSeconds;
   private volatile long closedAtMs;
+  private volatile long resumedFrames = -1;
+  private volatile boolean dropped;
+  private volatile long durableFrames;
+  private volatile long resumeWindowS;
   private WebSocket socket;
 
-  /** Opens the socket; throws if the gateway cannot be reached or refuses the upgrade. */
-  static AppSocket open(HttpClient http, String gatewayUrl, String token, int sampleRate) throws Exception {
+  /**
+   * Opens the socket ({@code resume}: the session id to resume, or null for a new session); throws if the gateway
+   * cannot be reached or refuses the upgrade.
+   */
+  static AppSocket open(HttpClient http, String gatewayUrl, String token, int sampleRate, String resume)
+      throws Exception {
     AppSocket app = new AppSocket();
     String ws = gatewayUrl.replaceFirst("^http", "ws") + "/v4/listen?language=en&sample_rate=" + sampleRate
-        + "&codec=pcm16&channels=1";
+        + "&codec=pcm16&channels=1" + (resume == null ? "" : "&resume=" + resume);
     app.socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
         .connectTimeout(Duration.ofSeconds(10)).buildAsync(URI.create(ws), app).get(20, TimeUnit.SECONDS);
     return app;
   }
 
-  /** The session id once {@code session_started} arrived, or null if the socket closed (or nothing came) first. */
+  /**
+   * The session id once {@code session_started} (or {@code session_resumed}) arrived, or null if the socket closed
+   * (or nothing came) first.
+   */
   String awaitStarted(Duration timeout) {
     try {
       return CompletableFuture.anyOf(started, closed).thenApply(x -> started.getNow(null))
@@ -97,6 +110,22 @@ final class AppSocket implements WebSocket.Listener {
     closed.complete(LegRecord.NEVER);
   }
 
+  /** The phone's network goes: the TCP connection is aborted (no close frame), as a failure the app sees. */
+  void drop() {
+    dropped = true;
+    closeReason = "dropped by the app's network (socket_drop)";
+    closedAtMs = System.currentTimeMillis();
+    if (socket != null) {
+      socket.abort();
+    }
+    closed.complete(LegRecord.ERROR);
+  }
+
+  /** The app dropped this socket itself ({@link #drop}). */
+  boolean dropped() {
+    return dropped;
+  }
+
   List<AppEvent> events() {
     synchronized (events) {
       return List.copyOf(events);
@@ -105,6 +134,21 @@ final class AppSocket implements WebSocket.Listener {
 
   String closeReason() {
     return closeReason;
+  }
+
+  /** The message index to send from that {@code session_resumed} gave, or -1 (a new session). */
+  long resumedFrames() {
+    return resumedFrames;
+  }
+
+  /** The latest {@code audio_durable} frames (the app may drop its messages before it). */
+  long durableFrames() {
+    return durableFrames;
+  }
+
+  /** {@code session_started}'s {@code resume_window_s} (0: resume off or not announced). */
+  long resumeWindowS() {
+    return resumeWindowS;
   }
 
   String errorCode() {
@@ -139,17 +183,21 @@ final class AppSocket implements WebSocket.Listener {
 
   @Override
   public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-    closeReason = reason;
-    closedAtMs = System.currentTimeMillis();
-    closed.complete(statusCode);
+    if (!closed.isDone()) {
+      closeReason = reason;
+      closedAtMs = System.currentTimeMillis();
+      closed.complete(statusCode);
+    }
     return null;
   }
 
   @Override
   public void onError(WebSocket webSocket, Throwable error) {
-    closeReason = String.valueOf(error);
-    closedAtMs = System.currentTimeMillis();
-    closed.complete(LegRecord.ERROR);
+    if (!closed.isDone()) {
+      closeReason = String.valueOf(error);
+      closedAtMs = System.currentTimeMillis();
+      closed.complete(LegRecord.ERROR);
+    }
   }
 
   private void handle(String message) {
@@ -180,8 +228,15 @@ final class AppSocket implements WebSocket.Listener {
       case "service_status" -> events.add(AppEvent.status(now, node.path("status").asString("")));
       case "session_started" -> {
         events.add(AppEvent.other(now, message));
+        resumeWindowS = node.path("resume_window_s").asLong(0);
         started.complete(node.path("session_id").asString());
       }
+      case "session_resumed" -> {
+        events.add(AppEvent.other(now, message));
+        resumedFrames = node.path("frames").asLong(0);
+        started.complete(node.path("session_id").asString());
+      }
+      case "audio_durable" -> durableFrames = Math.max(durableFrames, node.path("frames").asLong(0));
       case "error" -> {
         errorCode = node.path("code").asString(null);
         retryAfterSeconds = node.path("retry_after_seconds").asLong(0);

@@ -11,28 +11,35 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Verifies every socket of a chaos run against its tone script, the ground truth. Pure: it reads what the driver
+ * Verifies every session of a chaos run against its tone script, the ground truth. Pure: it reads what the driver
  * recorded and decides.
  *
- * <p>How a socket ended decides which transcript is judged:
+ * <p>A chaos session is one or more pipeline sessions, each one or more sockets: a socket that drops is followed by
+ * one that resumes the same pipeline session and resends what the gateway asks for (docs/CONTRACT.md section 10), so
+ * the sockets of a pipeline session are judged together, on its one timeline, by how the last of them ended:
  * <ul>
- *   <li>{@link End#NORMAL}: {@code stop} sent, close 1000. The app's transcript must hold every word; the stored
- *   transcript must equal it (same segments: id, text, times, stt_session) and say {@code complete: true}.
+ *   <li>{@link End#NORMAL}: {@code stop} sent, close 1000. The app's transcript (what all its sockets received, in
+ *   order: the app keeps its view, a resumed socket's snapshot is one more upsert) must hold every word; the stored transcript must equal it
+ *   (same segments: id, text, times, stt_session) and say {@code complete: true}.
  *   <li>{@link End#PENDING}: {@code stop} sent, closed with a documented "not complete yet" code (4010
- *   {@code transcript_pending}). The stored transcript must end complete with every word; the app's words must all
- *   be in it.
- *   <li>{@link End#CUT}: the socket died without a close frame while its gateway was being killed. Only the audio
- *   Kafka holds ({@link DurablePosition}) can be transcribed: its words are required in the stored transcript (which
- *   must end complete if the {@code SessionEnded} made it to Kafka); the words sent after it are the in-flight loss of
- *   a gateway kill, counted apart (resumable sessions will remove it), as are the words cut by the reconnect.
+ *   {@code transcript_pending}), or a resume after stop refused because the session had ended meanwhile. The stored
+ *   transcript must end complete with every word; the app's words must all be in it.
+ *   <li>{@link End#CUT}: the last socket died without a close frame (the app's network, or its gateway killed) and
+ *   its resume was refused (the window passed, e.g. during a broker stall longer than it) or never came. Only the
+ *   audio Kafka holds ({@link DurablePosition}) can be transcribed in this pipeline session: its words are required
+ *   in the stored transcript (which must end complete if the {@code SessionEnded} made it to Kafka); the app resends
+ *   the rest in a new pipeline session.
  *   <li>{@link End#UNEXPECTED}: any other end (a close the app did not ask for, no close after stop): a violation,
- *   and the stored transcript is judged as for a cut socket without its in-flight allowance.
+ *   and the stored transcript is judged as for a cut session.
  * </ul>
- * On top: the rules of the app's stream ({@link StreamRules}) and of each transcript ({@link TranscriptRules}).
+ * Then, over the whole chaos session: every script word the app sent must be in the judged transcript of some
+ * pipeline session; a word cut at a socket's end (a gateway killed, a dropped socket) counts as lost unless it was
+ * resent and transcribed. On top: the rules of each socket's stream ({@link StreamRules}) and of each transcript
+ * ({@link TranscriptRules}).
  */
 public final class ChaosChecker {
 
-  /** How a socket ended. */
+  /** How a pipeline session ended. */
   public enum End { NORMAL, PENDING, CUT, UNEXPECTED }
 
   /**
@@ -61,15 +68,18 @@ public final class ChaosChecker {
   public record GatewayKill(int gateway, long atMs) {
   }
 
-  /** The verdict on one socket. */
+  /** The verdict on one pipeline session (its first socket's leg number; {@code sockets} how many it had). */
   public record LegVerdict(String session, int leg, String sessionId, End end, int closeCode, int words,
-      int required, int delivered, int lost, int doubled, int inFlight, List<String> statuses,
+      int required, int delivered, int lost, int doubled, int sockets, List<String> statuses,
       List<Violation> violations) {
   }
 
-  /** The verdict on a run. */
+  /**
+   * The verdict on a run: {@code words} the script words the apps sent, {@code resumes} the sockets that resumed a
+   * session.
+   */
   public record Result(List<LegVerdict> legs, List<Violation> violations, int words, int lost, int doubled,
-      int inFlight) {
+      int resumes) {
   }
 
   private final Settings settings;
@@ -87,56 +97,96 @@ public final class ChaosChecker {
     int words = 0;
     int lost = 0;
     int doubled = 0;
-    int inFlight = 0;
+    int resumes = (int) legs.stream().filter(l -> l.resumed() && !l.refusedResume()).count();
     for (List<LegRecord> session : bySession.values()) {
-      End previousEnd = null;
-      for (LegRecord leg : session) {
-        End end = classify(leg, kills);
-        LegVerdict verdict = checkLeg(leg, end);
-        // Words cut by the reconnect itself: spoken across the point where one socket stopped and the next began.
-        List<Violation> boundary = new ArrayList<>();
-        int cutByReconnect = 0;
-        if (leg.leg() > 0) {
-          for (ExpectedWord w : LegWords.straddling(leg.script(), leg.firstSample())) {
-            if (previousEnd == End.CUT) {
-              cutByReconnect++;
-            } else {
-              boundary.add(new Violation(leg.session(), leg.sessionId(), w.text(),
-                  "lost at a reconnect after an unexpected close"));
-            }
-          }
+      Set<Integer> found = new HashSet<>();
+      Set<Integer> countedLost = new HashSet<>();
+      long sentEnd = 0;
+      for (List<LegRecord> group : pipelineSessions(session)) {
+        LegRecord merged = merge(group);
+        End end = classify(merged, group, kills);
+        Judged judged = checkSession(merged, end, group);
+        verdicts.add(judged.verdict());
+        all.addAll(judged.verdict().violations());
+        lost += judged.verdict().lost();
+        doubled += judged.verdict().doubled();
+        found.addAll(judged.found());
+        countedLost.addAll(judged.lostIndexes());
+        sentEnd = Math.max(sentEnd, merged.firstSample() + merged.sentSamples());
+      }
+      // every word the app sent, once over the chaos session: lost unless some pipeline session transcribed it
+      LegRecord first = session.get(0);
+      List<ExpectedWord> script = first.script();
+      for (int i = 0; i < script.size(); i++) {
+        ExpectedWord w = script.get(i);
+        if (w.endSample() > sentEnd) {
+          continue;
         }
-        List<Violation> vs = new ArrayList<>(verdict.violations());
-        vs.addAll(boundary);
-        verdict = new LegVerdict(verdict.session(), verdict.leg(), verdict.sessionId(), end, leg.closeCode(),
-            verdict.words() + cutByReconnect + boundary.size(), verdict.required(), verdict.delivered(),
-            verdict.lost() + boundary.size(), verdict.doubled(), verdict.inFlight() + cutByReconnect,
-            verdict.statuses(), vs);
-        verdicts.add(verdict);
-        all.addAll(vs);
-        words += verdict.words();
-        lost += verdict.lost();
-        doubled += verdict.doubled();
-        inFlight += verdict.inFlight();
-        previousEnd = end;
+        words++;
+        if (!found.contains(i) && !countedLost.contains(i)) {
+          lost++;
+          Violation v = new Violation(first.session(), session.get(session.size() - 1).sessionId(), w.text(),
+              String.format(Locale.ROOT, "lost: sent (script %.3f s) but in no transcript: cut at a socket's end "
+                  + "and not resent", w.startSample() / (double) first.sampleRate()));
+          all.add(v);
+        }
       }
     }
-    return new Result(verdicts, all, words, lost, doubled, inFlight);
+    return new Result(verdicts, all, words, lost, doubled, resumes);
   }
 
-  End classify(LegRecord leg, List<GatewayKill> kills) {
-    boolean stopped = leg.stopSentAtMs() != null;
-    if (stopped && leg.closeCode() == 1000) {
+  /** Consecutive sockets of one pipeline session (a refused resume belongs to the session it tried). */
+  static List<List<LegRecord>> pipelineSessions(List<LegRecord> legs) {
+    List<List<LegRecord>> groups = new ArrayList<>();
+    for (LegRecord l : legs) {
+      List<LegRecord> last = groups.isEmpty() ? null : groups.get(groups.size() - 1);
+      if (last != null && l.resumed() && l.sessionId() != null && l.sessionId().equals(last.get(0).sessionId())) {
+        last.add(l);
+      } else {
+        groups.add(new ArrayList<>(List.of(l)));
+      }
+    }
+    return groups;
+  }
+
+  /** The sockets of one pipeline session as one: its timeline, all it sent, how its last socket ended. */
+  static LegRecord merge(List<LegRecord> group) {
+    List<LegRecord> real = group.stream().filter(l -> !l.refusedResume()).toList();
+    LegRecord first = group.get(0);
+    LegRecord last = real.isEmpty() ? first : real.get(real.size() - 1);
+    long base = first.sessionBase();
+    long end = group.stream().mapToLong(l -> l.firstSample() + l.sentSamples()).max().orElse(base);
+    Long stop = group.stream().map(LegRecord::stopSentAtMs).filter(java.util.Objects::nonNull).findFirst()
+        .orElse(null);
+    StoredTranscript stored = group.stream().map(LegRecord::stored).filter(java.util.Objects::nonNull)
+        .reduce((a, b) -> b).orElse(null);
+    DurablePosition durable = group.stream().map(LegRecord::durable).filter(java.util.Objects::nonNull)
+        .reduce((a, b) -> b).orElse(null);
+    List<AppEvent> events = real.stream().flatMap(l -> l.events().stream()).toList(); // the app keeps its view
+    return new LegRecord(first.session(), first.leg(), first.userId(), first.script(), first.sampleRate(), base,
+        Math.max(0, end - base), last.gateway(), first.sessionId(), first.startedAtMs(), stop, last.closeCode(),
+        last.closeReason(), last.errorCode(), last.closedAtMs(), events, stored, durable, base, false,
+        last.dropped());
+  }
+
+  End classify(LegRecord merged, List<LegRecord> group, List<GatewayKill> kills) {
+    boolean stopped = merged.stopSentAtMs() != null;
+    boolean refused = group.get(group.size() - 1).refusedResume();
+    if (stopped && !refused && merged.closeCode() == 1000) {
       return End.NORMAL;
     }
-    if (stopped && settings.pendingCloseCodes().contains(leg.closeCode())) {
+    if (stopped && (refused || settings.pendingCloseCodes().contains(merged.closeCode()))) {
       return End.PENDING;
     }
-    boolean abnormal = leg.closeCode() == LegRecord.ERROR || leg.closeCode() == 1006;
+    boolean abnormal = merged.closeCode() == LegRecord.ERROR || merged.closeCode() == 1006
+        || merged.closeCode() == LegRecord.NEVER;
+    if (abnormal && merged.dropped()) {
+      return End.CUT;
+    }
     if (abnormal) {
       for (GatewayKill k : kills) {
-        if (k.gateway() == leg.gateway() && leg.closedAtMs() >= k.atMs() - 1_000
-            && leg.closedAtMs() <= k.atMs() + settings.killAttributionMs()) {
+        if (k.gateway() == merged.gateway() && merged.closedAtMs() >= k.atMs() - 1_000
+            && merged.closedAtMs() <= k.atMs() + settings.killAttributionMs()) {
           return End.CUT;
         }
       }
@@ -144,7 +194,10 @@ public final class ChaosChecker {
     return End.UNEXPECTED;
   }
 
-  private LegVerdict checkLeg(LegRecord leg, End end) {
+  private record Judged(LegVerdict verdict, Set<Integer> found, Set<Integer> lostIndexes) {
+  }
+
+  private Judged checkSession(LegRecord leg, End end, List<LegRecord> group) {
     String s = leg.session();
     String id = leg.sessionId();
     List<Violation> v = new ArrayList<>();
@@ -162,16 +215,18 @@ public final class ChaosChecker {
       }
     }
     if (end == End.UNEXPECTED) {
-      v.add(new Violation(s, id, null, leg.closeCode() == LegRecord.NEVER
+      v.add(new Violation(s, id, null, leg.closeCode() == LegRecord.NEVER && leg.stopSentAtMs() != null
           ? "no close after stop within the wait"
           : "socket ended with " + closeText(leg) + (leg.stopSentAtMs() == null ? " before stop" : " after stop")
-              + ", not by a gateway kill"));
+              + ", not by a gateway kill or a dropped socket"));
     }
     List<LegWords.Word> words = LegWords.of(leg.script(), leg.sampleRate(), leg.firstSample(), span, requiredEnd);
     List<SegmentView> appView = StreamRules.finalView(leg.events());
-    v.addAll(StreamRules.check(s, id, leg.events(), words));
+    for (LegRecord socket : group) {
+      v.addAll(StreamRules.check(s, id, socket.events(), words));
+    }
     List<TranscriptRules.Edge> edges = new ArrayList<>();
-    if (leg.leg() > 0) {
+    if (leg.firstSample() > 0) {
       edges.add(new TranscriptRules.Edge(0, 0.3));
     }
     if (requiredEnd != null) {
@@ -207,9 +262,13 @@ public final class ChaosChecker {
     }
     v.addAll(outcome.violations());
     int required = (int) words.stream().filter(LegWords.Word::required).count();
-    int inFlight = end == End.CUT ? outcome.missingOptional() : 0;
-    return new LegVerdict(s, leg.leg(), id, end, leg.closeCode(), words.size(), required, outcome.delivered(),
-        outcome.lost(), outcome.doubled(), inFlight, StreamRules.statuses(leg.events()), v);
+    Set<Integer> lostIndexes = new HashSet<>();
+    words.stream().filter(w -> w.required() && !outcome.found().contains(w.index()))
+        .forEach(w -> lostIndexes.add(w.index()));
+    int sockets = (int) group.stream().filter(l -> !l.refusedResume()).count();
+    return new Judged(new LegVerdict(s, leg.leg(), id, end, leg.closeCode(), words.size(), required,
+        outcome.delivered(), outcome.lost(), outcome.doubled(), sockets, StreamRules.statuses(leg.events()), v),
+        outcome.found(), lostIndexes);
   }
 
   /** The stored transcript equals what the app saw: the same segments, by id. */

@@ -28,17 +28,18 @@ public final class ChaosReport {
   }
 
   /**
-   * {@code chaos seed=S sessions=K words=W faults={kind:count,...} lost=L doubled=D violations=V
-   * gateway_kill_in_flight=C legs=N}: the last two are the words lost in flight when a gateway was killed (counted
-   * apart, see {@link ChaosChecker}) and the number of sockets.
+   * {@code chaos seed=S sessions=K words=W faults={kind:count,...} lost=L doubled=D violations=V resumes=R
+   * sessions_judged=P}: the last two are the sockets that resumed a session (after a drop or a gateway kill) and the
+   * pipeline sessions judged. A word cut by a dropped socket or a killed gateway is lost unless it was resent and
+   * transcribed ({@link ChaosChecker}).
    */
   public static String summary(long seed, int sessions, ChaosRun.Outcome o) {
     String faults = faultCounts(o.applied()).entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
         .collect(Collectors.joining(",", "{", "}"));
     ChaosChecker.Result r = o.result();
     return "chaos seed=" + seed + " sessions=" + sessions + " words=" + r.words() + " faults=" + faults + " lost="
-        + r.lost() + " doubled=" + r.doubled() + " violations=" + r.violations().size() + " gateway_kill_in_flight="
-        + r.inFlight() + " legs=" + r.legs().size();
+        + r.lost() + " doubled=" + r.doubled() + " violations=" + r.violations().size() + " resumes="
+        + r.resumes() + " sessions_judged=" + r.legs().size();
   }
 
   /** Emulator kinds carried out whose counters never moved: the fault met no client (e.g. no live socket open). */
@@ -82,9 +83,9 @@ public final class ChaosReport {
     totals.put("words", r.words());
     totals.put("lost", r.lost());
     totals.put("doubled", r.doubled());
-    totals.put("gateway_kill_in_flight", r.inFlight());
+    totals.put("resumes", r.resumes());
     totals.put("violations", r.violations().size());
-    totals.put("legs", r.legs().size());
+    totals.put("sessions_judged", r.legs().size());
     totals.put("refused_connects", o.refusals());
     ArrayNode legs = root.putArray("sessions");
     for (ChaosChecker.LegVerdict v : r.legs()) {
@@ -99,7 +100,7 @@ public final class ChaosReport {
       n.put("delivered", v.delivered());
       n.put("lost", v.lost());
       n.put("doubled", v.doubled());
-      n.put("gateway_kill_in_flight", v.inFlight());
+      n.put("sockets", v.sockets());
       n.set("statuses", JSON.valueToTree(v.statuses()));
       n.set("violations", JSON.valueToTree(v.violations().stream().map(Violation::line).toList()));
     }

@@ -74,6 +74,7 @@ public final class ChaosRun {
     Runtime.getRuntime().addShutdownHook(release);
     SessionDriver driver = new SessionDriver(config.seed(), config.sessions(), config.gateways(),
         config.tokenForUser(), log);
+    injector.dropSocketsWith(driver::dropSocket);
     long start = System.currentTimeMillis() + 1_000;
     long runEnd = start + config.runMs();
     long hardEnd = runEnd + 15 * 60_000L;
@@ -106,42 +107,54 @@ public final class ChaosRun {
         System.currentTimeMillis());
   }
 
-  /** Adds what Kafka holds (sockets that did not end normally) and the stored transcripts. */
+  /**
+   * Adds what Kafka holds (pipeline sessions that did not end with a close after stop) and the stored transcripts,
+   * read once per pipeline session (its sockets share it).
+   */
   private List<LegRecord> readBack(List<LegRecord> legs) throws InterruptedException {
+    Map<String, List<LegRecord>> bySession = new java.util.LinkedHashMap<>();
+    legs.stream().filter(l -> l.sessionId() != null)
+        .forEach(l -> bySession.computeIfAbsent(l.sessionId(), k -> new java.util.ArrayList<>()).add(l));
     Map<String, Long> abnormal = new HashMap<>();
-    for (LegRecord l : legs) {
-      if (l.sessionId() != null && !endedByStop(l)) {
-        abnormal.put(l.sessionId(), l.startedAtMs());
+    bySession.forEach((id, sockets) -> {
+      if (!endedByStop(sockets)) {
+        abnormal.put(id, sockets.get(0).startedAtMs());
       }
-    }
+    });
     log.accept("reading audio.frames for " + abnormal.size() + " sessions that did not end with stop");
     Map<String, DurablePosition> durable = abnormal.isEmpty() ? Map.of()
         : new KafkaDurableAudio(config.kafkaBootstrap(), config.audioFramesTopic()).positions(abnormal);
     TranscriptFetcher fetcher = new TranscriptFetcher(config.gateways(), config.tokenForUser());
     long deadline = System.currentTimeMillis() + config.settleMs();
-    List<LegRecord> out = new java.util.ArrayList<>();
-    for (LegRecord l : legs) {
-      LegRecord withDurable = durable.containsKey(l.sessionId()) ? l.withDurable(durable.get(l.sessionId())) : l;
-      DurablePosition d = withDurable.durable();
-      boolean completable = endedByStop(l) || (d != null && d.ended());
-      StoredTranscript stored;
-      if (completable) {
-        stored = fetcher.readUntilComplete(l.sessionId(), l.userId(), deadline);
+    Map<String, StoredTranscript> stored = new HashMap<>();
+    for (Map.Entry<String, List<LegRecord>> e : bySession.entrySet()) {
+      List<LegRecord> sockets = e.getValue();
+      LegRecord last = sockets.get(sockets.size() - 1);
+      DurablePosition d = durable.get(e.getKey());
+      if (endedByStop(sockets) || (d != null && d.ended())) {
+        stored.put(e.getKey(), fetcher.readUntilComplete(e.getKey(), last.userId(), deadline));
       } else {
         // never complete (no SessionEnded): give its last audio time to be transcribed (idle close, batch flush)
-        long settledAt = l.closedAtMs() + 120_000;
+        long settledAt = last.closedAtMs() + 120_000;
         while (System.currentTimeMillis() < settledAt) {
           Thread.sleep(Math.min(5_000, settledAt - System.currentTimeMillis()));
         }
-        stored = fetcher.read(l.sessionId(), l.userId());
+        stored.put(e.getKey(), fetcher.read(e.getKey(), last.userId()));
       }
-      out.add(withDurable.withStored(stored));
+    }
+    List<LegRecord> out = new java.util.ArrayList<>();
+    for (LegRecord l : legs) {
+      LegRecord withDurable = durable.containsKey(l.sessionId()) ? l.withDurable(durable.get(l.sessionId())) : l;
+      out.add(stored.containsKey(l.sessionId()) ? withDurable.withStored(stored.get(l.sessionId())) : withDurable);
     }
     return out;
   }
 
-  private boolean endedByStop(LegRecord l) {
-    return l.stopSentAtMs() != null
-        && (l.closeCode() == 1000 || config.checks().pendingCloseCodes().contains(l.closeCode()));
+  /** The pipeline session's last socket closed after stop (1000, 4010), or a resume after stop was refused. */
+  private boolean endedByStop(List<LegRecord> sockets) {
+    LegRecord last = sockets.get(sockets.size() - 1);
+    boolean stopped = sockets.stream().anyMatch(l -> l.stopSentAtMs() != null);
+    return stopped && (last.refusedResume() || last.closeCode() == 1000
+        || config.checks().pendingCloseCodes().contains(last.closeCode()));
   }
 }

@@ -22,6 +22,9 @@ import java.util.Set;
  * never fits is reported in {@link #unplaced()}. So faults overlap freely, bounded so the run still makes progress,
  * and every fault has ended by the run's end.
  *
+ * <p>Socket drops ({@link FaultKind#SOCKET_DROP}, the apps' side) come on top, about one per
+ * {@value #SOCKET_DROP_GAP_MS} ms, and do not count toward {@code maxActive}.
+ *
  * <p>A fault lasts at most 20 % of the run (so a short CI run still fits every kind), broker stalls up to
  * {@code min(5 min, 45 % of the run)}; in a run of at least {@value #LONG_RUN_MINUTES}
  * minutes the first one is a long one ({@value #LONG_STALL_MIN_MS}-300 s, whatever the run's length), beyond the
@@ -40,6 +43,8 @@ public final class ChaosSchedule {
   static final int SHORT_RUN_SHARE = 20;
   static final int LONG_RUN_MINUTES = 8;
   static final long LONG_STALL_MIN_MS = 240_000;
+  /** Socket drops come on top of the other faults, about one per this long. */
+  static final long SOCKET_DROP_GAP_MS = 10_000;
 
   /** What to draw. */
   public record Options(long runMs, Set<FaultKind> kinds, int maxActive, int gateways, long warmupMs,
@@ -110,6 +115,11 @@ public final class ChaosSchedule {
     while (!enabled.isEmpty() && order.size() < target) {
       order.add(enabled.get(random.nextInt(enabled.size())));
     }
+    if (enabled.contains(FaultKind.SOCKET_DROP)) { // phones lose their network often: one drop per SOCKET_DROP_GAP_MS
+      for (long n = options.runMs() / SOCKET_DROP_GAP_MS; n > 1; n--) {
+        order.add(FaultKind.SOCKET_DROP);
+      }
+    }
     List<FaultEvent> placed = new ArrayList<>();
     List<FaultKind> unplaced = new ArrayList<>();
     boolean longStallDrawn = false;
@@ -155,6 +165,7 @@ public final class ChaosSchedule {
         case LIVE_FLAPPING -> 200 + random.nextInt(401);
         case PRERECORDED_SLOW -> 2_000 + random.nextInt(6_001);
         case KILL_GATEWAY -> random.nextInt(o.gateways());
+        case SOCKET_DROP -> random.nextInt(1_000);
         default -> 0;
       };
       FaultEvent candidate = new FaultEvent(id, kind, 0, duration, param);
@@ -173,7 +184,10 @@ public final class ChaosSchedule {
     return null;
   }
 
-  /** The slot is free while the event holds it, and fewer than maxActive faults are active at any moment of it. */
+  /**
+   * The slot is free while the event holds it, and fewer than maxActive faults of the stack are active at any moment
+   * of it (a dropped app socket is the apps' side: it only needs its slot).
+   */
   static boolean fits(FaultEvent event, List<FaultEvent> placed, int maxActive) {
     long from = event.atMs();
     long to = event.occupiedUntilMs();
@@ -183,8 +197,13 @@ public final class ChaosSchedule {
         if (p.kind().slot() == event.kind().slot()) {
           return false;
         }
-        overlapping.add(p);
+        if (!p.kind().appSide()) {
+          overlapping.add(p);
+        }
       }
+    }
+    if (event.kind().appSide()) {
+      return true;
     }
     // The number active only rises at a start, so checking each start inside the window is enough.
     List<Long> instants = new ArrayList<>();
@@ -208,13 +227,13 @@ public final class ChaosSchedule {
     return true;
   }
 
-  /** The greatest number of faults active at one moment. */
+  /** The greatest number of faults of the stack active at one moment. */
   public int maxConcurrent() {
     int max = 0;
     for (FaultEvent e : events) {
       int active = 0;
       for (FaultEvent p : events) {
-        if (p.atMs() <= e.atMs() && e.atMs() < p.occupiedUntilMs()) {
+        if (!p.kind().appSide() && p.atMs() <= e.atMs() && e.atMs() < p.occupiedUntilMs()) {
           active++;
         }
       }

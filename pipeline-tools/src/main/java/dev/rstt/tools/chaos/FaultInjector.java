@@ -39,11 +39,20 @@ public final class FaultInjector {
   private final Map<Integer, String> errors = new java.util.concurrent.ConcurrentHashMap<>();
   private final Set<Integer> failedToBegin = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private CountDownLatch pending;
+  private volatile java.util.function.IntPredicate socketDropper = pick -> false;
 
   public FaultInjector(EmulatorAdmin emulator, ProcessControl processes, Consumer<String> log) {
     this.emulator = emulator;
     this.processes = processes;
     this.log = log;
+  }
+
+  /**
+   * Who carries out a {@code socket_drop}: aborts one of the apps' open sockets ({@code pick} chooses which), false
+   * when none is open.
+   */
+  public void dropSocketsWith(java.util.function.IntPredicate dropper) {
+    this.socketDropper = dropper;
   }
 
   /** Schedules every event relative to {@code runStartMs} (epoch ms). */
@@ -102,6 +111,12 @@ public final class FaultInjector {
         }
       } else if (e.kind() == FaultKind.BROKER_STALL) {
         processes.stallBroker();
+      } else if (e.kind() == FaultKind.SOCKET_DROP) {
+        if (!socketDropper.test(e.param())) {
+          throw new IllegalStateException("no app socket open to drop");
+        }
+        end(e);
+        return;
       } else {
         processes.kill(ProcessControl.serviceOf(e.kind()), e.param());
       }
@@ -123,6 +138,8 @@ public final class FaultInjector {
         }
       } else if (e.kind() == FaultKind.BROKER_STALL) {
         processes.resumeBroker();
+      } else if (e.kind() == FaultKind.SOCKET_DROP) {
+        // nothing to undo: the app resumes by itself
       } else {
         processes.restart(ProcessControl.serviceOf(e.kind()), e.param());
       }

@@ -36,12 +36,17 @@ public enum FaultKind {
   /** kill -9 of gateway {@code param} (only where two or more run); its sessions reconnect to another. */
   KILL_GATEWAY("kill_gateway", Slot.GATEWAY, 0, 15_000, List.of()),
   /** SIGSTOP of the broker, SIGCONT after the duration (up to 5 minutes). */
-  BROKER_STALL("broker_stall", Slot.BROKER, 10_000, 300_000, List.of());
+  BROKER_STALL("broker_stall", Slot.BROKER, 10_000, 300_000, List.of()),
+  /**
+   * An app's TCP connection aborted (no close frame) at that moment: the phone's network; {@code param} picks which
+   * of the sockets open then. The app resumes the session (docs/CONTRACT.md section 10).
+   */
+  SOCKET_DROP("socket_drop", Slot.APP_SOCKET, 0, 0, List.of());
 
   /** The part of the system a fault occupies; faults of one slot never overlap. */
   public enum Slot {
     LIVE_CLOSE, LIVE_HANDSHAKE, LIVE_STALL, PRERECORDED_ANSWER, PRERECORDED_DELAY,
-    STT_WORKER, BATCH_WORKER, MERGER, GATEWAY, BROKER
+    STT_WORKER, BATCH_WORKER, MERGER, GATEWAY, BROKER, APP_SOCKET
   }
 
   private final String key;
@@ -82,7 +87,12 @@ public enum FaultKind {
 
   /** A one-off emulator action (a mid-stream close of the sockets open at that moment), not a lasting state. */
   public boolean instant() {
-    return slot == Slot.LIVE_CLOSE && this != LIVE_FLAPPING;
+    return (slot == Slot.LIVE_CLOSE && this != LIVE_FLAPPING) || this == SOCKET_DROP;
+  }
+
+  /** A fault of the apps' side (not of the stack): it does not count toward the faults active at once. */
+  public boolean appSide() {
+    return slot == Slot.APP_SOCKET;
   }
 
   public boolean emulator() {

@@ -64,7 +64,7 @@ public final class KafkaDurableAudio {
         sessionsOf.computeIfAbsent(tp, k -> new ArrayList<>()).add(id);
       });
       for (TopicPartition tp : fromMs.keySet()) {
-        Map<String, TreeMap<Long, long[]>> chunks = new HashMap<>(); // session -> seq -> {offset, frames}
+        Map<String, TreeMap<Long, Long>> chunks = new HashMap<>(); // session -> offset -> frames (the longest)
         Map<String, Boolean> ended = new HashMap<>();
         consumer.assign(List.of(tp));
         OffsetAndTimestamp start = consumer.offsetsForTimes(Map.of(tp, fromMs.get(tp)), Duration.ofSeconds(30))
@@ -82,8 +82,8 @@ public final class KafkaDurableAudio {
             SpecificRecord value = values.deserialize(topic, r.value());
             if (value instanceof AudioChunk c) {
               int channels = Math.max(1, c.getChannels());
-              chunks.computeIfAbsent(r.key(), k -> new TreeMap<>()).put(c.getSeq(),
-                  new long[] {c.getOffsetSamples(), c.getPcm().remaining() / (2L * channels)});
+              chunks.computeIfAbsent(r.key(), k -> new TreeMap<>()).merge(c.getOffsetSamples(),
+                  c.getPcm().remaining() / (2L * channels), Math::max);
             } else if (value instanceof SessionEnded) {
               ended.put(r.key(), true);
             }
@@ -92,11 +92,11 @@ public final class KafkaDurableAudio {
         for (String id : sessionsOf.get(tp)) {
           long endSample = 0;
           int n = 0;
-          for (Map.Entry<Long, long[]> e : chunks.getOrDefault(id, new TreeMap<>()).entrySet()) {
-            if (e.getKey() != n || e.getValue()[0] != endSample) {
-              break; // the contiguous prefix from seq 0 ends here
+          for (Map.Entry<Long, Long> e : chunks.getOrDefault(id, new TreeMap<>()).entrySet()) {
+            if (e.getKey() > endSample) {
+              break; // a gap in the timeline: the audio without one from sample 0 ends here
             }
-            endSample += e.getValue()[1];
+            endSample = Math.max(endSample, e.getKey() + e.getValue());
             n++;
           }
           out.put(id, new DurablePosition(endSample, n, ended.getOrDefault(id, false)));

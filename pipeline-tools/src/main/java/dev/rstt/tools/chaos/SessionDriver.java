@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -20,9 +22,13 @@ import java.util.function.Function;
  * <p>An app's behaviour: connect to a gateway (the slot's own first, another after a failure); a socket refused
  * before {@code session_started} (1013 while Kafka is away, a gateway that is down) is retried after
  * {@code retry_after_seconds} (or 2 s); audio goes at real-time pace, and a gateway that stops reading holds it back
- * (the app's local buffer), to be sent as fast as the gateway reads once it does; a socket that drops mid-session is
- * replaced by a new one on another gateway, which goes on from the first frame not sent (a new pipeline session,
- * today: see {@link LegRecord}); after the last frame, {@code stop}, then wait for the close.
+ * (the app's local buffer), to be sent as fast as the gateway reads once it does; a socket that drops (its gateway
+ * killed, or the app's network gone: {@link #dropSocket}) is replaced by one that resumes the same session
+ * (docs/CONTRACT.md section 10; the same gateway first after the app's own drop, else the next) and sends from the
+ * message index {@code session_resumed} gives; a resume refused because the session ended starts a new session from
+ * the first message no {@code audio_durable} covered (see {@link LegRecord}); after the last frame, {@code stop}
+ * (again after a resume), then wait for the close (1000, or 4010 {@code transcript_pending}; anything else is
+ * resumed too).
  */
 public final class SessionDriver {
 
@@ -45,6 +51,7 @@ public final class SessionDriver {
   private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger refusals = new AtomicInteger();
   private final List<Thread> threads = new ArrayList<>();
+  private final Map<Integer, AppSocket> active = new ConcurrentHashMap<>();
   private volatile long runEndMs;
   private volatile long hardEndMs;
 
@@ -111,26 +118,50 @@ public final class SessionDriver {
     }
   }
 
+  /**
+   * Aborts one of the sockets open now ({@code pick} chooses which, in slot order): the phone's network drops. False
+   * when none is open.
+   */
+  public boolean dropSocket(int pick) {
+    List<Map.Entry<Integer, AppSocket>> open = new ArrayList<>(active.entrySet());
+    open.removeIf(e -> e.getValue().isClosed());
+    if (open.isEmpty()) {
+      return false;
+    }
+    open.sort(Map.Entry.comparingByKey());
+    Map.Entry<Integer, AppSocket> chosen = open.get(Math.floorMod(pick, open.size()));
+    log.accept(String.format("slot %02d: socket dropped (socket_drop)", chosen.getKey()));
+    chosen.getValue().drop();
+    return true;
+  }
+
   private void runSession(int slot, String name, ToneScript script) {
     List<byte[]> frames = script.frames(FRAME_MS);
     String user = "chaos-" + Long.toUnsignedString(seed, 36) + "-" + slot;
-    int next = 0;
+    int next = 0; // the next script frame to send
+    int base = 0; // the script frame where the current pipeline session's timeline starts
+    String sessionId = null; // the pipeline session to resume, once one started
+    long heardDurable = 0; // audio_durable of the current pipeline session: the app keeps every message after it
+    boolean stopSent = false;
     int gatewayTry = slot;
     for (int leg = 0; ; leg++) {
       AppSocket socket = null;
-      String sessionId = null;
+      String started = null;
       int gateway = -1;
-      while (sessionId == null) {
+      while (started == null) {
         if (System.currentTimeMillis() > hardEndMs) {
-          notes.add(name + ": abandoned at leg " + leg + ": no gateway accepted a session before the hard end");
+          notes.add(name + ": abandoned at leg " + leg + ": no gateway accepted "
+              + (sessionId == null ? "a session" : "the resume of " + sessionId) + " before the hard end");
           return;
         }
         gateway = Math.floorMod(gatewayTry, gateways.size());
         long retryMs = 2_000;
+        socket = null;
         try {
-          socket = AppSocket.open(http, gateways.get(gateway), tokenForUser.apply(user), ChaosScripts.SAMPLE_RATE);
-          sessionId = socket.awaitStarted(Duration.ofSeconds(30));
-          if (sessionId == null) {
+          socket = AppSocket.open(http, gateways.get(gateway), tokenForUser.apply(user), ChaosScripts.SAMPLE_RATE,
+              sessionId);
+          started = socket.awaitStarted(Duration.ofSeconds(30));
+          if (started == null) {
             retryMs = Math.max(retryMs, socket.retryAfterSeconds() * 1000);
             if (!socket.isClosed()) {
               socket.abort();
@@ -139,13 +170,41 @@ public final class SessionDriver {
         } catch (Exception e) {
           // the gateway is down or refused the upgrade
         }
-        if (sessionId == null) {
+        if (started == null && sessionId != null && socket != null
+            && LegRecord.NOT_RESUMABLE.equals(socket.errorCode())) {
+          // the session ended meanwhile (stopped and stored, or its window passed): recorded for the checker
+          legs.add(new LegRecord(name, leg, user, script.words(), ChaosScripts.SAMPLE_RATE, samplesAt(next), 0,
+              gateway, sessionId, System.currentTimeMillis(), null, socket.awaitClose(Duration.ofSeconds(5)),
+              socket.closeReason(), socket.errorCode(), System.currentTimeMillis(), socket.events(), null, null,
+              samplesAt(base), true, false));
+          log.accept(String.format("%s leg %d (%s, gateway %d): resume refused (%s)", name, leg, sessionId, gateway,
+              socket.errorCode()));
+          leg++;
+          if (stopSent) {
+            return; // stopped: the stored transcript tells the rest
+          }
+          next = base + (int) heardDurable; // a new session, from the first message not known to be stored
+          base = next;
+          sessionId = null;
+          heardDurable = 0;
+          continue;
+        }
+        if (started == null) {
           refusals.incrementAndGet();
           gatewayTry++;
           sleepUntil(System.currentTimeMillis() + Math.min(retryMs, 10_000));
         }
       }
-      long firstSample = (long) next * ChaosScripts.SAMPLE_RATE * FRAME_MS / 1000;
+      boolean resumed = sessionId != null;
+      if (resumed) {
+        next = base + (int) Math.min(socket.resumedFrames(), frames.size() - base);
+      } else {
+        sessionId = started;
+        base = next;
+        stopSent = false;
+      }
+      active.put(slot, socket);
+      long firstSample = samplesAt(next);
       long startedAt = System.currentTimeMillis();
       long sent = 0;
       long startNanos = System.nanoTime();
@@ -165,8 +224,9 @@ public final class SessionDriver {
       }
       Long stopAt = null;
       int code;
-      if (!dropped && socket.stop()) {
+      if (!dropped && socket.stop()) { // again after a resume: a session taken over elsewhere needs it
         stopAt = System.currentTimeMillis();
+        stopSent = true;
         code = socket.awaitClose(CLOSE_WAIT);
       } else {
         code = socket.awaitClose(Duration.ofSeconds(5));
@@ -174,17 +234,27 @@ public final class SessionDriver {
       if (code == LegRecord.NEVER) {
         socket.abort();
       }
+      active.remove(slot, socket);
+      heardDurable = Math.max(heardDurable, socket.durableFrames());
       long closedAt = socket.closedAtMs() > 0 ? socket.closedAtMs() : System.currentTimeMillis();
       legs.add(new LegRecord(name, leg, user, script.words(), ChaosScripts.SAMPLE_RATE, firstSample, sent, gateway,
           sessionId, startedAt, stopAt, code, socket.closeReason(), socket.errorCode(), closedAt, socket.events(),
-          null, null));
-      log.accept(String.format("%s leg %d (%s, gateway %d): frames %d-%d of %d sent, closed %d%s", name, leg,
-          sessionId, gateway, firstFrame, next - 1, frames.size(), code, stopAt == null ? " before stop" : ""));
-      if (next >= frames.size() || System.currentTimeMillis() > hardEndMs) {
+          null, null, samplesAt(base), resumed, socket.dropped()));
+      log.accept(String.format("%s leg %d (%s%s, gateway %d): frames %d-%d of %d sent, closed %d%s", name, leg,
+          sessionId, resumed ? " resumed" : "", gateway, firstFrame, next - 1, frames.size(), code,
+          stopAt == null ? " before stop" : ""));
+      boolean finalClose = stopSent && (code == 1000 || code == 4010 || code == 4011);
+      if (finalClose || System.currentTimeMillis() > hardEndMs) {
         return;
       }
-      gatewayTry = gateway + 1;
+      // anything else (a dropped socket, a killed gateway, audio not stored yet, a close the app did not ask for):
+      // resume the session, on the same gateway first unless the socket died without a close from it
+      gatewayTry = socket.dropped() || code >= 1000 ? gateway : gateway + 1;
     }
+  }
+
+  private static long samplesAt(int frame) {
+    return (long) frame * ChaosScripts.SAMPLE_RATE * FRAME_MS / 1000;
   }
 
   private static void sleepUntil(long epochMs) {

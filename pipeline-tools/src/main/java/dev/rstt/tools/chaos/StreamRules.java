@@ -31,7 +31,15 @@ final class StreamRules {
   private StreamRules() {
   }
 
-  /** The app's transcript after the events: upserts by id, deletions applied, in order of first arrival. */
+  /** {@code session_resumed}: what follows is the session so far (one upsert) and its latest status. */
+  static boolean isResumed(AppEvent e) {
+    return e.type() == AppEvent.Type.OTHER && e.raw() != null && e.raw().contains("\"session_resumed\"");
+  }
+
+  /**
+   * The app's transcript after the events: upserts by id, deletions applied, in order of first arrival. Over the
+   * sockets of a resumed session the app keeps what it has: a resumed socket's snapshot is one more upsert.
+   */
   static List<SegmentView> finalView(List<AppEvent> events) {
     Map<String, SegmentView> view = new LinkedHashMap<>();
     for (AppEvent e : events) {
@@ -58,7 +66,18 @@ final class StreamRules {
     int latestSpoken = -1;
     boolean open = false;
     boolean everDegraded = false;
+    boolean resumedState = false;
     for (AppEvent e : events) {
+      if (isResumed(e)) {
+        resumedState = true; // the snapshot and the latest status follow: they set the state, not change it
+        continue;
+      }
+      if (e.type() == AppEvent.Type.STATUS && resumedState) {
+        resumedState = false;
+        open = "stt_degraded".equals(e.status());
+        everDegraded |= open;
+        continue;
+      }
       if (e.type() == AppEvent.Type.STATUS) {
         if ("stt_degraded".equals(e.status())) {
           if (open) {

@@ -18,8 +18,12 @@ final class TranscriptRules {
   /** The emulator's fragment tokens: digits heard after a cut start, or {@code w} and up to two digits before a cut end. */
   static final Pattern FRAGMENT = Pattern.compile("[0-9]{1,3}|w[0-9]{0,2}");
 
-  /** What the rules found. {@code missingOptional} are words the socket was not accountable for that did not appear. */
-  record Outcome(int delivered, int lost, int doubled, int missingOptional, List<Violation> violations) {
+  /**
+   * What the rules found. {@code missingOptional} are words the socket was not accountable for that did not appear;
+   * {@code found} the script indexes of the words that appeared at least once.
+   */
+  record Outcome(int delivered, int lost, int doubled, int missingOptional, java.util.Set<Integer> found,
+      List<Violation> violations) {
   }
 
   /** A window of the leg's timeline where a cut word may legitimately leave a fragment (a socket's cut edge). */
@@ -76,6 +80,7 @@ final class TranscriptRules {
     int lost = 0;
     int doubled = 0;
     int missingOptional = 0;
+    java.util.Set<Integer> found = new java.util.HashSet<>();
     for (LegWords.Word w : words) {
       int n = counts.getOrDefault(w.text(), 0);
       if (n == 0 && w.required()) {
@@ -86,6 +91,7 @@ final class TranscriptRules {
         missingOptional++;
       } else {
         delivered++;
+        found.add(w.index());
       }
       if (n > 1) {
         doubled += n - 1;
@@ -95,7 +101,7 @@ final class TranscriptRules {
     for (LegWords.Word w : outOfOrder(sequence)) {
       v.add(new Violation(session, sessionId, w.text(), what + ": out of spoken order"));
     }
-    return new Outcome(delivered, lost, doubled, missingOptional, v);
+    return new Outcome(delivered, lost, doubled, missingOptional, found, v);
   }
 
   /** The words not on a longest run in spoken order (a word heard twice counts once: its first place). */

@@ -231,8 +231,8 @@ class ChaosCheckerTest {
   }
 
   @Test
-  void shouldCountWordsInFlightAtAGatewayKillApartAndCheckTheRest() {
-    // Leg 0 sent frames up to 3.0 s; Kafka holds 2.5 s of it; the gateway died at T0 + 3000.
+  void shouldCountWordsCutByAGatewayKillAsLostUnlessResentAndTranscribed() {
+    // Leg 0 sent frames up to 3.0 s; Kafka holds 2.5 s of it; the gateway died at T0 + 3000; its resume was refused.
     long sent = 3 * RATE;
     long durable = 5 * RATE / 2;
     List<ExpectedWord> durableWords = WORDS.stream().filter(w -> w.endSample() <= durable).toList(); // w100..w103
@@ -240,19 +240,30 @@ class ChaosCheckerTest {
         "java.io.IOException: closed", null, T0 + 3_100, upserts(durableWords.subList(0, 3), "L1", 0),
         new StoredTranscript(200, segments(durableWords, "L1", 0), false, null),
         new DurablePosition(durable, 25, false));
-    // Leg 1 goes on from 3.0 s on the script: a new session whose timeline starts there.
+    LegRecord refused = refused("s02-0", 1, "S3", sent);
+    // Leg 2 starts a new session at 3.0 s on the script: w104 [2.52, 2.78] was sent but neither stored nor resent
     List<ExpectedWord> rest = WORDS.stream().filter(w -> w.startSample() >= sent).toList(); // w105..w109
     List<AppEvent> restEvents = upserts(rest, "L9", sent);
-    LegRecord next = new LegRecord("s02-0", 1, "u", WORDS, RATE, sent, SCRIPT.sampleCount() - sent, 0, "S4",
+    LegRecord next = new LegRecord("s02-0", 2, "u", WORDS, RATE, sent, SCRIPT.sampleCount() - sent, 0, "S4",
         T0 + 4_000, T0 + 9_000L, 1000, "", null, T0 + 10_000, restEvents,
         new StoredTranscript(200, StreamRules.finalView(restEvents), true, null), null);
-    ChaosChecker.Result r = checker.check(List.of(cut, next), List.of(new ChaosChecker.GatewayKill(1, T0 + 3_000)));
-    assertThat(r.violations()).isEmpty();
+    List<ChaosChecker.GatewayKill> kill = List.of(new ChaosChecker.GatewayKill(1, T0 + 3_000));
+    ChaosChecker.Result r = checker.check(List.of(cut, refused, next), kill);
     assertThat(r.legs().get(0).end()).isEqualTo(ChaosChecker.End.CUT);
-    // w104 [2.52, 2.78] was sent but not durable: in flight. No word straddles 3.0 s.
-    assertThat(r.inFlight()).isEqualTo(1);
     assertThat(r.words()).isEqualTo(10);
-    assertThat(r.lost()).isZero();
+    assertThat(r.lost()).isEqualTo(1);
+    assertThat(whats(r)).containsExactly("w104 lost: sent (script 2.520 s) but in no transcript: cut at a socket's end "
+        + "and not resent");
+
+    // the app resent from what it knew was durable (2.5 s): w104 is in the new session
+    List<ExpectedWord> resent = WORDS.stream().filter(w -> w.startSample() >= durable).toList(); // w104..w109
+    List<AppEvent> resentEvents = upserts(resent, "L9", durable);
+    LegRecord fromDurable = new LegRecord("s02-0", 2, "u", WORDS, RATE, durable, SCRIPT.sampleCount() - durable, 0,
+        "S4", T0 + 4_000, T0 + 9_000L, 1000, "", null, T0 + 10_000, resentEvents,
+        new StoredTranscript(200, StreamRules.finalView(resentEvents), true, null), null);
+    ChaosChecker.Result again = checker.check(List.of(cut, refused, fromDurable), kill);
+    assertThat(again.violations()).isEmpty();
+    assertThat(again.lost()).isZero();
 
     // the same drop on a gateway nobody killed is a violation
     ChaosChecker.Result unexplained = checker.check(List.of(cut), List.of(new ChaosChecker.GatewayKill(0, T0 + 3_000)));
@@ -260,28 +271,71 @@ class ChaosCheckerTest {
     // a durable word missing from the stored transcript is lost
     ChaosChecker.Result missing = checker.check(List.of(cut.withStored(new StoredTranscript(200,
         segments(durableWords.subList(0, 3), "L1", 0), false, null))), List.of(new ChaosChecker.GatewayKill(1, T0)));
-    assertThat(whats(missing)).containsExactly("w103 stored: lost (spoken at 1.940 s)");
+    assertThat(whats(missing)).contains("w103 stored: lost (spoken at 1.940 s)");
     // SessionEnded in Kafka: the stored transcript must end complete
     ChaosChecker.Result ended = checker.check(List.of(cut.withDurable(new DurablePosition(durable, 25, true))),
         List.of(new ChaosChecker.GatewayKill(1, T0)));
     assertThat(whats(ended)).anyMatch(s -> s.contains("never became complete"));
   }
 
+  /** A resume of {@code sessionId} the gateway refused (the session had ended). */
+  private static LegRecord refused(String session, int leg, String sessionId, long at) {
+    return new LegRecord(session, leg, "u", WORDS, RATE, at, 0, 0, sessionId, T0 + 3_500, null, 1008,
+        "session not resumable", LegRecord.NOT_RESUMABLE, T0 + 3_600, List.of(), null, null, 0, true, false);
+  }
+
   @Test
-  void shouldCountAWordCutByTheReconnectAsInFlight() {
-    long cutAt = WORDS.get(5).startSample() + RATE / 10; // inside w105
-    LegRecord cut = new LegRecord("s03-0", 0, "u", WORDS, RATE, 0, cutAt, 0, "S5", T0, null, 1006, "", null,
-        T0 + 3_000, List.of(), new StoredTranscript(200, segments(WORDS.subList(0, 5), "L1", 0), false, null),
-        new DurablePosition(cutAt, 30, false));
-    List<ExpectedWord> rest = WORDS.subList(6, 10);
-    List<AppEvent> restEvents = upserts(rest, "L2", cutAt);
-    LegRecord next = new LegRecord("s03-0", 1, "u", WORDS, RATE, cutAt, SCRIPT.sampleCount() - cutAt, 1, "S6",
-        T0 + 4_000, T0 + 9_000L, 1000, "", null, T0 + 10_000, restEvents,
-        new StoredTranscript(200, StreamRules.finalView(restEvents), true, null), null);
-    ChaosChecker.Result r = checker.check(List.of(cut, next), List.of(new ChaosChecker.GatewayKill(0, T0 + 2_500)));
+  void shouldJudgeAResumedSessionAsOneOnItsTimeline() {
+    // the app's network drops at 3.0 s; it resumes and resends from message 25 (2.5 s), which the gateway gives
+    long sent = 3 * RATE;
+    long from = 5 * RATE / 2;
+    List<AppEvent> first = upserts(WORDS.subList(0, 4), "L1", 0);
+    LegRecord dropped = new LegRecord("s05-0", 0, "u", WORDS, RATE, 0, sent, 0, "S9", T0, null, LegRecord.ERROR,
+        "dropped", null, T0 + 3_000, first, null, null, 0, false, true);
+    List<AppEvent> second = new ArrayList<>();
+    second.add(AppEvent.other(T0 + 3_500, "{\"type\":\"session_resumed\",\"session_id\":\"S9\",\"frames\":25}"));
+    second.add(AppEvent.segments(T0 + 3_600, segments(WORDS.subList(0, 4), "L1", 0))); // the snapshot
+    second.add(AppEvent.status(T0 + 3_600, "ready"));
+    long t = T0 + 3_700;
+    for (ExpectedWord w : WORDS.subList(4, 10)) {
+      second.add(AppEvent.segments(t += 100, List.of(seg(w, "L2", 0))));
+    }
+    StoredTranscript stored = new StoredTranscript(200, StreamRules.finalView(second), true, null);
+    LegRecord resumed = new LegRecord("s05-0", 1, "u", WORDS, RATE, from, SCRIPT.sampleCount() - from, 1, "S9",
+        T0 + 3_500, T0 + 9_000L, 1000, "", null, T0 + 10_000, second, stored, null, 0, true, false);
+    ChaosChecker.Result r = checker.check(List.of(dropped.withStored(stored), resumed), List.of());
     assertThat(r.violations()).isEmpty();
-    assertThat(r.inFlight()).isEqualTo(1);
+    assertThat(r.legs()).singleElement().satisfies(v -> {
+      assertThat(v.end()).isEqualTo(ChaosChecker.End.NORMAL);
+      assertThat(v.sockets()).isEqualTo(2);
+    });
+    assertThat(r.resumes()).isEqualTo(1);
     assertThat(r.words()).isEqualTo(10);
+
+    // the resumed socket never heard w104: lost, whatever the first socket saw
+    List<AppEvent> without = new ArrayList<>(second);
+    without.removeIf(e -> e.type() == AppEvent.Type.SEGMENTS && e.segments().size() == 1
+        && e.segments().get(0).text().startsWith("W104"));
+    StoredTranscript storedWithout = new StoredTranscript(200, StreamRules.finalView(without), true, null);
+    ChaosChecker.Result lost = checker.check(List.of(dropped.withStored(storedWithout), new LegRecord("s05-0", 1, "u",
+        WORDS, RATE, from, SCRIPT.sampleCount() - from, 1, "S9", T0 + 3_500, T0 + 9_000L, 1000, "", null, T0 + 10_000,
+        without, storedWithout, null, 0, true, false)), List.of());
+    assertThat(whats(lost)).contains("w104 app: lost (spoken at 2.520 s)");
+  }
+
+  @Test
+  void shouldJudgeAStoppedSessionWhoseResumeWasRefusedByItsStoredTranscript() {
+    List<AppEvent> events = upserts(WORDS.subList(0, 8), "L1", 0);
+    LegRecord dropped = new LegRecord("s06-0", 0, "u", WORDS, RATE, 0, SCRIPT.sampleCount(), 0, "S10", T0,
+        T0 + 5_000L, LegRecord.ERROR, "dropped", null, T0 + 5_500, events,
+        new StoredTranscript(200, segments(WORDS, "L1", 0), true, null), null, 0, false, true);
+    LegRecord refused = refused("s06-0", 1, "S10", SCRIPT.sampleCount());
+    ChaosChecker.Result r = checker.check(List.of(dropped, refused), List.of());
+    assertThat(r.violations()).isEmpty();
+    assertThat(r.legs().get(0).end()).isEqualTo(ChaosChecker.End.PENDING);
+    ChaosChecker.Result incomplete = checker.check(List.of(dropped.withStored(new StoredTranscript(200,
+        segments(WORDS, "L1", 0), false, null)), refused), List.of());
+    assertThat(whats(incomplete)).anyMatch(s -> s.contains("never became complete"));
   }
 
   @Test
@@ -292,7 +346,7 @@ class ChaosCheckerTest {
         new StoredTranscript(200, StreamRules.finalView(early.events()), false, null),
         new DurablePosition(SCRIPT.sampleCount(), 60, false));
     assertThat(whats(check(closed))).containsExactly(
-        "null socket ended with 1013 (kafka_unavailable) before stop, not by a gateway kill");
+        "null socket ended with 1013 (kafka_unavailable) before stop, not by a gateway kill or a dropped socket");
     LegRecord noClose = new LegRecord("s04-1", 0, "u", WORDS, RATE, 0, SCRIPT.sampleCount(), 0, "S8", T0,
         T0 + 5_000L, LegRecord.NEVER, "", null, T0 + 600_000, early.events(),
         new StoredTranscript(200, StreamRules.finalView(early.events()), true, null),

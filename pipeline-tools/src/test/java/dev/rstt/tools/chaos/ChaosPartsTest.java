@@ -80,7 +80,7 @@ class ChaosPartsTest {
     ChaosRun.Outcome o = new ChaosRun.Outcome(null, applied, Map.of("live_close_1011", 0L), List.of(), result,
         List.of(), 0, 0, 0);
     assertThat(ChaosReport.summary(9, 4, o)).isEqualTo("chaos seed=9 sessions=4 words=120 faults={live_flapping:1,"
-        + "kill_gateway:1} lost=1 doubled=2 violations=1 gateway_kill_in_flight=3 legs=0");
+        + "kill_gateway:1} lost=1 doubled=2 violations=1 resumes=3 sessions_judged=0");
     assertThat(ChaosReport.unconfirmed(o)).containsExactly("live_flapping");
   }
 }

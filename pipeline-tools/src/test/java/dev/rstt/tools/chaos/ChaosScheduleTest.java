@@ -57,11 +57,23 @@ class ChaosScheduleTest {
         for (long t = 0; t < TEN_MINUTES; t += 100) {
           long at = t;
           List<FaultEvent> active = events.stream().filter(e -> e.atMs() <= at && at < e.occupiedUntilMs()).toList();
-          assertThat(active.size()).as("seed %d at %d ms", seed, t).isLessThanOrEqualTo(maxActive);
+          assertThat(active.stream().filter(e -> !e.kind().appSide()).count()).as("seed %d at %d ms", seed, t)
+              .isLessThanOrEqualTo(maxActive);
           assertThat(active.stream().map(e -> e.kind().slot()).distinct().count())
               .as("one fault per slot, seed %d at %d ms", seed, t).isEqualTo(active.size());
         }
       }
+    }
+  }
+
+  @Test
+  void shouldDropAppSocketsAboutEveryTenSecondsOnTopOfTheOtherFaults() {
+    for (long seed = 1; seed <= 10; seed++) {
+      List<FaultEvent> events = ChaosSchedule.generate(seed, all(TEN_MINUTES)).events();
+      assertThat(events.stream().filter(e -> e.kind() == FaultKind.SOCKET_DROP).count()).as("seed %d", seed)
+          .isBetween(50L, 75L); // on top of the one per kind and the random draws
+      assertThat(events.stream().filter(e -> !e.kind().appSide()).count()).as("the stack's faults, seed %d", seed)
+          .isGreaterThanOrEqualTo(TEN_MINUTES / 20_000); // not crowded out: they need no room among them
     }
   }
 
@@ -91,6 +103,7 @@ class ChaosScheduleTest {
           case LIVE_FLAPPING -> assertThat(e.param()).isBetween(200, 600);
           case PRERECORDED_SLOW -> assertThat(e.param()).isBetween(2_000, 8_000);
           case KILL_GATEWAY -> assertThat(e.param()).isBetween(0, 1);
+          case SOCKET_DROP -> assertThat(e.param()).isBetween(0, 999);
           default -> assertThat(e.param()).isZero();
         }
       }

@@ -59,6 +59,9 @@ final class EffectExecutor {
         sockets.abort(a.sttSession());
       } else if (effect instanceof Effect.AttemptProved p) {
         sockets.proved(p.sttSession());
+      } else if (effect instanceof Effect.RepeatDropped r) {
+        metrics.repeatsDropped.increment();
+        metrics.repeatSamplesDropped.increment(r.samples());
       } else if (effect instanceof Effect.SocketDied d) {
         metrics.socketDeaths.increment();
         sockets.died(d.sttSession(), d.reason() + ": " + d.detail());

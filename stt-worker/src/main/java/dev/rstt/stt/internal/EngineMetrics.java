@@ -17,6 +17,8 @@ final class EngineMetrics {
   final Counter reconnects;
   final Counter socketDeaths;
   final Counter publishFailures;
+  final Counter repeatsDropped;
+  final Counter repeatSamplesDropped;
 
   EngineMetrics(MeterRegistry meters) {
     framesSent = Counter.builder("rstt.stt.frames.sent").description("Audio chunks sent to live sockets")
@@ -29,6 +31,11 @@ final class EngineMetrics {
         .description("Live sockets that closed abnormally, failed or stalled").register(meters);
     publishFailures = Counter.builder("rstt.stt.publish.failures")
         .description("Sends to Kafka that failed (each is sent again, in order, until written)").register(meters);
+    repeatsDropped = Counter.builder("rstt.stt.repeats.dropped")
+        .description("Audio chunks that repeated audio of the session's timeline (a resumed app socket): dropped or "
+            + "trimmed, never transcribed twice").register(meters);
+    repeatSamplesDropped = Counter.builder("rstt.stt.repeats.dropped.samples")
+        .description("Sample frames of repeated audio dropped").register(meters);
     Gauge.builder("rstt.stt.publish.failing", failingOutboxes, AtomicInteger::get)
         .description("Sessions (and the dead letters) whose publishes are failing and being retried").register(meters);
     Gauge.builder("rstt.stt.live.sockets", liveSockets, AtomicInteger::get).description("Open live sockets")

@@ -54,6 +54,13 @@ public sealed interface Effect {
   record RecordDone(RecordRef ref) implements Effect {
   }
 
+  /**
+   * A chunk repeated audio the session already had on its timeline (a resumed app socket, docs/CONTRACT.md section
+   * 9): {@code samples} of it were dropped, not transcribed again (the whole chunk, or its start).
+   */
+  record RepeatDropped(long samples) implements Effect {
+  }
+
   /** The session is over: forget it. No effect follows. */
   record Finished() implements Effect {
   }

@@ -93,6 +93,18 @@ public final class SessionCore {
       s.emit(new Effect.RecordDone(ref)); // a duplicate, or audio after the end: nothing to transcribe
       return;
     }
+    if (s.lastSeq >= 0 && record.getOffsetSamples() < s.lastChunkEnd) {
+      // audio the timeline already has, sent again by a gateway that took over a resumed session
+      AudioChunk rest = Repeats.after(record, s.lastChunkEnd);
+      long dropped = Math.min(s.lastChunkEnd, Repeats.end(record)) - record.getOffsetSamples();
+      s.emit(new Effect.RepeatDropped(dropped));
+      if (rest == null) {
+        s.lastSeq = record.getSeq();
+        s.emit(new Effect.RecordDone(ref));
+        return;
+      }
+      record = rest;
+    }
     s.userId = record.getUserId();
     s.sampleRate = record.getSampleRate();
     s.channels = record.getChannels();

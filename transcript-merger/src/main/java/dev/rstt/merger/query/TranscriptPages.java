@@ -84,7 +84,8 @@ public final class TranscriptPages {
     }
     List<StatusView> statuses = after == null ? statuses(history, session, t) : List.of();
     String next = to < total && !segments.isEmpty() ? segments.get(segments.size() - 1).id() : null;
-    return new Result.Page(new TranscriptView(session, t.userId(), segments, statuses, t.complete(), next));
+    return new Result.Page(new TranscriptView(session, t.userId(), segments, statuses, t.complete(), next,
+        t.revision()));
   }
 
   private static Long position(ReadOnlyKeyValueStore<String, HistoryEntry> history, String session, String id,

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * One page of {@code GET /internal/sessions/{id}/transcript} (docs/CONTRACT.md section 6.8): segments in
  * transcript order, the status history (first page only), complete, and {@code next}: the id to pass as
- * {@code after} for the next page, null on the last.
+ * {@code after} for the next page, null on the last; and the revision of the last {@code SessionUpdate} this state
+ * produced (a gateway sending the transcript to a resumed socket drops live updates up to it; section 10).
  */
 public record TranscriptView(
     @JsonProperty("session_id") String sessionId,
@@ -19,7 +20,8 @@ public record TranscriptView(
     @JsonProperty("segments") List<SegmentView> segments,
     @JsonProperty("statuses") List<StatusView> statuses,
     @JsonProperty("complete") boolean complete,
-    @JsonProperty("next") String next) {
+    @JsonProperty("next") String next,
+    @JsonProperty("revision") long revision) {
 
   public record SegmentView(
       @JsonProperty("id") String id,

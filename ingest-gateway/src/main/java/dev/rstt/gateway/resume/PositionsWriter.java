@@ -1,0 +1,67 @@
+package dev.rstt.gateway.resume;
+
+import dev.rstt.avro.SessionPosition;
+import dev.rstt.gateway.session.Placement;
+import dev.rstt.schemas.Topic;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Writes session.positions (docs/CONTRACT.md section 10) with its own small idempotent {@code acks=all} producer:
+ * positions never wait behind audio, and audio never behind positions. A failed write is not retried here: the next
+ * one (at most a position interval later) carries newer numbers, and a stale position costs only a longer scan.
+ */
+public final class PositionsWriter implements AutoCloseable {
+
+  private final KafkaProducer<String, SessionPosition> producer;
+  private final Topic<String, SessionPosition> topic;
+
+  public PositionsWriter(Map<String, Object> producerConfig, Topic<String, SessionPosition> topic, String gatewayId,
+      Duration maxBlock) {
+    Map<String, Object> config = new HashMap<>(producerConfig);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlock.toMillis());
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, "rstt-gateway-positions-" + gatewayId);
+    config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    this.topic = topic;
+    this.producer = new KafkaProducer<>(config, topic.keySerde().serializer(), topic.valueSerde().serializer());
+  }
+
+  /** Writes a session's position; completes with where it was stored. */
+  public CompletableFuture<Placement> write(SessionPosition position) {
+    return send(position.getSessionId(), position);
+  }
+
+  /** The session ended: nothing of it is resumable any more. */
+  public CompletableFuture<Placement> tombstone(String sessionId) {
+    return send(sessionId, null);
+  }
+
+  private CompletableFuture<Placement> send(String key, SessionPosition value) {
+    CompletableFuture<Placement> done = new CompletableFuture<>();
+    try {
+      producer.send(new ProducerRecord<>(topic.name(), key, value), (metadata, error) -> {
+        if (error != null) {
+          done.completeExceptionally(error);
+        } else {
+          done.complete(new Placement(metadata.partition(), metadata.offset()));
+        }
+      });
+    } catch (RuntimeException e) {
+      done.completeExceptionally(e);
+    }
+    return done;
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,51 @@
+package dev.rstt.gateway.session;
+
+import dev.rstt.gateway.resume.DurableThrottle;
+import dev.rstt.gateway.resume.ResumeSettings;
+import dev.rstt.gateway.updates.AppMessages;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Tells the attached socket how much of its audio is durable ({@code audio_durable}, docs/CONTRACT.md section 10):
+ * when Kafka's acknowledgements move the position, at most once per {@code durable-ack-interval} (a timer sends
+ * the latest position at the end of the interval). Nothing when resume is off.
+ */
+final class DurableAnnouncer {
+
+  private final String sessionId;
+  private final ResumeSettings resume;
+  private final SessionAudio audio;
+  private final SessionOutbound app;
+  private final Clock clock;
+  private final Scheduler timers;
+  private final Consumer<String> send;
+
+  DurableAnnouncer(String sessionId, ResumeSettings resume, SessionAudio audio, SessionOutbound app, Clock clock,
+      Scheduler timers, Consumer<String> send) {
+    this.sessionId = sessionId;
+    this.resume = resume;
+    this.audio = audio;
+    this.app = app;
+    this.clock = clock;
+    this.timers = timers;
+    this.send = send;
+  }
+
+  /** The position may have moved ({@code timerFired}: the interval's timer). */
+  void announce(boolean timerFired) {
+    if (!resume.enabled()) {
+      return;
+    }
+    long now = clock.millis();
+    long frames = audio.appDurableFrames();
+    DurableThrottle.Decision decision = app.durable(frames, now, timerFired); // nothing without a socket
+    if (decision instanceof DurableThrottle.Send) {
+      send.accept(AppMessages.audioDurable(sessionId, frames, audio.durableThroughSeconds()));
+    } else if (decision instanceof DurableThrottle.Arm arm) {
+      timers.schedule(() -> announce(true), Math.max(0, arm.atMs() - now), TimeUnit.MILLISECONDS);
+    }
+  }
+}

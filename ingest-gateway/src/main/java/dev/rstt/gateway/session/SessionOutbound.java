@@ -1,0 +1,126 @@
+package dev.rstt.gateway.session;
+
+import dev.rstt.avro.SessionUpdate;
+import dev.rstt.gateway.GatewayMetrics;
+import dev.rstt.gateway.resume.DurableThrottle;
+import dev.rstt.gateway.resume.UpdateGate;
+import dev.rstt.gateway.updates.AppMessages;
+import java.util.List;
+import java.util.function.Consumer;
+import org.springframework.web.reactive.socket.CloseStatus;
+
+/**
+ * The app-facing half of a session: the socket it is attached to ({@link Outbound} and the force-close callback,
+ * replaced when a socket resumes the session), the merger's updates (revisions already delivered dropped; held
+ * while a resumed socket's transcript snapshot is fetched) and the throttle of {@code audio_durable} (none to a resumed socket before its snapshot: {@code session_resumed},
+ * the transcript so far and the latest status come first). A finished
+ * outbound (socket gone, session ending) takes nothing more. Thread-safe.
+ */
+final class SessionOutbound {
+
+  /** The attached socket: where frames go and how to close it. */
+  record Socket(Outbound out, Consumer<CloseStatus> closer) {
+
+    /** Another socket or gateway took the session: 1008 {@code session_taken_over}. */
+    void takenOver() {
+      CloseStatus status = CloseStatus.POLICY_VIOLATION.withReason("session taken over");
+      out.finish(status, AppMessages.error("session_taken_over", "another socket resumed this session", null));
+      closer.accept(status);
+    }
+  }
+
+  private final GatewayMetrics metrics;
+  private final DurableThrottle throttle;
+  private final UpdateGate gate = new UpdateGate(1024);
+  private volatile Socket socket;
+  private long lastRevision = -1;
+
+  SessionOutbound(Outbound first, GatewayMetrics metrics, long durableIntervalMs) {
+    this.socket = new Socket(first, s -> { });
+    this.metrics = metrics;
+    this.throttle = new DurableThrottle(durableIntervalMs);
+  }
+
+  Outbound out() {
+    return socket.out();
+  }
+
+  void onForceClose(Consumer<CloseStatus> closer) {
+    socket = new Socket(socket.out(), closer);
+  }
+
+  void forceClose(CloseStatus status) {
+    socket.closer().accept(status);
+  }
+
+  /** Queues a frame; false when the client reads too slowly (the queue is full) on a socket still open. */
+  boolean send(String text) {
+    Outbound out = socket.out();
+    return out.emit(text) || out.finished();
+  }
+
+  /** The last frames and the close code for the attached socket. */
+  void finish(CloseStatus status, String... last) {
+    socket.out().finish(status, last);
+  }
+
+  boolean finished() {
+    return socket.out().finished();
+  }
+
+  /**
+   * A new socket: it replaces the attached one (returned, for the caller to close), hears about durable audio
+   * afresh, and gets no live update until {@link #snapshotSent}.
+   */
+  synchronized Socket attach(Outbound next, Consumer<CloseStatus> closer) {
+    Socket previous = socket;
+    socket = new Socket(next, closer);
+    throttle.reset();
+    gate.close();
+    return previous;
+  }
+
+  /** The socket leaves for good (the session was handed over): returned for the caller to close. */
+  synchronized Socket release() {
+    Socket previous = socket;
+    Outbound gone = new Outbound(1);
+    gone.finish(CloseStatus.NORMAL);
+    socket = new Socket(gone, s -> { });
+    return previous;
+  }
+
+  /** The frames an update from the merger becomes for the app now (empty: dropped or held). */
+  synchronized List<String> deliver(SessionUpdate update) {
+    if (socket.out().finished()) {
+      metrics.updateDropped("closed");
+      return List.of();
+    }
+    if (gate.hold(update)) {
+      return List.of(); // a resumed socket's snapshot is on its way
+    }
+    if (update.getRevision() <= lastRevision) {
+      metrics.updateDropped("duplicate");
+      return List.of();
+    }
+    lastRevision = update.getRevision();
+    metrics.updateDelivered();
+    return AppMessages.render(update);
+  }
+
+  /** The snapshot of {@code revision} was sent (-1: none); returns the held updates to deliver now. */
+  synchronized List<SessionUpdate> snapshotSent(long revision) {
+    lastRevision = Math.max(lastRevision, revision);
+    return gate.open(revision);
+  }
+
+  /** The throttle's decision for a durable position of {@code frames} at {@code nowMs}. */
+  synchronized DurableThrottle.Decision durable(long frames, long nowMs, boolean timerFired) {
+    if (socket.out().finished() || gate.isClosed()) {
+      if (timerFired) {
+        throttle.disarm(); // a resumed socket hears the position right after its snapshot
+      }
+      return new DurableThrottle.Nothing();
+    }
+    return timerFired ? throttle.fire(frames, nowMs) : throttle.offer(frames, nowMs);
+  }
+}
