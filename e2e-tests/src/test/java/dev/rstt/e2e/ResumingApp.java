@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class ResumingApp {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private final String token;
   private final Map<String, JsonNode> segments = Collections.synchronizedMap(new LinkedHashMap<>());

@@ -53,7 +53,8 @@ public final class BenchCli {
   static final int RATE = 16000;
   static final int FRAME_MS = 100;
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
   private final ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2, r -> {
     Thread t = new Thread(r, "bench-pacer");
     t.setDaemon(true);
