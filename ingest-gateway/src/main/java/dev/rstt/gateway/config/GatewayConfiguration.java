@@ -194,17 +194,20 @@ public class GatewayConfiguration {
   // ---------------------------------------------------------------- resumable sessions (CONTRACT section 10)
 
   @Bean(destroyMethod = "close")
-  public PositionsView positionsView(KafkaProperties kafka, Topics topics, @Qualifier("gatewayId") String gatewayId) {
-    PositionsView view = new PositionsView(kafka.buildConsumerProperties(), topics.sessionPositions(), gatewayId);
+  public PositionsView positionsView(KafkaProperties kafka, Topics topics, GatewayProperties props,
+      @Qualifier("gatewayId") String gatewayId, Clock clock) {
+    // probed every position interval; not current once a lease passed unread (no holder's lease write seen)
+    PositionsView view = new PositionsView(kafka.buildConsumerProperties(), topics.sessionPositions(), gatewayId,
+        clock, props.resume().positionInterval(), props.resume().lease());
     view.start();
     return view;
   }
 
   @Bean(destroyMethod = "close")
   public PositionsWriter positionsWriter(KafkaProperties kafka, Topics topics, GatewayProperties props,
-      @Qualifier("gatewayId") String gatewayId) {
+      @Qualifier("gatewayId") String gatewayId, PositionsView view, Clock clock) {
     return new PositionsWriter(kafka.buildProducerProperties(), topics.sessionPositions(), gatewayId,
-        props.kafkaConnectTimeout());
+        props.kafkaConnectTimeout(), view.freshness(), clock);
   }
 
   @Bean(destroyMethod = "close")

@@ -112,13 +112,17 @@ public final class PositionKeeper implements AutoCloseable {
     this.orphans = ender;
   }
 
-  /** Periodic: positions that moved or whose lease is due; detached sessions past their window end; orphans. */
+  /**
+   * Periodic: positions that moved or whose lease is due; detached sessions past their window end, and orphans, both
+   * judged with the view's trust (a window does not run out over time session.positions could not be used).
+   */
   void tick() {
     long now = clock.millis();
+    PositionsFreshness.State state = view.state();
     for (PositionsView.Event e : view.all()) {
       GatewaySession local = registry.get(e.sessionId());
       boolean heldHere = local != null && local.snapshot() != null;
-      if (ResumeAdmission.orphaned(e.position(), heldHere, now, windowMs, leaseMs, 2 * graceMs)
+      if (ResumeAdmission.orphaned(e.position(), heldHere, now, windowMs, leaseMs, 2 * graceMs, state)
           && ending.add(e.sessionId())) {
         reactor.core.scheduler.Schedulers.boundedElastic().schedule(() -> { // it waits for claims and scans
           try {
@@ -135,7 +139,8 @@ public final class PositionKeeper implements AutoCloseable {
       if (snap == null || last == null) {
         continue;
       }
-      if (!snap.attached() && snap.detachedAtMs() != null && now > snap.detachedAtMs() + windowMs + graceMs) {
+      if (!snap.attached() && snap.detachedAtMs() != null
+          && ResumeAdmission.windowOver(snap.detachedAtMs(), now, windowMs, graceMs, state)) {
         try (SessionMdc mdc = SessionMdc.of(session.id())) {
           log.info("Not resumed within {} ms: ending the session", windowMs);
         }

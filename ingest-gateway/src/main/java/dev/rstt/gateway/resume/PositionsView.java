@@ -2,6 +2,7 @@ package dev.rstt.gateway.resume;
 
 import dev.rstt.avro.SessionPosition;
 import dev.rstt.schemas.Topic;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -23,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * Every gateway's copy of session.positions (docs/CONTRACT.md section 10): one consumer, no group, every partition
  * from the beginning, the latest value per session in memory (a tombstone removes it; a few hundred bytes a
  * session). Listeners hear every record in partition order, on this view's thread: the holder of a session learns
- * of a claim, a claimer of the release. Until it has read up to the end offsets it found at start,
- * {@link #caughtUp()} is false and resumes are answered "try again".
+ * of a claim, a claimer of the release. Every {@code probe} it asks for the topic's end offsets and records when it
+ * has read up to them ({@link PositionsFreshness}): until the first time, {@link #caughtUp()} is false, and whenever
+ * the last time is older than the staleness bound (the broker away) its copy is not current; resumes are then
+ * answered "try again", and the time the topic could not be read is not counted against any session's window.
  */
 public final class PositionsView implements AutoCloseable {
 
@@ -41,14 +44,25 @@ public final class PositionsView implements AutoCloseable {
   private final Thread thread;
   private final java.util.Queue<CompletableFuture<Void>> barrierRequests = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final List<Barrier> barriers = new java.util.ArrayList<>(); // the view thread's only
+  private final Clock clock;
+  private final long probeMs;
+  private final PositionsFreshness freshness;
   private volatile boolean caughtUp;
   private volatile boolean running = true;
 
-  /** A reader waiting until the view has read up to {@code end} (partition to offset). */
-  private record Barrier(Map<TopicPartition, Long> end, CompletableFuture<Void> done) {
+  /** A reader waiting until the view has read up to {@code end} (partition to offset), asked for at {@code atMs}. */
+  private record Barrier(Map<TopicPartition, Long> end, CompletableFuture<Void> done, long atMs) {
   }
 
-  public PositionsView(Map<String, Object> consumerConfig, Topic<String, SessionPosition> topic, String gatewayId) {
+  /**
+   * @param probe how often the view checks that it has read the topic through
+   * @param staleAfter a view not read through for longer is not current (the broker is away)
+   */
+  public PositionsView(Map<String, Object> consumerConfig, Topic<String, SessionPosition> topic, String gatewayId,
+      Clock clock, Duration probe, Duration staleAfter) {
+    this.clock = clock;
+    this.probeMs = probe.toMillis();
+    this.freshness = new PositionsFreshness(staleAfter.toMillis(), clock.millis());
     Properties props = new Properties();
     props.putAll(consumerConfig);
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -85,19 +99,31 @@ public final class PositionsView implements AutoCloseable {
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
+      long nextProbe = 0;
+      boolean wasCurrent = false;
       while (running) {
         for (ConsumerRecord<String, SessionPosition> r : consumer.poll(Duration.ofMillis(100))) {
           apply(new Event(r.key(), r.value(), r.partition(), r.offset()));
         }
-        if (!caughtUp) {
-          end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
-          if (end.isEmpty()) {
-            caughtUp = true;
-            log.info("session.positions read up to date: {} resumable sessions known", latest.size());
-          }
+        long now = clock.millis();
+        if (now >= nextProbe) {
+          nextProbe = now + probeMs;
+          barrierRequests.add(new CompletableFuture<>()); // the view's own: it only feeds the freshness
         }
         serveBarriers(partitions);
+        boolean current = freshness.state(clock.millis()).current();
+        if (current != wasCurrent) {
+          wasCurrent = current;
+          if (current && !caughtUp) {
+            caughtUp = true;
+            log.info("session.positions read up to date: {} resumable sessions known", latest.size());
+          } else if (current) {
+            log.info("session.positions readable again: resume windows count from now for sessions silent since");
+          } else {
+            log.warn("session.positions not read through for a while: resumes of sessions not held here answered"
+                + " resume_unavailable");
+          }
+        }
       }
     } catch (WakeupException e) {
       // closing
@@ -110,19 +136,29 @@ public final class PositionsView implements AutoCloseable {
     }
   }
 
-  /** New barriers take the topic's end offsets now; a barrier completes once the view has read up to them. */
+  /**
+   * New barriers take the topic's end offsets now; a barrier completes once the view has read up to them, which
+   * tells the freshness that the topic was read through.
+   */
   private void serveBarriers(List<TopicPartition> partitions) {
     CompletableFuture<Void> requested;
     while ((requested = barrierRequests.poll()) != null) {
+      long at = clock.millis();
       try {
-        barriers.add(new Barrier(new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(5))), requested));
+        barriers.add(new Barrier(new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(5))), requested,
+            at));
       } catch (RuntimeException e) {
         requested.completeExceptionally(e); // the broker is away: the caller answers "try again"
       }
     }
     barriers.removeIf(b -> {
       b.end().entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
-      return b.end().isEmpty() && b.done().complete(null);
+      if (!b.end().isEmpty()) {
+        return false;
+      }
+      freshness.readThrough(b.atMs(), clock.millis());
+      b.done().complete(null);
+      return true;
     });
   }
 
@@ -167,6 +203,16 @@ public final class PositionsView implements AutoCloseable {
   /** True once everything on the topic at start has been read. */
   public boolean caughtUp() {
     return caughtUp;
+  }
+
+  /** How far this copy can be trusted now (docs/CONTRACT.md section 10). */
+  public PositionsFreshness.State state() {
+    return freshness.state(clock.millis());
+  }
+
+  /** Where this gateway's own writes to session.positions report how they went. */
+  public PositionsFreshness freshness() {
+    return freshness;
   }
 
   /** Hears every record read from now on; run the returned handle to stop. */

@@ -3,6 +3,7 @@ package dev.rstt.gateway.resume;
 import dev.rstt.avro.SessionPosition;
 import dev.rstt.gateway.session.Placement;
 import dev.rstt.schemas.Topic;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,14 +16,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Writes session.positions (docs/CONTRACT.md section 10) with its own small idempotent {@code acks=all} producer:
  * positions never wait behind audio, and audio never behind positions. A failed write is not retried here: the next
  * one (at most a position interval later) carries newer numbers, and a stale position costs only a longer scan.
+ * How each write went (failed, or slow) tells the view's {@link PositionsFreshness} when the topic could not be
+ * written.
  */
 public final class PositionsWriter implements AutoCloseable {
 
   private final KafkaProducer<String, SessionPosition> producer;
   private final Topic<String, SessionPosition> topic;
+  private final PositionsFreshness freshness;
+  private final Clock clock;
 
   public PositionsWriter(Map<String, Object> producerConfig, Topic<String, SessionPosition> topic, String gatewayId,
-      Duration maxBlock) {
+      Duration maxBlock, PositionsFreshness freshness, Clock clock) {
+    this.freshness = freshness;
+    this.clock = clock;
     Map<String, Object> config = new HashMap<>(producerConfig);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -46,8 +53,10 @@ public final class PositionsWriter implements AutoCloseable {
 
   private CompletableFuture<Placement> send(String key, SessionPosition value) {
     CompletableFuture<Placement> done = new CompletableFuture<>();
+    long sentAt = clock.millis();
     try {
       producer.send(new ProducerRecord<>(topic.name(), key, value), (metadata, error) -> {
+        freshness.written(sentAt, clock.millis(), error != null);
         if (error != null) {
           done.completeExceptionally(error);
         } else {
@@ -55,6 +64,7 @@ public final class PositionsWriter implements AutoCloseable {
         }
       });
     } catch (RuntimeException e) {
+      freshness.written(sentAt, clock.millis(), true);
       done.completeExceptionally(e);
     }
     return done;

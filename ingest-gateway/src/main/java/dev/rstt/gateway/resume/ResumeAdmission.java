@@ -7,13 +7,18 @@ import dev.rstt.gateway.audio.AudioFormat;
  * Whether a socket may resume a session, and how (docs/CONTRACT.md section 10). An unknown session, an ended one,
  * one past its window and another user's get the same refusal ({@code session_not_resumable}), so an answer never
  * tells whether a session id exists. Only the session's own user learns more (a format that differs from the
- * session's, a resend index that would leave a gap). Pure: the time is passed in.
+ * session's, a resend index that would leave a gap). A window never runs out over time in which session.positions
+ * could not be read or written (no holder could have kept its position current then): it counts from the later of
+ * the session's last sign and the end of that time; and a gateway whose copy of the topic is not current judges no
+ * session it does not hold for the session's own user: it answers "try again" ({@code resume_unavailable}) to all.
+ * Pure: the time and the view's trust are passed in.
  */
 public final class ResumeAdmission {
 
   public static final String NOT_RESUMABLE = "session_not_resumable";
   public static final String MISMATCH = "resume_mismatch";
   public static final String INVALID_FROM = "invalid_resume_from";
+  public static final String UNAVAILABLE = "resume_unavailable";
 
   private ResumeAdmission() {
   }
@@ -53,6 +58,14 @@ public final class ResumeAdmission {
   public record TakeOver(String previousOwner, int epoch, boolean waitForRelease) implements Decision {
   }
 
+  /** Close 1013 {@code resume_unavailable}: session.positions cannot be judged now; the app retries. */
+  public record Unavailable(String message) implements Decision {
+  }
+
+  /** The answer while this gateway's copy of session.positions is not current. */
+  public static final Unavailable UNCERTAIN = new Unavailable(
+      "session.positions cannot be read right now; retry the resume");
+
   /** The one answer for an unknown, ended, expired or another user's session. */
   public static final Refused REFUSED = new Refused(NOT_RESUMABLE,
       "the session cannot be resumed (unknown, ended, expired or not yours); start a new session");
@@ -64,12 +77,13 @@ public final class ResumeAdmission {
    * @param windowMs how long a session without a socket stays resumable
    * @param leaseMs how often a holder rewrites the position of a session it holds (a crashed holder's session
    *     counts as detached from its last write)
+   * @param view how far this gateway's copy of session.positions can be trusted now
    */
   public static Decision decide(Request request, Held held, SessionPosition known, String me, long nowMs,
-      long windowMs, long leaseMs) {
-    if (held != null) {
-      if (!held.userId().equals(request.userId()) || !held.resumable()
-          || (held.detachedAtMs() != null && nowMs > held.detachedAtMs() + windowMs)) {
+      long windowMs, long leaseMs, PositionsFreshness.State view) {
+    if (held != null && held.userId().equals(request.userId())) {
+      if (!held.resumable() || (held.detachedAtMs() != null
+          && windowOver(held.detachedAtMs(), nowMs, windowMs, 0, view))) {
         return REFUSED;
       }
       if (!sameFormat(held.format(), request.format())) {
@@ -81,7 +95,11 @@ public final class ResumeAdmission {
       }
       return new AttachHere(from);
     }
-    if (known == null || !known.getUserId().equals(request.userId()) || expired(known, nowMs, windowMs, leaseMs)) {
+    if (!view.current()) {
+      return UNCERTAIN; // the same answer for every session not the asker's own held here
+    }
+    if (held != null || known == null || !known.getUserId().equals(request.userId())
+        || expired(known, nowMs, windowMs, leaseMs, view)) {
       return REFUSED;
     }
     AudioFormat format = formatOf(known);
@@ -93,12 +111,25 @@ public final class ResumeAdmission {
     return new TakeOver(owner, known.getEpoch() + 1, !free);
   }
 
-  /** A session with no socket for longer than the window (counted from its last write if its holder died). */
-  static boolean expired(SessionPosition p, long nowMs, long windowMs, long leaseMs) {
+  /**
+   * A session with no socket for longer than the window (counted from its last write plus the lease if its holder
+   * died), time in which session.positions could not be read or written not counted.
+   */
+  static boolean expired(SessionPosition p, long nowMs, long windowMs, long leaseMs, PositionsFreshness.State view) {
     if (PositionStates.DETACHED.equals(p.getState()) && p.getDetachedAtMs() != null) {
-      return nowMs > p.getDetachedAtMs() + windowMs;
+      return nowMs > view.countFrom(p.getDetachedAtMs()) + windowMs;
     }
-    return nowMs > p.getUpdatedAtMs() + leaseMs + windowMs;
+    return nowMs > view.countFrom(p.getUpdatedAtMs()) + leaseMs + windowMs;
+  }
+
+  /**
+   * The holder's own rule for a session detached here since {@code detachedAtMs}: its window (and {@code graceMs})
+   * passed, counted like {@link #expired}; never while session.positions is not current (an app that could not
+   * resume elsewhere meanwhile still has its window).
+   */
+  public static boolean windowOver(long detachedAtMs, long nowMs, long windowMs, long graceMs,
+      PositionsFreshness.State view) {
+    return view.current() && nowMs > view.countFrom(detachedAtMs) + windowMs + graceMs;
   }
 
   /**
@@ -107,8 +138,8 @@ public final class ResumeAdmission {
    * dead holder ({@code client_closed}); a claim on session.positions decides which one.
    */
   public static boolean orphaned(SessionPosition p, boolean heldHere, long nowMs, long windowMs,
-      long leaseMs, long graceMs) {
-    return p != null && !heldHere && expired(p, nowMs - graceMs, windowMs, leaseMs);
+      long leaseMs, long graceMs, PositionsFreshness.State view) {
+    return p != null && !heldHere && view.current() && expired(p, nowMs - graceMs, windowMs, leaseMs, view);
   }
 
   /** The resume index the app asked for leaves a gap: refused, the session stays resumable. */

@@ -101,7 +101,8 @@ public final class SessionResumer {
     if (!view.caughtUp()) {
       return Mono.error(unavailable("this server is starting; retry the resume"));
     }
-    if (registry.get(request.sessionId()) != null || view.latest(request.sessionId()) != null) {
+    if (registry.get(request.sessionId()) != null || view.latest(request.sessionId()) != null
+        || !view.state().current()) { // not current: ResumeAdmission answers "try again" for what is not held here
       return resumeKnown(request, out, closer);
     }
     return Mono.fromFuture(() -> view.readThrough().orTimeout(handoverTimeout.toMillis() + 5000,
@@ -110,7 +111,7 @@ public final class SessionResumer {
         .then(Mono.defer(() -> resumeKnown(request, out, closer)));
   }
 
-  private static Refused unavailable(String message) {
+  static Refused unavailable(String message) {
     return new Refused(CloseStatus.SERVICE_OVERLOAD.withReason("resume unavailable"), "resume_unavailable", message,
         Duration.ofSeconds(2));
   }
@@ -124,9 +125,13 @@ public final class SessionResumer {
     PositionsView.Event known = view.latest(request.sessionId());
     ResumeAdmission.Decision decision = ResumeAdmission.decide(
         new ResumeAdmission.Request(request.userId(), request.format(), request.from()), held,
-        known == null ? null : known.position(), me, clock.millis(), wiring.resume().window().toMillis(), leaseMs);
+        known == null ? null : known.position(), me, clock.millis(), wiring.resume().window().toMillis(), leaseMs,
+        view.state());
     if (decision instanceof ResumeAdmission.Refused r) {
       return Mono.error(Refused.of(r));
+    }
+    if (decision instanceof ResumeAdmission.Unavailable u) {
+      return Mono.error(unavailable(u.message()));
     }
     if (decision instanceof ResumeAdmission.AttachHere here) {
       Attached attached = local.attach(out, closer, here.from());
@@ -175,7 +180,12 @@ public final class SessionResumer {
       SessionPosition claim = PositionRecords.of(id, position.getUserId(), format, me, decision.epoch(),
           PositionStates.CLAIMED, decision.previousOwner(), PositionRecords.pointOf(position),
           position.getDetachedAtMs(), clock.millis());
-      wait.claimedAt(writer.write(claim).get(handoverTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS).offset());
+      try {
+        wait.claimedAt(writer.write(claim).get(handoverTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS).offset());
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // session.positions takes no write now (the broker away): nothing was decided, the app tries again
+        throw unavailable("session.positions cannot be written right now; retry the resume");
+      }
       outcome = decision.waitForRelease() ? wait.outcome(handoverTimeout) : PositionStates.ClaimOutcome.WAIT;
     } finally {
       unlisten.run();

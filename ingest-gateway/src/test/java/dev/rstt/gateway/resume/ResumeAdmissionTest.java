@@ -14,8 +14,13 @@ class ResumeAdmissionTest {
   private static final long NOW = 1_000_000;
 
   private static ResumeAdmission.Decision decide(String user, ResumeAdmission.Held held, SessionPosition known) {
-    return ResumeAdmission.decide(new ResumeAdmission.Request(user, PCM, null), held, known, "gw-a", NOW, WINDOW,
-        LEASE);
+    return decide(user, held, known, NOW, PositionsFreshness.State.ALWAYS);
+  }
+
+  private static ResumeAdmission.Decision decide(String user, ResumeAdmission.Held held, SessionPosition known,
+      long now, PositionsFreshness.State view) {
+    return ResumeAdmission.decide(new ResumeAdmission.Request(user, PCM, null), held, known, "gw-a", now, WINDOW,
+        LEASE, view);
   }
 
   private static SessionPosition position(String owner, String state, Long detachedAt, long updatedAt) {
@@ -50,10 +55,10 @@ class ResumeAdmissionTest {
     assertThat(decide("alice", new ResumeAdmission.Held("alice", PCM, true, NOW - 1000, 10), null))
         .as("from where the session stands when the socket attaches").isEqualTo(new ResumeAdmission.AttachHere(null));
     assertThat(ResumeAdmission.decide(new ResumeAdmission.Request("alice", PCM, 4L),
-        new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE))
+        new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE, PositionsFreshness.State.ALWAYS))
         .isEqualTo(new ResumeAdmission.AttachHere(4L));
     assertThat(ResumeAdmission.decide(new ResumeAdmission.Request("alice", PCM, 11L),
-        new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE))
+        new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE, PositionsFreshness.State.ALWAYS))
         .isInstanceOf(ResumeAdmission.Refused.class)
         .extracting(d -> ((ResumeAdmission.Refused) d).code()).isEqualTo(ResumeAdmission.INVALID_FROM);
   }
@@ -62,9 +67,9 @@ class ResumeAdmissionTest {
   void theOwnerLearnsOfAFormatMismatchOthersDoNot() {
     AudioFormat opus = new AudioFormat("en", 16000, AudioFormat.Codec.OPUS, 1);
     ResumeAdmission.Decision mine = ResumeAdmission.decide(new ResumeAdmission.Request("alice", opus, null),
-        new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE);
+        new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE, PositionsFreshness.State.ALWAYS);
     ResumeAdmission.Decision theirs = ResumeAdmission.decide(new ResumeAdmission.Request("mallory", opus, null),
-        new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE);
+        new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE, PositionsFreshness.State.ALWAYS);
     assertThat(((ResumeAdmission.Refused) mine).code()).isEqualTo(ResumeAdmission.MISMATCH);
     assertThat(((ResumeAdmission.Refused) theirs).code()).isEqualTo(ResumeAdmission.NOT_RESUMABLE);
   }
@@ -84,13 +89,82 @@ class ResumeAdmissionTest {
   void anOrphanIsASessionNobodyHoldsPastItsWindowAndAGrace() {
     long grace = 10_000;
     SessionPosition attached = position("gw-b", PositionStates.ATTACHED, null, NOW - WINDOW - LEASE - grace - 1);
-    assertThat(ResumeAdmission.orphaned(attached, false, NOW, WINDOW, LEASE, grace)).isTrue();
-    assertThat(ResumeAdmission.orphaned(attached, true, NOW, WINDOW, LEASE, grace)).as("held here").isFalse();
+    assertThat(ResumeAdmission.orphaned(attached, false, NOW, WINDOW, LEASE, grace, PositionsFreshness.State.ALWAYS)).isTrue();
+    assertThat(ResumeAdmission.orphaned(attached, true, NOW, WINDOW, LEASE, grace, PositionsFreshness.State.ALWAYS)).as("held here").isFalse();
     SessionPosition fresh = position("gw-b", PositionStates.ATTACHED, null, NOW - WINDOW - LEASE - 1);
-    assertThat(ResumeAdmission.orphaned(fresh, false, NOW, WINDOW, LEASE, grace))
+    assertThat(ResumeAdmission.orphaned(fresh, false, NOW, WINDOW, LEASE, grace, PositionsFreshness.State.ALWAYS))
         .as("refused to a resume already, but its holder may still be ending it").isFalse();
     SessionPosition detached = position("gw-b", PositionStates.DETACHED, NOW - WINDOW - grace - 1, NOW);
-    assertThat(ResumeAdmission.orphaned(detached, false, NOW, WINDOW, LEASE, grace)).isTrue();
-    assertThat(ResumeAdmission.orphaned(null, false, NOW, WINDOW, LEASE, grace)).as("ended").isFalse();
+    assertThat(ResumeAdmission.orphaned(detached, false, NOW, WINDOW, LEASE, grace, PositionsFreshness.State.ALWAYS)).isTrue();
+    assertThat(ResumeAdmission.orphaned(null, false, NOW, WINDOW, LEASE, grace, PositionsFreshness.State.ALWAYS)).as("ended").isFalse();
+  }
+
+  // ---- a broker outage (docs/CONTRACT.md section 10): the window does not run out over time the topic was unusable
+
+  /** The F8 run: a 295 s broker stall; the holder wrote its last lease just before it and was killed inside it. */
+  private static final long STALL_START = NOW;
+  private static final long STALL_END = NOW + 295_000;
+  private static final PositionsFreshness.State AFTER_STALL = new PositionsFreshness.State(true, STALL_END);
+
+  @Test
+  void aHolderSilentThroughABrokerStallIsStillResumableAfterIt() {
+    SessionPosition lastLease = position("gw-b", PositionStates.ATTACHED, null, STALL_START - 2_000);
+    assertThat(decide("alice", null, lastLease, STALL_END + 10_000, AFTER_STALL))
+        .as("resumed 10 s after the stall: the holder could not have written during it")
+        .isEqualTo(new ResumeAdmission.TakeOver("gw-b", 3, true));
+    assertThat(decide("alice", null, lastLease, STALL_END + LEASE + WINDOW, AFTER_STALL))
+        .isInstanceOf(ResumeAdmission.TakeOver.class);
+    assertThat(decide("alice", null, lastLease, STALL_END + LEASE + WINDOW + 1, AFTER_STALL))
+        .as("a whole window (and the lease) after the topic came back: expired like any other")
+        .isEqualTo(ResumeAdmission.REFUSED);
+  }
+
+  @Test
+  void aSessionDetachedBeforeAStallKeepsAWholeWindowAfterIt() {
+    SessionPosition detached = position("gw-b", PositionStates.DETACHED, STALL_START - 30_000, STALL_START - 1_000);
+    assertThat(decide("alice", null, detached, STALL_END + 40_000, AFTER_STALL))
+        .isEqualTo(new ResumeAdmission.TakeOver("gw-b", 3, true));
+    assertThat(decide("alice", null, detached, STALL_END + WINDOW + 1, AFTER_STALL))
+        .isEqualTo(ResumeAdmission.REFUSED);
+    ResumeAdmission.Held heldHere = new ResumeAdmission.Held("alice", PCM, true, STALL_START - 30_000, 10);
+    assertThat(decide("alice", heldHere, null, STALL_END + 40_000, AFTER_STALL))
+        .as("held here: its own holder counts the same").isEqualTo(new ResumeAdmission.AttachHere(null));
+  }
+
+  @Test
+  void aGatewayWhoseViewIsNotCurrentAnswersTryAgainToAllButTheOwnerOfASessionItHolds() {
+    PositionsFreshness.State stalled = new PositionsFreshness.State(false, STALL_START + 100_000);
+    long now = STALL_START + 100_000;
+    SessionPosition old = position("gw-b", PositionStates.ATTACHED, null, STALL_START - 2_000);
+    ResumeAdmission.Decision known = decide("alice", null, old, now, stalled);
+    ResumeAdmission.Decision unknown = decide("alice", null, null, now, stalled);
+    ResumeAdmission.Decision theirs = decide("mallory", null, old, now, stalled);
+    ResumeAdmission.Decision otherUserHere = decide("mallory",
+        new ResumeAdmission.Held("alice", PCM, true, null, 10), null, now, stalled);
+    assertThat(known).isInstanceOf(ResumeAdmission.Unavailable.class);
+    assertThat(java.util.List.of(unknown, theirs, otherUserHere)).allSatisfy(d -> assertThat(d).isEqualTo(known));
+    assertThat(decide("alice", new ResumeAdmission.Held("alice", PCM, true, STALL_START - 70_000, 10), null, now,
+        stalled)).as("the owner's session held here needs no view").isEqualTo(new ResumeAdmission.AttachHere(null));
+  }
+
+  @Test
+  void noOrphanIsEndedAndNoWindowRunsOutWhileTheViewIsNotCurrentOrForTheOutage() {
+    long grace = 10_000;
+    SessionPosition lastLease = position("gw-b", PositionStates.ATTACHED, null, STALL_START - 2_000);
+    PositionsFreshness.State stalled = new PositionsFreshness.State(false, STALL_END - 1);
+    assertThat(ResumeAdmission.orphaned(lastLease, false, STALL_END - 1, WINDOW, LEASE, grace, stalled)).isFalse();
+    assertThat(ResumeAdmission.orphaned(lastLease, false, STALL_END + 1_000, WINDOW, LEASE, grace, AFTER_STALL))
+        .as("its holder may write again within a lease").isFalse();
+    assertThat(ResumeAdmission.orphaned(lastLease, false, STALL_END + WINDOW + LEASE + grace + 1, WINDOW, LEASE,
+        grace, AFTER_STALL)).isTrue();
+
+    long detachedAt = STALL_START - 30_000;
+    assertThat(ResumeAdmission.windowOver(detachedAt, STALL_END - 1, WINDOW, grace, stalled)).isFalse();
+    assertThat(ResumeAdmission.windowOver(detachedAt, STALL_END + WINDOW + grace, WINDOW, grace, AFTER_STALL))
+        .isFalse();
+    assertThat(ResumeAdmission.windowOver(detachedAt, STALL_END + WINDOW + grace + 1, WINDOW, grace, AFTER_STALL))
+        .isTrue();
+    assertThat(ResumeAdmission.windowOver(detachedAt, detachedAt + WINDOW + grace + 1, WINDOW, grace,
+        PositionsFreshness.State.ALWAYS)).as("no outage: as before").isTrue();
   }
 }
