@@ -12,9 +12,10 @@ class ResumeAdmissionTest {
   private static final long WINDOW = 60_000;
   private static final long LEASE = 5_000;
   private static final long NOW = 1_000_000;
+  private static final PositionsFreshness.State ALWAYS = PositionsFreshness.State.ALWAYS;
 
   private static ResumeAdmission.Decision decide(String user, ResumeAdmission.Held held, SessionPosition known) {
-    return decide(user, held, known, NOW, PositionsFreshness.State.ALWAYS);
+    return decide(user, held, known, NOW, ALWAYS);
   }
 
   private static ResumeAdmission.Decision decide(String user, ResumeAdmission.Held held, SessionPosition known,
@@ -55,10 +56,10 @@ class ResumeAdmissionTest {
     assertThat(decide("alice", new ResumeAdmission.Held("alice", PCM, true, NOW - 1000, 10), null))
         .as("from where the session stands when the socket attaches").isEqualTo(new ResumeAdmission.AttachHere(null));
     assertThat(ResumeAdmission.decide(new ResumeAdmission.Request("alice", PCM, 4L),
-        new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE, PositionsFreshness.State.ALWAYS))
+        new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE, ALWAYS))
         .isEqualTo(new ResumeAdmission.AttachHere(4L));
     assertThat(ResumeAdmission.decide(new ResumeAdmission.Request("alice", PCM, 11L),
-        new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE, PositionsFreshness.State.ALWAYS))
+        new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE, ALWAYS))
         .isInstanceOf(ResumeAdmission.Refused.class)
         .extracting(d -> ((ResumeAdmission.Refused) d).code()).isEqualTo(ResumeAdmission.INVALID_FROM);
   }
@@ -67,9 +68,9 @@ class ResumeAdmissionTest {
   void theOwnerLearnsOfAFormatMismatchOthersDoNot() {
     AudioFormat opus = new AudioFormat("en", 16000, AudioFormat.Codec.OPUS, 1);
     ResumeAdmission.Decision mine = ResumeAdmission.decide(new ResumeAdmission.Request("alice", opus, null),
-        new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE, PositionsFreshness.State.ALWAYS);
+        new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE, ALWAYS);
     ResumeAdmission.Decision theirs = ResumeAdmission.decide(new ResumeAdmission.Request("mallory", opus, null),
-        new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE, PositionsFreshness.State.ALWAYS);
+        new ResumeAdmission.Held("alice", PCM, true, null, 10), null, "gw-a", NOW, WINDOW, LEASE, ALWAYS);
     assertThat(((ResumeAdmission.Refused) mine).code()).isEqualTo(ResumeAdmission.MISMATCH);
     assertThat(((ResumeAdmission.Refused) theirs).code()).isEqualTo(ResumeAdmission.NOT_RESUMABLE);
   }
@@ -89,14 +90,14 @@ class ResumeAdmissionTest {
   void anOrphanIsASessionNobodyHoldsPastItsWindowAndAGrace() {
     long grace = 10_000;
     SessionPosition attached = position("gw-b", PositionStates.ATTACHED, null, NOW - WINDOW - LEASE - grace - 1);
-    assertThat(ResumeAdmission.orphaned(attached, false, NOW, WINDOW, LEASE, grace, PositionsFreshness.State.ALWAYS)).isTrue();
-    assertThat(ResumeAdmission.orphaned(attached, true, NOW, WINDOW, LEASE, grace, PositionsFreshness.State.ALWAYS)).as("held here").isFalse();
+    assertThat(ResumeAdmission.orphaned(attached, false, NOW, WINDOW, LEASE, grace, ALWAYS)).isTrue();
+    assertThat(ResumeAdmission.orphaned(attached, true, NOW, WINDOW, LEASE, grace, ALWAYS)).as("held here").isFalse();
     SessionPosition fresh = position("gw-b", PositionStates.ATTACHED, null, NOW - WINDOW - LEASE - 1);
-    assertThat(ResumeAdmission.orphaned(fresh, false, NOW, WINDOW, LEASE, grace, PositionsFreshness.State.ALWAYS))
+    assertThat(ResumeAdmission.orphaned(fresh, false, NOW, WINDOW, LEASE, grace, ALWAYS))
         .as("refused to a resume already, but its holder may still be ending it").isFalse();
     SessionPosition detached = position("gw-b", PositionStates.DETACHED, NOW - WINDOW - grace - 1, NOW);
-    assertThat(ResumeAdmission.orphaned(detached, false, NOW, WINDOW, LEASE, grace, PositionsFreshness.State.ALWAYS)).isTrue();
-    assertThat(ResumeAdmission.orphaned(null, false, NOW, WINDOW, LEASE, grace, PositionsFreshness.State.ALWAYS)).as("ended").isFalse();
+    assertThat(ResumeAdmission.orphaned(detached, false, NOW, WINDOW, LEASE, grace, ALWAYS)).isTrue();
+    assertThat(ResumeAdmission.orphaned(null, false, NOW, WINDOW, LEASE, grace, ALWAYS)).as("ended").isFalse();
   }
 
   // ---- a broker outage (docs/CONTRACT.md section 10): the window does not run out over time the topic was unusable
@@ -164,7 +165,7 @@ class ResumeAdmissionTest {
         .isFalse();
     assertThat(ResumeAdmission.windowOver(detachedAt, STALL_END + WINDOW + grace + 1, WINDOW, grace, AFTER_STALL))
         .isTrue();
-    assertThat(ResumeAdmission.windowOver(detachedAt, detachedAt + WINDOW + grace + 1, WINDOW, grace,
-        PositionsFreshness.State.ALWAYS)).as("no outage: as before").isTrue();
+    assertThat(ResumeAdmission.windowOver(detachedAt, detachedAt + WINDOW + grace + 1, WINDOW, grace, ALWAYS))
+        .as("no outage: as before").isTrue();
   }
 }

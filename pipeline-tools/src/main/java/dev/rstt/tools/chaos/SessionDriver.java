@@ -20,15 +20,16 @@ import java.util.function.Function;
  * each starts depends on the stack's pace.
  *
  * <p>An app's behaviour: connect to a gateway (the slot's own first, another after a failure); a socket refused
- * before {@code session_started} (1013 while Kafka is away, a gateway that is down) is retried after
- * {@code retry_after_seconds} (or 2 s); audio goes at real-time pace, and a gateway that stops reading holds it back
- * (the app's local buffer), to be sent as fast as the gateway reads once it does; a socket that drops (its gateway
- * killed, or the app's network gone: {@link #dropSocket}) is replaced by one that resumes the same session
- * (docs/CONTRACT.md section 10; the same gateway first after the app's own drop, else the next) and sends from the
- * message index {@code session_resumed} gives; a resume refused because the session ended starts a new session from
- * the first message no {@code audio_durable} covered (see {@link LegRecord}); after the last frame, {@code stop}
- * (again after a resume), then wait for the close (1000, or 4010 {@code transcript_pending}; anything else is
- * resumed too).
+ * before {@code session_started} or {@code session_resumed} (1013 while Kafka or session.positions is away, a
+ * gateway that is down) is retried with back-off ({@link RefusalPolicy}: from 1 s, doubling, at least
+ * {@code retry_after_seconds}, at most 10 s), the same session again if it was a resume; audio goes at real-time
+ * pace, and a gateway that stops reading holds it back (the app's local buffer), to be sent as fast as the gateway
+ * reads once it does; a socket that drops (its gateway killed, or the app's network gone: {@link #dropSocket}) is
+ * replaced by one that resumes the same session (docs/CONTRACT.md section 10; the same gateway first after the app's
+ * own drop, else the next) and sends from the message index {@code session_resumed} gives; only a resume refused
+ * {@code session_not_resumable} (the session ended) starts a new session, from the first message no
+ * {@code audio_durable} covered (see {@link LegRecord}); after the last frame, {@code stop} (again after a resume),
+ * then wait for the close (1000, or 4010 {@code transcript_pending}; anything else is resumed too).
  */
 public final class SessionDriver {
 
@@ -145,6 +146,7 @@ public final class SessionDriver {
     long heardDurable = 0; // audio_durable of the current pipeline session: the app keeps every message after it
     boolean stopSent = false;
     int gatewayTry = slot;
+    int refusedInARow = 0;
     for (int leg = 0; ; leg++) {
       AppSocket socket = null;
       String started = null;
@@ -156,14 +158,12 @@ public final class SessionDriver {
           return;
         }
         gateway = Math.floorMod(gatewayTry, gateways.size());
-        long retryMs = 2_000;
         socket = null;
         try {
           socket = AppSocket.open(http, gateways.get(gateway), tokenForUser.apply(user), ChaosScripts.SAMPLE_RATE,
               sessionId);
           started = socket.awaitStarted(Duration.ofSeconds(30));
           if (started == null) {
-            retryMs = Math.max(retryMs, socket.retryAfterSeconds() * 1000);
             if (!socket.isClosed()) {
               socket.abort();
             }
@@ -171,8 +171,10 @@ public final class SessionDriver {
         } catch (Exception e) {
           // the gateway is down or refused the upgrade
         }
-        if (started == null && sessionId != null && socket != null
-            && LegRecord.NOT_RESUMABLE.equals(socket.errorCode())) {
+        RefusalPolicy.Next answer = started != null ? null : RefusalPolicy.next(sessionId != null,
+            socket == null ? null : socket.errorCode(), refusedInARow,
+            socket == null ? 0 : socket.retryAfterSeconds());
+        if (answer != null && answer.ended() && socket != null) {
           // the session ended meanwhile (stopped and stored, or its window passed): recorded for the checker
           legs.add(new LegRecord(name, leg, user, script.words(), ChaosScripts.SAMPLE_RATE, samplesAt(next), 0,
               gateway, sessionId, System.currentTimeMillis(), null, socket.awaitClose(Duration.ofSeconds(5)),
@@ -181,6 +183,7 @@ public final class SessionDriver {
           log.accept(String.format("%s leg %d (%s, gateway %d): resume refused (%s)", name, leg, sessionId, gateway,
               socket.errorCode()));
           leg++;
+          refusedInARow = 0;
           if (stopSent) {
             return; // stopped: the stored transcript tells the rest
           }
@@ -192,10 +195,12 @@ public final class SessionDriver {
         }
         if (started == null) {
           refusals.incrementAndGet();
+          refusedInARow++;
           gatewayTry++;
-          sleepUntil(System.currentTimeMillis() + Math.min(retryMs, 10_000));
+          sleepUntil(System.currentTimeMillis() + answer.delayMs());
         }
       }
+      refusedInARow = 0;
       boolean resumed = sessionId != null;
       if (resumed) {
         next = base + (int) Math.min(socket.resumedFrames(), frames.size() - base);
