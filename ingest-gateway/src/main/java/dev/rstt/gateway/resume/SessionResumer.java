@@ -112,8 +112,8 @@ public final class SessionResumer {
   }
 
   static Refused unavailable(String message) {
-    return new Refused(CloseStatus.SERVICE_OVERLOAD.withReason("resume unavailable"), "resume_unavailable", message,
-        Duration.ofSeconds(2));
+    return new Refused(CloseStatus.SERVICE_OVERLOAD.withReason("resume unavailable"), ResumeAdmission.UNAVAILABLE,
+        message, Duration.ofSeconds(2));
   }
 
   private Mono<Resumed> resumeKnown(Request request, Outbound out, Consumer<CloseStatus> closer) {
