@@ -196,9 +196,10 @@ public class GatewayConfiguration {
   @Bean(destroyMethod = "close")
   public PositionsView positionsView(KafkaProperties kafka, Topics topics, GatewayProperties props,
       @Qualifier("gatewayId") String gatewayId, Clock clock) {
-    // probed every position interval; not current once a lease passed unread (no holder's lease write seen)
+    // probed every position interval; not current once two leases passed without a read-through (one would flap
+    // under load: a probe late by a GC pause or a busy broker is not an outage)
     PositionsView view = new PositionsView(kafka.buildConsumerProperties(), topics.sessionPositions(), gatewayId,
-        clock, props.resume().positionInterval(), props.resume().lease());
+        clock, props.resume().positionInterval(), props.resume().lease().multipliedBy(2));
     view.start();
     return view;
   }
