@@ -1,11 +1,9 @@
 package dev.rstt.gateway.session;
 
-import dev.rstt.gateway.resume.DurableThrottle;
 import dev.rstt.gateway.resume.ResumeSettings;
 import dev.rstt.gateway.updates.AppMessages;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -21,17 +19,17 @@ final class DurableAnnouncer {
   private final SessionOutbound app;
   private final Clock clock;
   private final Scheduler timers;
-  private final Consumer<String> send;
+  private final Runnable tooSlow;
 
   DurableAnnouncer(String sessionId, ResumeSettings resume, SessionAudio audio, SessionOutbound app, Clock clock,
-      Scheduler timers, Consumer<String> send) {
+      Scheduler timers, Runnable tooSlow) {
     this.sessionId = sessionId;
     this.resume = resume;
     this.audio = audio;
     this.app = app;
     this.clock = clock;
     this.timers = timers;
-    this.send = send;
+    this.tooSlow = tooSlow;
   }
 
   /** The position may have moved ({@code timerFired}: the interval's timer). */
@@ -41,11 +39,12 @@ final class DurableAnnouncer {
     }
     long now = clock.millis();
     long frames = audio.appDurableFrames();
-    DurableThrottle.Decision decision = app.durable(frames, now, timerFired); // nothing without a socket
-    if (decision instanceof DurableThrottle.Send) {
-      send.accept(AppMessages.audioDurable(sessionId, frames, audio.durableThroughSeconds()));
-    } else if (decision instanceof DurableThrottle.Arm arm) {
-      timers.schedule(() -> announce(true), Math.max(0, arm.atMs() - now), TimeUnit.MILLISECONDS);
+    // decided and queued under the outbound's lock: nothing without a socket, never to a socket attached later
+    boolean queued = app.durable(frames, now, timerFired,
+        () -> AppMessages.audioDurable(sessionId, frames, audio.durableThroughSeconds()),
+        atMs -> timers.schedule(() -> announce(true), Math.max(0, atMs - now), TimeUnit.MILLISECONDS));
+    if (!queued) {
+      tooSlow.run();
     }
   }
 }

@@ -70,7 +70,7 @@ public final class GatewaySession {
     this.liveness = new SocketLiveness(clock, settings, format.sampleRate() * format.channels(), metrics, timers);
     this.resume = resume;
     this.life = new SessionLifecycle(resume.enabled());
-    this.durable = new DurableAnnouncer(id, resume, audio, app, clock, timers, this::send);
+    this.durable = new DurableAnnouncer(id, resume, audio, app, clock, timers, this::tooSlow);
     this.epoch = start.epoch();
     if (start.takenOver()) {
       life.live();
@@ -196,16 +196,22 @@ public final class GatewaySession {
   /** Sends a frame to the app; a client too slow to read its queue is closed 1013. */
   public void send(String text) {
     if (!app.send(text)) {
-      metrics.rejected("client_too_slow");
-      ending.info("Client reads too slowly: outbound queue full, closing 1013");
-      terminate("error", CloseStatus.SERVICE_OVERLOAD.withReason("client too slow"));
-      app.forceClose(CloseStatus.SERVICE_OVERLOAD.withReason("client too slow"));
+      tooSlow();
     }
+  }
+
+  private void tooSlow() {
+    metrics.rejected("client_too_slow");
+    ending.info("Client reads too slowly: outbound queue full, closing 1013");
+    terminate("error", CloseStatus.SERVICE_OVERLOAD.withReason("client too slow"));
+    app.forceClose(CloseStatus.SERVICE_OVERLOAD.withReason("client too slow"));
   }
 
   /** An update from the merger for this session. Revisions already delivered are dropped. */
   public void deliver(SessionUpdate update) {
-    app.deliver(update).forEach(this::send);
+    if (!app.deliver(update)) {
+      tooSlow();
+    }
     if (update.getComplete()) {
       ending.complete.complete(null);
     }
@@ -276,7 +282,9 @@ public final class GatewaySession {
 
   /** The resumed socket got its snapshot of {@code revision} (-1: none): newer held updates follow, then durable. */
   public void snapshotSent(long revision) {
-    app.snapshotSent(revision).forEach(this::deliver);
+    if (!app.snapshotSent(revision)) { // the held updates, queued under the outbound's lock
+      tooSlow();
+    }
     durable.announce(false);
   }
 

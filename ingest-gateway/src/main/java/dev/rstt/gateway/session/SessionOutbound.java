@@ -7,6 +7,8 @@ import dev.rstt.gateway.resume.UpdateGate;
 import dev.rstt.gateway.updates.AppMessages;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.springframework.web.reactive.socket.CloseStatus;
 
 /**
@@ -14,7 +16,9 @@ import org.springframework.web.reactive.socket.CloseStatus;
  * replaced when a socket resumes the session), the merger's updates (revisions already delivered dropped; held
  * while a resumed socket's transcript snapshot is fetched) and the throttle of {@code audio_durable} (none to a resumed socket before its snapshot: {@code session_resumed},
  * the transcript so far and the latest status come first). A finished
- * outbound (socket gone, session ending) takes nothing more. Thread-safe.
+ * outbound (socket gone, session ending) takes nothing more. Thread-safe: a frame is decided and queued under the
+ * lock {@link #attach} takes, so a frame decided for one socket never reaches a socket attached after the decision
+ * (an {@code audio_durable} or update ahead of a resumed socket's {@code session_resumed} and snapshot).
  */
 final class SessionOutbound {
 
@@ -54,9 +58,18 @@ final class SessionOutbound {
   }
 
   /** Queues a frame; false when the client reads too slowly (the queue is full) on a socket still open. */
-  boolean send(String text) {
+  synchronized boolean send(String text) {
     Outbound out = socket.out();
     return out.emit(text) || out.finished();
+  }
+
+  private boolean sendAll(List<String> frames) {
+    for (String frame : frames) {
+      if (!send(frame)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The last frames and the close code for the attached socket. */
@@ -89,38 +102,58 @@ final class SessionOutbound {
     return previous;
   }
 
-  /** The frames an update from the merger becomes for the app now (empty: dropped or held). */
-  synchronized List<String> deliver(SessionUpdate update) {
+  /**
+   * Queues the frames an update from the merger becomes for the app now (none: dropped or held); false when the
+   * client reads too slowly.
+   */
+  synchronized boolean deliver(SessionUpdate update) {
     if (socket.out().finished()) {
       metrics.updateDropped("closed");
-      return List.of();
+      return true;
     }
     if (gate.hold(update)) {
-      return List.of(); // a resumed socket's snapshot is on its way
+      return true; // a resumed socket's snapshot is on its way
     }
     if (update.getRevision() <= lastRevision) {
       metrics.updateDropped("duplicate");
-      return List.of();
+      return true;
     }
     lastRevision = update.getRevision();
     metrics.updateDelivered();
-    return AppMessages.render(update);
+    return sendAll(AppMessages.render(update));
   }
 
-  /** The snapshot of {@code revision} was sent (-1: none); returns the held updates to deliver now. */
-  synchronized List<SessionUpdate> snapshotSent(long revision) {
+  /**
+   * The snapshot of {@code revision} was sent (-1: none): the updates held meanwhile are queued now, before any
+   * update that arrives after the gate opened (their {@code complete} was seen when they arrived); false when the
+   * client reads too slowly.
+   */
+  synchronized boolean snapshotSent(long revision) {
     lastRevision = Math.max(lastRevision, revision);
-    return gate.open(revision);
+    for (SessionUpdate held : gate.open(revision)) {
+      if (!deliver(held)) {
+        return false;
+      }
+    }
+    return true;
   }
 
-  /** The throttle's decision for a durable position of {@code frames} at {@code nowMs}. */
-  synchronized DurableThrottle.Decision durable(long frames, long nowMs, boolean timerFired) {
+  /**
+   * The throttle's decision for a durable position of {@code frames} at {@code nowMs}: a send queues
+   * {@code frame} here; an arm is handed to {@code arm}. False when the client reads too slowly.
+   */
+  synchronized boolean durable(long frames, long nowMs, boolean timerFired, Supplier<String> frame,
+      LongConsumer arm) {
     if (socket.out().finished() || gate.isClosed()) {
       if (timerFired) {
         throttle.disarm(); // a resumed socket hears the position right after its snapshot
       }
-      return new DurableThrottle.Nothing();
+      return true;
     }
-    return timerFired ? throttle.fire(frames, nowMs) : throttle.offer(frames, nowMs);
+    DurableThrottle.Decision decision = timerFired ? throttle.fire(frames, nowMs) : throttle.offer(frames, nowMs);
+    if (decision instanceof DurableThrottle.Arm armed) {
+      arm.accept(armed.atMs());
+    }
+    return !(decision instanceof DurableThrottle.Send) || send(frame.get());
   }
 }

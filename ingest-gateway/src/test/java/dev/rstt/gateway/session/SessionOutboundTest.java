@@ -1,0 +1,58 @@
+package dev.rstt.gateway.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rstt.gateway.GatewayMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.reactive.socket.CloseStatus;
+
+/**
+ * The ordering a resumed socket is promised (docs/CONTRACT.md section 10): {@code session_resumed} first, then
+ * {@code audio_durable}; never a frame decided for the socket it replaced. Before frames were queued under the
+ * lock {@code attach} takes, an {@code audio_durable} decided for the old socket could reach the new one first.
+ */
+class SessionOutboundTest {
+
+  private static final int RESUMES = 2_000;
+
+  @Test
+  void shouldNeverQueueADurableFrameOnAResumedSocketBeforeItsSessionResumed() throws Exception {
+    SessionOutbound app = new SessionOutbound(new Outbound(64),
+        new GatewayMetrics(new SimpleMeterRegistry(), () -> 0), 0);
+    AtomicBoolean resuming = new AtomicBoolean(true);
+    CompletableFuture<Void> announcer = CompletableFuture.runAsync(() -> {
+      long frames = 0;
+      while (resuming.get()) {
+        long position = ++frames;
+        app.durable(position, position, false, () -> "audio_durable " + position, at -> { });
+      }
+    });
+    List<Outbound> resumed = new ArrayList<>();
+    for (int i = 0; i < RESUMES; i++) {
+      Outbound next = new Outbound(64); // a full queue only refuses further frames
+      resumed.add(next);
+      app.attach(next, status -> { });
+      assertThat(app.send("session_resumed")).isTrue();
+      app.snapshotSent(-1);
+      Thread.onSpinWait();
+    }
+    resuming.set(false);
+    announcer.get();
+
+    int announced = 0;
+    for (Outbound out : resumed) {
+      out.finish(CloseStatus.NORMAL);
+      List<String> frames = out.flux().collectList().block(Duration.ofSeconds(5));
+      assertThat(frames).as("frames of a resumed socket").isNotEmpty();
+      assertThat(frames.get(0)).as("first frame of a resumed socket").isEqualTo("session_resumed");
+      announced += frames.size() - 1;
+    }
+    assertThat(announced).as("durable frames reached resumed sockets at all").isPositive();
+  }
+}
