@@ -65,8 +65,13 @@ class TakeOverEpisodeIT {
     streaming.get(5, TimeUnit.MINUTES);
     app.stop();
     int close = app.awaitClose(COMPLETE);
-    assertThat(Files.readString(successor.logFile())).as("the successor re-read SessionStarted: a new session")
-        .contains("(new)").doesNotContain("(take-over)");
+    // Which path the successor took depends on whether the killed worker's offsets had passed SessionStarted: it
+    // re-reads it ("(new)", the case that left the episode open) or takes the session over ("(take-over)"). The
+    // core tests (SessionCoreEndForwardTest) pin the first deterministically; here either must end complete.
+    String successorLog = Files.readString(successor.logFile());
+    assertThat(successorLog).as("the successor took the session up").containsAnyOf("(new)", "(take-over)");
+    System.out.println("TakeOverEpisodeIT: the successor " + (successorLog.contains("(new)")
+        ? "re-read SessionStarted (a new session)" : "took the session over"));
     assertThat(close).as("close code after stop (4010: the transcript never became complete)").isEqualTo(1000);
     TranscriptCheck.assertEveryWordOnceInOrder(script.words(), app.segments(), TranscriptCheck.TOLERANCE_S);
     JsonNode stored = stack.transcript(gateway, app.sessionId(), "takeover-new");

@@ -3,6 +3,7 @@ package dev.rstt.tools;
 import dev.rstt.common.kafka.AclPlan;
 import dev.rstt.common.kafka.TopicPlan;
 import dev.rstt.common.kafka.TopicProvisioner;
+import dev.rstt.schemas.Topics;
 import java.io.PrintStream;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -125,7 +126,7 @@ public final class KafkaSetupCli {
       for (String topic : AclPlan.topics(names)) {
         out.println("kafka-topics.sh --bootstrap-server " + bootstrap + " --command-config " + config
             + " --create --if-not-exists --topic " + topic + " --partitions " + (topic.endsWith("-dlt") ? 1 : partitions)
-            + " --replication-factor " + replication);
+            + " --replication-factor " + replication + configFlags(configs(names, topic)));
       }
       for (AclPlan.Grant g : grants) {
         out.println("# " + g.service() + ": " + g.why());
@@ -141,7 +142,8 @@ public final class KafkaSetupCli {
     Map<String, Object> admin = new HashMap<>();
     client.forEach((k, v) -> admin.put(k.toString(), v));
     List<TopicPlan.Wanted> wanted = new ArrayList<>();
-    AclPlan.topics(names).forEach(t -> wanted.add(new TopicPlan.Wanted(t, t.endsWith("-dlt") ? 1 : partitions)));
+    AclPlan.topics(names).forEach(t -> wanted.add(
+        new TopicPlan.Wanted(t, t.endsWith("-dlt") ? 1 : partitions, configs(names, t))));
     TopicPlan plan = new TopicProvisioner(admin, wanted, replication, Duration.ofSeconds(30), true).provision();
     out.println("kafka-setup: topics created: " + plan.create().stream().map(TopicPlan.Wanted::name).toList()
         + (plan.mismatched().isEmpty() ? "" : "; partition counts differ (left unchanged): " + plan.mismatched()));
@@ -151,5 +153,16 @@ public final class KafkaSetupCli {
     out.println("kafka-setup: " + AclPlan.bindings(grants).size() + " ACLs in place for "
         + grants.stream().map(AclPlan.Grant::principal).distinct().toList());
     return 0;
+  }
+
+  /** What a topic needs at creation: {@code session.positions} is compacted (as the services create it). */
+  private static Map<String, String> configs(AclPlan.Names names, String topic) {
+    return topic.equals(names.sessionPositions()) ? Topics.POSITIONS_CONFIGS : Map.of();
+  }
+
+  private static String configFlags(Map<String, String> configs) {
+    StringBuilder flags = new StringBuilder();
+    new java.util.TreeMap<>(configs).forEach((k, v) -> flags.append(" --config ").append(k).append('=').append(v));
+    return flags.toString();
   }
 }

@@ -98,11 +98,12 @@ public final class Topics {
     return List.of(audioFrames, audioDegraded, transcriptEvents, sessionUpdates, sessionPositions);
   }
 
+  /** How {@code session.positions} is created: compacted, the latest position of each session kept. */
+  public static final Map<String, String> POSITIONS_CONFIGS =
+      Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000", "segment.ms", "3600000");
+
   /** Topic configuration a topic needs when it is created (compaction for the latest-value topics). */
   public Map<String, String> creationConfigs(Topic<String, ?> topic) {
-    if (topic.name().equals(sessionPositions.name())) {
-      return Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000", "segment.ms", "3600000");
-    }
-    return Map.of();
+    return topic.name().equals(sessionPositions.name()) ? POSITIONS_CONFIGS : Map.of();
   }
 }

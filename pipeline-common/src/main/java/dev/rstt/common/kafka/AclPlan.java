@@ -45,21 +45,23 @@ public final class AclPlan {
    *     topics (changelog) and of its transactional ids
    */
   public record Names(String audioFrames, String audioDegraded, String transcriptEvents, String sessionUpdates,
-      String sttGroup, String batchGroup, String gatewayGroupPrefix, String mergerApplicationId) {
+      String sessionPositions, String sttGroup, String batchGroup, String gatewayGroupPrefix,
+      String mergerApplicationId) {
 
     public static Names defaults() {
-      return new Names("audio.frames", "audio.degraded", "transcript.events", "session.updates", "stt-worker",
-          "batch-worker", GATEWAY_GROUP_PREFIX, "transcript-merger");
+      return new Names("audio.frames", "audio.degraded", "transcript.events", "session.updates", "session.positions",
+          "stt-worker", "batch-worker", GATEWAY_GROUP_PREFIX, "transcript-merger");
     }
 
     public Names withTopicPrefix(String prefix) {
       return new Names(prefix + audioFrames, prefix + audioDegraded, prefix + transcriptEvents,
-          prefix + sessionUpdates, sttGroup, batchGroup, gatewayGroupPrefix, mergerApplicationId);
+          prefix + sessionUpdates, prefix + sessionPositions, sttGroup, batchGroup, gatewayGroupPrefix,
+          mergerApplicationId);
     }
 
     public Names withMergerApplicationId(String id) {
-      return new Names(audioFrames, audioDegraded, transcriptEvents, sessionUpdates, sttGroup, batchGroup,
-          gatewayGroupPrefix, id);
+      return new Names(audioFrames, audioDegraded, transcriptEvents, sessionUpdates, sessionPositions, sttGroup,
+          batchGroup, gatewayGroupPrefix, id);
     }
   }
 
@@ -119,6 +121,12 @@ public final class AclPlan {
         EnumSet.of(AclOperation.READ), "one session.updates group per gateway instance"));
     g.add(topic("ingest-gateway", p.gateway(), n.sessionUpdates() + dlt, "dead letters of undecodable updates",
         AclOperation.WRITE));
+    g.add(new Grant("ingest-gateway", p.gateway(), ResourceType.TOPIC, n.sessionPositions(), PatternType.LITERAL,
+        EnumSet.of(AclOperation.READ, AclOperation.WRITE),
+        "resumable sessions: each gateway writes its sessions' positions and reads every gateway's"));
+    g.add(topic("ingest-gateway", p.gateway(), n.audioFrames(),
+        "taking over a dead gateway's session: the tail of the session's audio is scanned (no group)",
+        AclOperation.READ));
     // stt-worker: audio in, rerouted audio and transcripts out
     g.add(topic("stt-worker", p.sttWorker(), n.audioFrames(), "transcribes the live audio", AclOperation.READ));
     g.add(group("stt-worker", p.sttWorker(), n.sttGroup(), "the workers' consumer group"));
@@ -171,7 +179,8 @@ public final class AclPlan {
   /** The topics the operator creates: the four, each with its dead-letter twin. */
   public static List<String> topics(Names n) {
     List<String> topics = new ArrayList<>();
-    for (String t : List.of(n.audioFrames(), n.audioDegraded(), n.transcriptEvents(), n.sessionUpdates())) {
+    for (String t : List.of(n.audioFrames(), n.audioDegraded(), n.transcriptEvents(), n.sessionUpdates(),
+        n.sessionPositions())) {
       topics.add(t);
       topics.add(DeadLetters.deadLetterTopic(t));
     }
