@@ -31,7 +31,7 @@ class ConcurrencyIT {
         .withIdleTimeout(Duration.ofMinutes(2)))) {
       int threadsBefore = threads.getThreadCount();
       java.util.concurrent.ExecutorService clientPool = java.util.concurrent.Executors.newFixedThreadPool(4);
-      HttpClient http = HttpClient.newBuilder().executor(clientPool).build();
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientPool).build();
       AtomicInteger wordsHeard = new AtomicInteger();
       AtomicInteger closed1000 = new AtomicInteger();
       List<CompletableFuture<WebSocket>> opening = new ArrayList<>();

@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class LiveClient implements WebSocket.Listener {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   final List<JsonNode> messages = new CopyOnWriteArrayList<>();
   final CompletableFuture<int[]> closed = new CompletableFuture<>();

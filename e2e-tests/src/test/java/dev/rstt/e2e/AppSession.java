@@ -46,7 +46,7 @@ final class AppSession {
     AppSession app = new AppSession();
     String ws = gatewayHttpUrl.replaceFirst("^http", "ws") + "/v4/listen?language=en&sample_rate=" + sampleRate
         + "&codec=pcm16&channels=1";
-    app.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+    app.socket = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().newWebSocketBuilder()
         .header("Authorization", "Bearer " + token)
         .connectTimeout(Duration.ofSeconds(10))
         .buildAsync(URI.create(ws), app.new Listener())

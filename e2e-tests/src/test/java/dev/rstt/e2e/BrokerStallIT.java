@@ -179,7 +179,7 @@ class BrokerStallIT {
   }
 
   private HttpResponse<String> transcript(String sessionId, String uid) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(
             URI.create(gateway.httpUrl() + "/v1/sessions/" + sessionId + "/transcript"))
         .header("Authorization", "Bearer " + Stack.token(uid)).timeout(Duration.ofSeconds(10)).GET().build(),
         HttpResponse.BodyHandlers.ofString());

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.TestInstance;
 class InternalSurfacesIT {
 
   private static final String IDLE = "--server.netty.idle-timeout=2s";
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   private Stack stack;
   private final Map<String, ServiceProcess> services = new LinkedHashMap<>();

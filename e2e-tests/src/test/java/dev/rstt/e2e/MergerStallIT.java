@@ -180,7 +180,8 @@ class MergerStallIT {
 
   private static String health(ServiceProcess service) {
     try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.managementUrl()
+      return HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create(service.managementUrl()
           + "/actuator/health")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
     } catch (Exception e) {
       return "";
@@ -189,7 +190,8 @@ class MergerStallIT {
 
   private static JsonNode transcript(ServiceProcess merger, String session) {
     try {
-      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(merger.httpUrl()
+      HttpResponse<String> r = HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create(merger.httpUrl()
               + "/internal/sessions/" + session + "/transcript")).timeout(Duration.ofSeconds(5))
               .header("Authorization", "Bearer " + Stack.INTERNAL_SECRET).build(),
           HttpResponse.BodyHandlers.ofString());

@@ -41,7 +41,7 @@ final class Stack implements AutoCloseable {
       "--rstt.gateway.limits.max-speed=10",
       "--rstt.gateway.limits.ip-connect-burst=1000",
       "--rstt.gateway.limits.ip-connect-refill=10ms");
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   /** The broker process, or null on the default stack (the in-process broker, which cannot be paused). */
   final BrokerProcess brokerProcess;
@@ -230,7 +230,8 @@ final class Stack implements AutoCloseable {
   /** The transcript as the gateway serves it after the socket closed. */
   JsonNode transcript(ServiceProcess gateway, String sessionId, String uid) {
     try {
-      TranscriptReader.Result read = new TranscriptReader(HttpClient.newHttpClient(), gateway.httpUrl(),
+      TranscriptReader.Result read = new TranscriptReader(HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1).build(), gateway.httpUrl(),
           Duration.ofSeconds(15)).read(sessionId, token(uid));
       if (!read.ok()) {
         throw new IllegalStateException("transcript of " + sessionId + ": HTTP " + read.refused().status() + " "

@@ -101,7 +101,7 @@ class GatewayFuzzIT {
     }
     List<Integer> codes = new ArrayList<>(List.of(good.awaitClose(), fuzz.awaitClose()));
     assertThat(codes).as("stopped, no merger here to complete the transcript: pending, not 1000").containsOnly(4010);
-    HttpResponse<String> health = HttpClient.newHttpClient().send(
+    HttpResponse<String> health = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
         HttpRequest.newBuilder(gw.management("/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
     // and the gateway still takes new sessions

@@ -565,7 +565,7 @@ class GatewayProtocolIT {
         + "\"is_user\":false,\"person_id\":null,\"start\":0.1,\"end\":0.4,\"stt_provider\":\"deepgram\","
         + "\"stt_session\":\"x\"}],\"statuses\":[{\"status\":\"ready\",\"status_text\":null,\"metadata\":{}}],"
         + "\"complete\":true}");
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     HttpResponse<String> mine = http.send(HttpRequest.newBuilder(gw.http("/v1/sessions/" + session + "/transcript"))
         .header("Authorization", "Bearer " + GatewayInstance.token(owner)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(mine.statusCode()).isEqualTo(200);
@@ -604,7 +604,7 @@ class GatewayProtocolIT {
     }
     storedTranscripts.put(session, "{\"session_id\":\"" + session + "\",\"user_id\":\"" + owner + "\","
         + "\"segments\":[" + segments + "],\"statuses\":[],\"complete\":true,\"next\":\"s999\"}");
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     HttpResponse<String> page = http.send(HttpRequest.newBuilder(
             gw.http("/v1/sessions/" + session + "/transcript?after=a%20b&limit=1000"))
         .header("Authorization", "Bearer " + GatewayInstance.token(owner)).build(), HttpResponse.BodyHandlers.ofString());
@@ -637,7 +637,7 @@ class GatewayProtocolIT {
     AppSocket app = connect(user(), "sample_rate=16000&codec=pcm16");
     awaitStarted(app);
     app.sendBinary(new byte[640]);
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
       String prom = http.send(HttpRequest.newBuilder(gw.management("/actuator/prometheus")).build(),
           HttpResponse.BodyHandlers.ofString()).body();

@@ -36,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
 class JwksGatewayIT {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private static final String SOME_SESSION = "01JABCDEFGHJKMNPQRSTVWXYZ0";
 
   private static TestTls tls;

@@ -42,7 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
 class WebListenIT {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private static final String SECRET = dev.rstt.common.auth.DevTokens.randomSecret();
 
   private static GatewayInstance gw;
@@ -121,7 +122,8 @@ class WebListenIT {
     try {
       return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (java.net.http.HttpTimeoutException e) {
-      return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
+      return HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1).build().send(request, HttpResponse.BodyHandlers.ofByteArray());
     }
   }
 

@@ -66,7 +66,8 @@ public final class BenchCli {
   /** The last line of {@code jcmd <pid> GC.class_histogram}: "Total <instances> <bytes>". */
   private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
   private final ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2, r -> {
     Thread t = new Thread(r, "bench-pacer");
     t.setDaemon(true);

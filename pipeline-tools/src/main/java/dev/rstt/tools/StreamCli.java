@@ -61,7 +61,8 @@ public final class StreamCli {
 
   int run(String url, String token, double speed, int frameMs, String language, Path file) throws Exception {
     WavFile wav = WavFile.parse(Files.readAllBytes(file));
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     String ws = url.replaceFirst("^http", "ws") + "/v4/listen?language=" + language + "&sample_rate="
         + wav.sampleRate() + "&codec=pcm16&channels=" + wav.channels();
     System.out.printf("streaming %s (%d Hz, %d ch, %.1f s) at %sx to %s%n", file, wav.sampleRate(), wav.channels(),

@@ -51,7 +51,8 @@ class TranscriptReaderTest {
         "after=b", "{\"segments\":[{\"id\":\"c\"},{\"id\":\"d\"}],\"statuses\":[],\"complete\":false,\"next\":\"d\"}",
         "after=d", "{\"segments\":[{\"id\":\"e\"}],\"statuses\":[],\"complete\":true,\"next\":null}"), 200);
 
-    TranscriptReader.Result read = new TranscriptReader(HttpClient.newHttpClient(), url, Duration.ofSeconds(5))
+    TranscriptReader.Result read = new TranscriptReader(HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1).build(), url, Duration.ofSeconds(5))
         .read(SESSION, "tok");
 
     assertThat(read.ok()).isTrue();
@@ -69,7 +70,8 @@ class TranscriptReaderTest {
   void shouldSayWhatRefusedAPage() throws Exception {
     String url = serve(Map.of("", "{\"error\":\"not_found\"}"), 404);
 
-    TranscriptReader.Result read = new TranscriptReader(HttpClient.newHttpClient(), url, Duration.ofSeconds(5))
+    TranscriptReader.Result read = new TranscriptReader(HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1).build(), url, Duration.ofSeconds(5))
         .read(SESSION, "tok");
 
     assertThat(read.ok()).isFalse();

@@ -50,7 +50,7 @@ class MergerApplicationIT {
 
   static final KafkaBroker BROKER = KafkaBroker.shared();
   final String prefix = KafkaBroker.uniquePrefix("MergerApplicationIT");
-  final HttpClient http = HttpClient.newHttpClient();
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   final JsonMapper json = JsonMapper.builder().build();
 
   static final String SECRET = "merger-tests-internal-secret-0123456789";

@@ -54,7 +54,8 @@ class PrerecordedClientTest {
   }
 
   private PrerecordedClient client() {
-    return new PrerecordedClient(HttpClient.newHttpClient(), "http://127.0.0.1:" + server.getAddress().getPort() + "/",
+    return new PrerecordedClient(HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1).build(), "http://127.0.0.1:" + server.getAddress().getPort() + "/",
         "nova-3", "emulator", Duration.ofSeconds(5), JsonMapper.builder().build(), Clock.systemUTC());
   }
 

@@ -232,19 +232,22 @@ final class BatchHarness implements AutoCloseable {
   // ------------------------------------------------------------------ emulator faults
 
   static void putFaults(String emulatorUrl, String json) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(emulatorUrl
+    HttpResponse<String> r = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create(emulatorUrl
             + "/__emulator/faults")).header("Content-Type", "application/json")
         .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as("PUT faults %s: %s", json, r.body()).isBetween(200, 299);
   }
 
   static void clearFaults(String emulatorUrl) throws Exception {
-    HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(emulatorUrl + "/__emulator/faults"))
+    HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create(emulatorUrl + "/__emulator/faults"))
         .DELETE().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static String stats(String emulatorUrl) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(emulatorUrl + "/__emulator/stats"))
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create(emulatorUrl + "/__emulator/stats"))
         .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 

@@ -61,7 +61,7 @@ class CrashTakeoverIT {
 
   private static double scrape(int port, String metric) {
     try {
-      String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+      String body = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       Matcher m = Pattern.compile("(?m)^" + metric + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(body);

@@ -20,7 +20,7 @@ import org.awaitility.Awaitility;
  */
 public final class AppSocket implements WebSocket.Listener {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private final List<String> texts = new ArrayList<>();
   private final StringBuilder partial = new StringBuilder();

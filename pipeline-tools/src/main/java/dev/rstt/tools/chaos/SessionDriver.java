@@ -40,7 +40,8 @@ public final class SessionDriver {
   private final List<String> gateways;
   private final Function<String, String> tokenForUser;
   private final Consumer<String> log;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final List<LegRecord> legs = Collections.synchronizedList(new ArrayList<>());
   private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger refusals = new AtomicInteger();

@@ -15,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class TranscriptFetcher {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final List<String> gateways;
   private final Function<String, String> tokenForUser;
 

@@ -72,7 +72,8 @@ class FaultInjectorIT {
   @Test
   void shouldCarryOutOverlappingFaultsAsUnionsAndConfirmAOneOffClose() throws Exception {
     CompletableFuture<Integer> closed = new CompletableFuture<>();
-    HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Token chaos")
+    HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1).build().newWebSocketBuilder().header("Authorization", "Token chaos")
         .buildAsync(URI.create(emulator.wsUrl() + "/v1/listen?encoding=linear16&sample_rate=16000"),
             new WebSocket.Listener() {
               @Override

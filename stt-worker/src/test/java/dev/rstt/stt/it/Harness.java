@@ -73,7 +73,7 @@ final class Harness implements AutoCloseable {
   private final Reader degraded;
   private final List<ConfigurableApplicationContext> workers = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   /**
    * Topics under a fresh prefix and a Deepgram emulator of the test's own, so each test starts with fresh
