@@ -222,9 +222,7 @@ public final class ChaosChecker {
     }
     List<LegWords.Word> words = LegWords.of(leg.script(), leg.sampleRate(), leg.firstSample(), span, requiredEnd);
     List<SegmentView> appView = StreamRules.finalView(leg.events());
-    for (LegRecord socket : group) {
-      v.addAll(StreamRules.check(s, id, socket.events(), words));
-    }
+    v.addAll(StreamRules.checkSockets(s, id, group.stream().map(LegRecord::events).toList(), words));
     List<TranscriptRules.Edge> edges = new ArrayList<>();
     if (leg.firstSample() > 0) {
       edges.add(new TranscriptRules.Edge(0, 0.3));

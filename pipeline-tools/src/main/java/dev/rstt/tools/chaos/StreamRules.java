@@ -57,15 +57,41 @@ final class StreamRules {
     return events.stream().filter(e -> e.type() == AppEvent.Type.STATUS).map(AppEvent::status).toList();
   }
 
+  /** The app's episode state between sockets: an episode open (heard {@code stt_degraded}), and ever degraded. */
+  record Episodes(boolean open, boolean everDegraded) {
+    static final Episodes NONE = new Episodes(false, false);
+  }
+
+  /** One socket's events, judged from a fresh app (not degraded). */
   static List<Violation> check(String session, String sessionId, List<AppEvent> events, List<LegWords.Word> words) {
+    return checkSockets(session, sessionId, List.of(events), words);
+  }
+
+  /**
+   * The sockets of one pipeline session, in order. The app keeps its state across sockets: a resumed socket is
+   * judged from the episode state the app had at the end of the previous one (a socket resumed while the merger
+   * was unreachable may hear no snapshot, so no status, before late batch words of an episode announced on an
+   * earlier socket); a snapshot's status, when one comes, replaces that state.
+   */
+  static List<Violation> checkSockets(String session, String sessionId, List<List<AppEvent>> sockets,
+      List<LegWords.Word> words) {
     List<Violation> v = new ArrayList<>();
+    Episodes state = Episodes.NONE;
+    for (List<AppEvent> events : sockets) {
+      state = checkSocket(session, sessionId, events, words, state, v);
+    }
+    return v;
+  }
+
+  private static Episodes checkSocket(String session, String sessionId, List<AppEvent> events,
+      List<LegWords.Word> words, Episodes start, List<Violation> v) {
     Map<String, Integer> index = new HashMap<>();
     words.forEach(w -> index.put(w.text(), w.index()));
     Map<String, String> sttOfSegment = new HashMap<>();
     Set<Integer> seen = new HashSet<>();
     int latestSpoken = -1;
-    boolean open = false;
-    boolean everDegraded = false;
+    boolean open = start.open();
+    boolean everDegraded = start.everDegraded();
     boolean resumedState = false;
     for (AppEvent e : events) {
       if (isResumed(e)) {
@@ -117,6 +143,6 @@ final class StreamRules {
         }
       }
     }
-    return v;
+    return new Episodes(open, everDegraded);
   }
 }

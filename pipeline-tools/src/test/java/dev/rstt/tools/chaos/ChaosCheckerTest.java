@@ -323,6 +323,50 @@ class ChaosCheckerTest {
     assertThat(whats(lost)).contains("w104 app: lost (spoken at 2.520 s)");
   }
 
+  /**
+   * The app heard {@code stt_degraded} on its first socket; the socket dropped and resumed while the merger was
+   * down, so the resumed socket got {@code session_resumed} and no snapshot (no status); the episode's batch words
+   * then arrive on it behind later live words, and {@code stt_recovered} follows. {@code snapshotStatus}: the
+   * status of a snapshot that did come (null: none).
+   */
+  private ChaosChecker.Result degradedThenResumed(String snapshotStatus) {
+    long sent = 3 * RATE;
+    List<AppEvent> first = upserts(WORDS.subList(0, 4), "L1", 0);
+    first.add(AppEvent.status(T0 + 900, "stt_degraded"));
+    LegRecord dropped = new LegRecord("s05-0", 0, "u", WORDS, RATE, 0, sent, 0, "S9", T0, null, LegRecord.ERROR,
+        "dropped", null, T0 + 3_000, first, null, null, 0, false, true);
+    List<AppEvent> second = new ArrayList<>();
+    second.add(AppEvent.other(T0 + 3_500, "{\"type\":\"session_resumed\",\"session_id\":\"S9\",\"frames\":30}"));
+    if (snapshotStatus != null) {
+      second.add(AppEvent.segments(T0 + 3_600, segments(WORDS.subList(0, 4), "L1", 0)));
+      second.add(AppEvent.status(T0 + 3_600, snapshotStatus));
+    }
+    second.add(AppEvent.segments(T0 + 3_700, segments(WORDS.subList(7, 10), "L2", 0)));
+    second.add(AppEvent.segments(T0 + 3_800, segments(WORDS.subList(4, 7), "B1", 0))); // late: the batch words
+    second.add(AppEvent.status(T0 + 3_900, "stt_recovered"));
+    List<SegmentView> all = new ArrayList<>(segments(WORDS.subList(0, 4), "L1", 0));
+    all.addAll(segments(WORDS.subList(7, 10), "L2", 0));
+    all.addAll(segments(WORDS.subList(4, 7), "B1", 0));
+    StoredTranscript stored = new StoredTranscript(200, all, true, null);
+    LegRecord resumed = new LegRecord("s05-0", 1, "u", WORDS, RATE, sent, SCRIPT.sampleCount() - sent, 0, "S9",
+        T0 + 3_500, T0 + 9_000L, 1000, "", null, T0 + 10_000, second, stored, null, 0, true, false);
+    return checker.check(List.of(dropped.withStored(stored), resumed), List.of());
+  }
+
+  @Test
+  void shouldJudgeAResumedSocketFromTheAppsStateAtTheEndOfThePreviousSocket() {
+    assertThat(degradedThenResumed(null).violations()).isEmpty(); // the app still knows it is degraded
+    assertThat(degradedThenResumed("stt_degraded").violations()).isEmpty();
+  }
+
+  @Test
+  void shouldLetAResumedSocketsSnapshotStatusReplaceTheAppsState() {
+    // the snapshot says the episode is over: the late words and the recovery after it are the pipeline's fault
+    assertThat(whats(degradedThenResumed("ready")))
+        .contains("null stt_recovered without an open episode (unbalanced)")
+        .filteredOn(s -> s.contains("arrived after stt_recovered")).hasSize(3);
+  }
+
   @Test
   void shouldJudgeAStoppedSessionWhoseResumeWasRefusedByItsStoredTranscript() {
     List<AppEvent> events = upserts(WORDS.subList(0, 8), "L1", 0);
