@@ -9,27 +9,33 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The transcript so far, for a resumed socket (docs/CONTRACT.md section 10): read from the merger's
  * {@code /internal/sessions/{id}/transcript} and rendered as the app's frames: one segments upsert with every
- * segment, then the latest status. When the merger cannot answer, the socket gets no snapshot (live updates go on;
- * the app can read {@code GET /v1/sessions/{id}/transcript} later).
+ * segment, then the latest status. When the merger cannot answer (down, restarting, unreachable), the fetch is tried
+ * again after a back-off (doubling from {@link #RETRY_MIN} to {@link #RETRY_MAX}) until it answers: the caller stops
+ * it by cancelling (the socket went away). A resumed socket is never left without its snapshot.
  */
 public final class TranscriptSnapshots {
 
   private static final Logger log = LoggerFactory.getLogger(TranscriptSnapshots.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  static final Duration RETRY_MIN = Duration.ofMillis(250);
+  static final Duration RETRY_MAX = Duration.ofSeconds(5);
 
-  /** The frames to send and the merger revision they show (-1 with no frames: nothing could be read). */
+  /** The frames to send and the merger revision they show. */
   public record Snapshot(List<String> frames, long revision) {
-    static final Snapshot NONE = new Snapshot(List.of(), -1);
   }
 
   private final HttpClient http;
@@ -42,14 +48,42 @@ public final class TranscriptSnapshots {
         .headers(h -> authorization.ifPresent(value -> h.set("Authorization", value)));
   }
 
-  /** The snapshot of {@code sessionId} (never an error): every page of the merger's transcript. */
+  /**
+   * The snapshot of {@code sessionId}: every page of the merger's transcript, read whole again after a back-off for
+   * as long as the merger cannot answer (never an error; cancel to give up).
+   */
   public Mono<Snapshot> fetch(String sessionId) {
-    return page(sessionId, null).expand(p -> p.next() == null ? Mono.empty() : page(sessionId, p.next()))
-        .collectList().map(TranscriptSnapshots::join)
-        .onErrorResume(e -> {
-          log.warn("No transcript snapshot for a resumed socket: {}", e.toString());
-          return Mono.just(Snapshot.NONE);
+    AtomicInteger failures = new AtomicInteger();
+    return Mono.defer(() -> fetchOnce(sessionId))
+        .doOnError(e -> {
+          if (failures.getAndIncrement() == 0) {
+            log.warn("No transcript snapshot yet for a resumed socket ({}): trying again until the merger answers",
+                e.toString());
+          }
+        })
+        .retryWhen(Retry.backoff(Long.MAX_VALUE, RETRY_MIN).maxBackoff(RETRY_MAX))
+        .doOnNext(s -> {
+          if (failures.get() > 0) {
+            log.info("Transcript snapshot for a resumed socket read after {} failed attempt(s)", failures.get());
+          }
         });
+  }
+
+  /**
+   * The snapshot of {@code sessionId}, its frames to {@code out} and then its revision to {@code sent}, fetched
+   * until the merger answers or {@code socketGone} signals (the socket's reading ended: nothing is sent then).
+   */
+  public Mono<Void> send(String sessionId, Consumer<String> out, LongConsumer sent, Mono<?> socketGone) {
+    return fetch(sessionId).takeUntilOther(socketGone).doOnNext(s -> {
+      s.frames().forEach(out);
+      sent.accept(s.revision());
+    }).then();
+  }
+
+  /** One attempt: every page, or the error of the first that failed. */
+  private Mono<Snapshot> fetchOnce(String sessionId) {
+    return page(sessionId, null).expand(p -> p.next() == null ? Mono.empty() : page(sessionId, p.next()))
+        .collectList().map(TranscriptSnapshots::join);
   }
 
   /** One page of the merger's transcript: its segments (and, on the first, the latest status), and the next cursor. */

@@ -1,14 +1,17 @@
 package dev.rstt.gateway.session;
 
+import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.resume.ResumeSettings;
 import dev.rstt.gateway.updates.AppMessages;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Tells the attached socket how much of its audio is durable ({@code audio_durable}, docs/CONTRACT.md section 10):
- * when Kafka's acknowledgements move the position, at most once per {@code durable-ack-interval} (a timer sends
+ * Kafka's acknowledgements of the session's audio: they move the durable position (and the durable-ack lag
+ * metric), and the attached socket hears how much of its audio is durable ({@code audio_durable}, docs/CONTRACT.md
+ * section 10) when the position moved, at most once per {@code durable-ack-interval} (a timer sends
  * the latest position at the end of the interval). Nothing when resume is off.
  */
 final class DurableAnnouncer {
@@ -17,19 +20,29 @@ final class DurableAnnouncer {
   private final ResumeSettings resume;
   private final SessionAudio audio;
   private final SessionOutbound app;
+  private final GatewayMetrics metrics;
   private final Clock clock;
   private final Scheduler timers;
   private final Runnable tooSlow;
 
-  DurableAnnouncer(String sessionId, ResumeSettings resume, SessionAudio audio, SessionOutbound app, Clock clock,
-      Scheduler timers, Runnable tooSlow) {
+  DurableAnnouncer(String sessionId, ResumeSettings resume, SessionAudio audio, SessionOutbound app,
+      GatewayMetrics metrics, Clock clock, Scheduler timers, Runnable tooSlow) {
     this.sessionId = sessionId;
     this.resume = resume;
     this.audio = audio;
     this.app = app;
+    this.metrics = metrics;
     this.clock = clock;
     this.timers = timers;
     this.tooSlow = tooSlow;
+  }
+
+  /** Kafka acknowledged chunk {@code seq} (received at {@code receivedAtMs}) at {@code placement}. */
+  void acked(long seq, long receivedAtMs, Placement placement) {
+    if (audio.acked(seq, placement)) {
+      metrics.durableLag(Duration.ofMillis(Math.max(0, clock.millis() - receivedAtMs)));
+      announce(false);
+    }
   }
 
   /** The position may have moved ({@code timerFired}: the interval's timer). */

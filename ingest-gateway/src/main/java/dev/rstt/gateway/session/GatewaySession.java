@@ -8,7 +8,6 @@ import dev.rstt.gateway.resume.ResumePoint;
 import dev.rstt.gateway.resume.ResumeSettings;
 import dev.rstt.gateway.resume.SessionStart;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -65,12 +64,12 @@ public final class GatewaySession {
     this.timers = timers;
     this.app = new SessionOutbound(outbound, metrics, resume.durableAckInterval().toMillis());
     this.audio = new SessionAudio(id, userId, gatewayId, format, settings.chunkMaxDuration(), decoder, start,
-        publishing, metrics, this::onChunkAcked);
+        publishing, metrics, this::chunkAcked);
     this.ending = new SessionEnding(id, publishing, app, metrics, settings.stopTimeout(), settings.stopStoreTimeout());
     this.liveness = new SocketLiveness(clock, settings, format.sampleRate() * format.channels(), metrics, timers);
     this.resume = resume;
     this.life = new SessionLifecycle(resume.enabled());
-    this.durable = new DurableAnnouncer(id, resume, audio, app, clock, timers, this::tooSlow);
+    this.durable = new DurableAnnouncer(id, resume, audio, app, metrics, clock, timers, this::tooSlow);
     this.epoch = start.epoch();
     if (start.takenOver()) {
       life.live();
@@ -184,11 +183,8 @@ public final class GatewaySession {
     }, settings.chunkMaxDelay().toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void onChunkAcked(long seq, long receivedAtMs, Placement placement) {
-    if (audio.acked(seq, placement)) {
-      metrics.durableLag(Duration.ofMillis(Math.max(0, clock.millis() - receivedAtMs)));
-      durable.announce(false);
-    }
+  private void chunkAcked(long seq, long receivedAtMs, Placement placement) {
+    durable.acked(seq, receivedAtMs, placement);
   }
 
   // ---------------------------------------------------------------- outbound and updates
@@ -211,9 +207,6 @@ public final class GatewaySession {
   public void deliver(SessionUpdate update) {
     if (!app.deliver(update)) {
       tooSlow();
-    }
-    if (update.getComplete()) {
-      ending.complete.complete(null);
     }
   }
 
@@ -325,10 +318,7 @@ public final class GatewaySession {
       audio.flush();
     }
     ending.info("Taken over by another gateway: closing the socket, draining; no SessionEnded here");
-    SessionOutbound.Socket socket = app.release();
-    if (wasOpen) {
-      socket.takenOver();
-    }
+    app.release(wasOpen);
     return ending.handedOver(publishing.whenAllAcknowledged().thenApply(v -> audio.releasePoint()));
   }
 

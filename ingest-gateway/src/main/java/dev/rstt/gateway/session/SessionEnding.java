@@ -18,8 +18,8 @@ import org.springframework.web.reactive.socket.CloseStatus;
  * never over a failed one; the close after stop ({@link StopClose}: 1000 once the transcript is complete, 4010 after
  * {@code stop-timeout} but only once the audio and SessionEnded are stored, 1013 {@code audio_not_stored} after
  * {@code stop-store-timeout}, 1013 when Kafka refused audio); a record Kafka refused for good (1013, no
- * SessionEnded). Holds the session's futures: the transcript is {@link #complete}, SessionEnded is {@link #stored},
- * the session's records are {@link #ended} (stored, failed, or handed over).
+ * SessionEnded). Holds the session's futures: SessionEnded is {@link #stored}, the session's records are
+ * {@link #ended} (stored, failed, or handed over); the transcript's completeness is the outbound's.
  */
 final class SessionEnding {
 
@@ -31,7 +31,6 @@ final class SessionEnding {
   private final GatewayMetrics metrics;
   private final Duration stopTimeout;
   private final Duration storeTimeout;
-  final CompletableFuture<Void> complete = new CompletableFuture<>();
   final CompletableFuture<Void> stored = new CompletableFuture<>();
   final CompletableFuture<Void> ended = new CompletableFuture<>();
 
@@ -66,7 +65,7 @@ final class SessionEnding {
    * still stopping here (a socket that resumes it hears the close once the audio is stored).
    */
   void closeAfterStop(String reason, Object lock, SessionLifecycle life) {
-    within(complete, stopTimeout)
+    within(app.complete, stopTimeout)
         .thenCompose(inTime -> inTime ? CompletableFuture.completedFuture(true)
             : within(stored, storeTimeout.minus(stopTimeout)))
         .thenAccept(decided -> {
@@ -91,7 +90,7 @@ final class SessionEnding {
 
   /** The close is due: unless the session closed meanwhile for another reason, under {@code lock}. */
   private void close(String reason, Object lock, SessionLifecycle life) {
-    StopClose close = StopClose.decide(complete.isDone(), publishing.failure() != null, stored.isDone());
+    StopClose close = StopClose.decide(app.complete.isDone(), publishing.failure() != null, stored.isDone());
     CloseStatus status = close == StopClose.COMPLETE && reason.equals("max_duration")
         ? SessionLimits.MAX_DURATION_CLOSE : close.status();
     synchronized (lock) {

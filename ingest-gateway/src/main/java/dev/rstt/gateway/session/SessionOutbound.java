@@ -6,6 +6,7 @@ import dev.rstt.gateway.resume.DurableThrottle;
 import dev.rstt.gateway.resume.UpdateGate;
 import dev.rstt.gateway.updates.AppMessages;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -14,11 +15,14 @@ import org.springframework.web.reactive.socket.CloseStatus;
 /**
  * The app-facing half of a session: the socket it is attached to ({@link Outbound} and the force-close callback,
  * replaced when a socket resumes the session), the merger's updates (revisions already delivered dropped; held
- * while a resumed socket's transcript snapshot is fetched) and the throttle of {@code audio_durable} (none to a resumed socket before its snapshot: {@code session_resumed},
- * the transcript so far and the latest status come first). A finished
+ * while a resumed socket's transcript snapshot is fetched) and the throttle of {@code audio_durable} (none to a
+ * resumed socket before its snapshot: {@code session_resumed}, the transcript so far and the latest status come
+ * first). A finished
  * outbound (socket gone, session ending) takes nothing more. Thread-safe: a frame is decided and queued under the
  * lock {@link #attach} takes, so a frame decided for one socket never reaches a socket attached after the decision
  * (an {@code audio_durable} or update ahead of a resumed socket's {@code session_resumed} and snapshot).
+ * The transcript is {@link #complete} once the merger's {@code complete} update is delivered (not while it is held
+ * for a snapshot: a close after stop must not overtake the held updates).
  */
 final class SessionOutbound {
 
@@ -38,6 +42,9 @@ final class SessionOutbound {
   private final UpdateGate gate = new UpdateGate(1024);
   private volatile Socket socket;
   private long lastRevision = -1;
+  /** The merger said the transcript is complete, and that update is no longer held. */
+  final CompletableFuture<Void> complete = new CompletableFuture<>();
+  private boolean completeHeld;
 
   SessionOutbound(Outbound first, GatewayMetrics metrics, long durableIntervalMs) {
     this.socket = new Socket(first, s -> { });
@@ -93,13 +100,21 @@ final class SessionOutbound {
     return previous;
   }
 
-  /** The socket leaves for good (the session was handed over): returned for the caller to close. */
-  synchronized Socket release() {
-    Socket previous = socket;
-    Outbound gone = new Outbound(1);
-    gone.finish(CloseStatus.NORMAL);
-    socket = new Socket(gone, s -> { });
-    return previous;
+  /**
+   * The socket leaves for good (the session was handed over); {@code takenOver}: it was open, and is closed 1008
+   * {@code session_taken_over} (outside the lock).
+   */
+  void release(boolean takenOver) {
+    Socket previous;
+    synchronized (this) {
+      previous = socket;
+      Outbound gone = new Outbound(1);
+      gone.finish(CloseStatus.NORMAL);
+      socket = new Socket(gone, s -> { });
+    }
+    if (takenOver) {
+      previous.takenOver();
+    }
   }
 
   /**
@@ -108,11 +123,18 @@ final class SessionOutbound {
    */
   synchronized boolean deliver(SessionUpdate update) {
     if (socket.out().finished()) {
+      if (update.getComplete()) {
+        complete.complete(null);
+      }
       metrics.updateDropped("closed");
       return true;
     }
     if (gate.hold(update)) {
+      completeHeld |= update.getComplete();
       return true; // a resumed socket's snapshot is on its way
+    }
+    if (update.getComplete()) {
+      complete.complete(null);
     }
     if (update.getRevision() <= lastRevision) {
       metrics.updateDropped("duplicate");
@@ -130,10 +152,15 @@ final class SessionOutbound {
    */
   synchronized boolean snapshotSent(long revision) {
     lastRevision = Math.max(lastRevision, revision);
+    boolean wasComplete = completeHeld;
+    completeHeld = false;
     for (SessionUpdate held : gate.open(revision)) {
       if (!deliver(held)) {
         return false;
       }
+    }
+    if (wasComplete) {
+      complete.complete(null); // also when the snapshot already showed it (its update dropped as older)
     }
     return true;
   }

@@ -41,6 +41,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -304,12 +305,10 @@ public final class ListenHandler implements WebSocketHandler {
           }
           out.emit(AppMessages.sessionResumed(session.id(), r.from(), r.throughSeconds()));
           // audio is read at once; updates and audio_durable wait (in the session) until the snapshot is sent
-          Mono<Void> snapshot = resume.snapshots().fetch(session.id()).doOnNext(s -> {
-            s.frames().forEach(out::emit);
-            session.snapshotSent(s.revision());
-          }).then();
-          return Mono.when(snapshot, readLoop(inbound, session, r.attachment()))
-              .doFinally(signal -> registry.socketGone(session));
+          Sinks.One<Boolean> gone = Sinks.one();
+          Mono<Void> read = readLoop(inbound, session, r.attachment()).doFinally(s -> gone.tryEmitValue(true));
+          Mono<Void> snapshot = resume.snapshots().send(session.id(), out::emit, session::snapshotSent, gone.asMono());
+          return Mono.when(snapshot, read).doFinally(signal -> registry.socketGone(session));
         });
   }
 

@@ -2,7 +2,17 @@ package dev.rstt.gateway.resume;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
 
 class TranscriptSnapshotsTest {
 
@@ -28,5 +38,62 @@ class TranscriptSnapshotsTest {
     TranscriptSnapshots.Snapshot snapshot = TranscriptSnapshots.parse(
         "{\"session_id\":\"S1\",\"segments\":[],\"statuses\":[],\"complete\":false,\"revision\":0}");
     assertThat(snapshot.frames()).isEmpty();
+  }
+
+  private static final String TRANSCRIPT = "{\"session_id\":\"S1\",\"segments\":[{\"id\":\"a\",\"text\":\"w001\","
+      + "\"speaker\":\"SPEAKER_0\",\"speaker_id\":0,\"is_user\":false,\"start\":0.5,\"end\":1.5}],"
+      + "\"statuses\":[{\"status\":\"stt_degraded\",\"metadata\":{}}],\"complete\":false,\"revision\":7}";
+
+  /** A merger whose transcript endpoint answers 503 to the first {@code failures} requests, then the transcript. */
+  private static DisposableServer merger(int failures, AtomicInteger calls) {
+    return HttpServer.create().host("127.0.0.1").port(0)
+        .route(r -> r.get("/internal/sessions/{id}/transcript", (req, res) -> calls.incrementAndGet() <= failures
+            ? res.status(503).send()
+            : res.header("Content-Type", "application/json").sendString(Mono.just(TRANSCRIPT))))
+        .bindNow();
+  }
+
+  @Test
+  void aSnapshotTheMergerCouldNotGiveIsFetchedAgainUntilItAnswers() {
+    AtomicInteger calls = new AtomicInteger();
+    DisposableServer merger = merger(3, calls);
+    try {
+      TranscriptSnapshots snapshots = new TranscriptSnapshots("http://127.0.0.1:" + merger.port(),
+          Duration.ofSeconds(2), Optional.empty());
+      List<String> frames = new ArrayList<>();
+      AtomicLong sent = new AtomicLong(-2);
+      snapshots.send("S1", frames::add, sent::set, Mono.never()).block(Duration.ofSeconds(30));
+      assertThat(calls).hasValue(4);
+      assertThat(frames).hasSize(2);
+      assertThat(frames.get(1)).contains("stt_degraded");
+      assertThat(sent).hasValue(7);
+    } finally {
+      merger.disposeNow();
+    }
+  }
+
+  @Test
+  void aSocketThatGoesAwayStopsTheFetchingAndHearsNothing() {
+    AtomicInteger calls = new AtomicInteger();
+    DisposableServer merger = merger(Integer.MAX_VALUE, calls);
+    try {
+      TranscriptSnapshots snapshots = new TranscriptSnapshots("http://127.0.0.1:" + merger.port(),
+          Duration.ofSeconds(2), Optional.empty());
+      Sinks.One<Boolean> gone = Sinks.one();
+      List<String> frames = new ArrayList<>();
+      AtomicLong sent = new AtomicLong(-2);
+      var done = snapshots.send("S1", frames::add, sent::set, gone.asMono()).toFuture();
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> calls.get() >= 2);
+      assertThat(done).isNotDone();
+      gone.tryEmitValue(true);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(done::isDone);
+      int after = calls.get();
+      assertThat(frames).isEmpty();
+      assertThat(sent).hasValue(-2);
+      org.awaitility.Awaitility.await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3))
+          .until(() -> calls.get() == after); // no attempt after the socket went
+    } finally {
+      merger.disposeNow();
+    }
   }
 }

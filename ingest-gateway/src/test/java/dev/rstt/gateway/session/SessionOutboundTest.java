@@ -55,4 +55,34 @@ class SessionOutboundTest {
     }
     assertThat(announced).as("durable frames reached resumed sockets at all").isPositive();
   }
+
+  private static dev.rstt.avro.SessionUpdate update(long revision, boolean complete) {
+    return dev.rstt.avro.SessionUpdate.newBuilder().setSessionId("S1").setRevision(revision)
+        .setSegments(List.of()).setStatus(null).setComplete(complete).build();
+  }
+
+  @Test
+  void shouldCallTheTranscriptCompleteOnlyOnceItsUpdateIsNoLongerHeldForASnapshot() {
+    SessionOutbound app = new SessionOutbound(new Outbound(64),
+        new GatewayMetrics(new SimpleMeterRegistry(), () -> 0), 0);
+    app.attach(new Outbound(64), status -> { }); // a resumed socket: its snapshot is being fetched
+    assertThat(app.deliver(update(5, true))).isTrue();
+    assertThat(app.complete).as("complete while its update waits for the snapshot").isNotDone();
+    assertThat(app.snapshotSent(3)).isTrue();
+    assertThat(app.complete).isDone();
+
+    SessionOutbound shown = new SessionOutbound(new Outbound(64),
+        new GatewayMetrics(new SimpleMeterRegistry(), () -> 0), 0);
+    shown.attach(new Outbound(64), status -> { });
+    shown.deliver(update(5, true));
+    shown.snapshotSent(9); // the snapshot already showed it: the held update is dropped as older
+    assertThat(shown.complete).isDone();
+
+    SessionOutbound live = new SessionOutbound(new Outbound(64),
+        new GatewayMetrics(new SimpleMeterRegistry(), () -> 0), 0);
+    live.deliver(update(1, false));
+    assertThat(live.complete).isNotDone();
+    live.deliver(update(2, true));
+    assertThat(live.complete).isDone();
+  }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * chaos --gateways URL[,URL] --emulator URL --kafka HOST:PORT --state DIR --secret S
  *       [--minutes 10] [--sessions 20] [--seed S] [--max-active 3] [--tolerance-ms 50]
  *       [--min-script 20] [--max-script 100] [--max-pause-ms 8000] [--kinds k,...] [--exclude k,...]
- *       [--audio-frames-topic audio.frames] [--settle-minutes 5] [--out DIR] [--realism off|on|JSON]
+ *       [--audio-frames-topic audio.frames] [--settle-minutes 6] [--out DIR] [--realism off|on|JSON]
  * </pre>
  */
 public final class ChaosCli {
@@ -138,7 +138,7 @@ public final class ChaosCli {
         opts.getOrDefault("audio-frames-topic", "audio.frames"), uid -> dev.rstt.common.auth.DevTokens.mint(uid, secret, java.time.Duration.ofHours(6),
             java.time.Clock.systemUTC()),
         ChaosChecker.Settings.defaults().withToleranceS(toleranceMs / 1000.0),
-        (long) (Double.parseDouble(opts.getOrDefault("settle-minutes", "5")) * 60_000), realism);
+        (long) (Double.parseDouble(opts.getOrDefault("settle-minutes", "6")) * 60_000), realism);
     long t0 = System.currentTimeMillis();
     ChaosRun run = new ChaosRun(config, new PipelineProcesses(state),
         line -> System.err.printf(Locale.ROOT, "[%7.1fs] %s%n", (System.currentTimeMillis() - t0) / 1000.0, line));

@@ -21,7 +21,8 @@ public final class ChaosRun {
   /**
    * @param kinds the fault kinds to draw from; kinds the stack cannot do (a broker stall without a broker process,
    *     a gateway kill with one gateway) are left out
-   * @param settleMs how long to wait, after the sessions ended, for stored transcripts to become complete
+   * @param settleMs how long to wait, after the sessions ended, for stored transcripts to become complete (those of
+   *     sessions cut without stop too: at least the STT worker's session-idle-timeout, plus a margin)
    * @param realism the emulator's realism JSON to switch on for the run (off again at the end), or null to leave
    *     the emulator as it is
    */
@@ -131,16 +132,8 @@ public final class ChaosRun {
       List<LegRecord> sockets = e.getValue();
       LegRecord last = sockets.get(sockets.size() - 1);
       DurablePosition d = durable.get(e.getKey());
-      if (endedByStop(sockets) || (d != null && d.ended())) {
-        stored.put(e.getKey(), fetcher.readUntilComplete(e.getKey(), last.userId(), deadline));
-      } else {
-        // never complete (no SessionEnded): give its last audio time to be transcribed (idle close, batch flush)
-        long settledAt = last.closedAtMs() + 120_000;
-        while (System.currentTimeMillis() < settledAt) {
-          Thread.sleep(Math.min(5_000, settledAt - System.currentTimeMillis()));
-        }
-        stored.put(e.getKey(), fetcher.read(e.getKey(), last.userId()));
-      }
+      long until = settleDeadline(endedByStop(sockets) || (d != null && d.ended()), last.closedAtMs(), deadline);
+      stored.put(e.getKey(), fetcher.readUntilComplete(e.getKey(), last.userId(), until));
     }
     List<LegRecord> out = new java.util.ArrayList<>();
     for (LegRecord l : legs) {
@@ -148,6 +141,21 @@ public final class ChaosRun {
       out.add(stored.containsKey(l.sessionId()) ? withDurable.withStored(stored.get(l.sessionId())) : withDurable);
     }
     return out;
+  }
+
+  /** A session cut without {@code stop} is waited for at least this long after its last socket closed. */
+  static final long CUT_SETTLE_MIN_MS = 120_000;
+
+  /**
+   * Until when a pipeline session's stored transcript is read again while it is not complete. Pure. One that ended
+   * (stop, or its SessionEnded in Kafka): the run's settle deadline. One cut without {@code stop} and without
+   * SessionEnded yet completes later, when a gateway ends it as an orphan after the resume window or the STT
+   * worker's {@code session-idle-timeout} finishes its last degraded words: it is waited for the same way (never
+   * read once early: a word stored after that read would count as lost), and at least {@link #CUT_SETTLE_MIN_MS}
+   * after its close.
+   */
+  static long settleDeadline(boolean ended, long lastClosedAtMs, long settleDeadlineMs) {
+    return ended ? settleDeadlineMs : Math.max(settleDeadlineMs, lastClosedAtMs + CUT_SETTLE_MIN_MS);
   }
 
   /** The pipeline session's last socket closed after stop (1000, 4010), or a resume after stop was refused. */
