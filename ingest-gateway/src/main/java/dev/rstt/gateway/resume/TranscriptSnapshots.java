@@ -3,6 +3,7 @@ package dev.rstt.gateway.resume;
 import dev.rstt.avro.SessionUpdate;
 import dev.rstt.avro.StatusEvent;
 import dev.rstt.avro.TranscriptSegment;
+import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.gateway.updates.AppMessages;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,14 +58,18 @@ public final class TranscriptSnapshots {
     return Mono.defer(() -> fetchOnce(sessionId))
         .doOnError(e -> {
           if (failures.getAndIncrement() == 0) {
-            log.warn("No transcript snapshot yet for a resumed socket ({}): trying again until the merger answers",
-                e.toString());
+            try (SessionMdc mdc = SessionMdc.of(sessionId)) {
+              log.warn("No transcript snapshot yet for the resumed socket ({}): trying again until the merger "
+                  + "answers", e.toString());
+            }
           }
         })
         .retryWhen(Retry.backoff(Long.MAX_VALUE, RETRY_MIN).maxBackoff(RETRY_MAX))
         .doOnNext(s -> {
           if (failures.get() > 0) {
-            log.info("Transcript snapshot for a resumed socket read after {} failed attempt(s)", failures.get());
+            try (SessionMdc mdc = SessionMdc.of(sessionId)) {
+              log.info("Transcript snapshot for the resumed socket read after {} failed attempt(s)", failures.get());
+            }
           }
         });
   }

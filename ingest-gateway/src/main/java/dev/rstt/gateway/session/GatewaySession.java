@@ -73,6 +73,7 @@ public final class GatewaySession {
     this.epoch = start.epoch();
     if (start.takenOver()) {
       life.live();
+      app.awaitSnapshot(); // its socket resumed it: nothing ahead of session_resumed and the snapshot
     }
   }
 

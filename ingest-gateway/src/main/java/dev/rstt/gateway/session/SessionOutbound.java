@@ -100,6 +100,11 @@ final class SessionOutbound {
     return previous;
   }
 
+  /** The first socket resumed a session taken over from another gateway: it waits for its snapshot too. */
+  synchronized void awaitSnapshot() {
+    gate.close();
+  }
+
   /**
    * The socket leaves for good (the session was handed over); {@code takenOver}: it was open, and is closed 1008
    * {@code session_taken_over} (outside the lock).

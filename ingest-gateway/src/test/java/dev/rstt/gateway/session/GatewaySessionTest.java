@@ -10,6 +10,7 @@ import dev.rstt.avro.StatusEvent;
 import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.audio.AudioDecoder;
 import dev.rstt.gateway.audio.AudioFormat;
+import dev.rstt.gateway.resume.ResumePoint;
 import dev.rstt.gateway.resume.ResumeSettings;
 import dev.rstt.gateway.resume.SessionStart;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -116,6 +117,29 @@ class GatewaySessionTest {
     return new GatewaySession("01SESSION", "alice", format, "gw-1", settings, sink,
         new GatewayMetrics(new SimpleMeterRegistry(), () -> 0), outbound, clock, timers,
         AudioDecoder.forFormat(format), ResumeSettings.OFF, SessionStart.fresh());
+  }
+
+  @Test
+  void shouldHoldATakenOverSessionsUpdatesUntilItsSocketHadTheSnapshot() {
+    outbound.flux().subscribe(sent::add);
+    SessionSettings settings = new SessionSettings(Duration.ofMillis(100), Duration.ofSeconds(30), 4096,
+        Duration.ofSeconds(90), Duration.ofSeconds(10), Duration.ofSeconds(60), storeTimeout,
+        SessionLimits.Settings.NONE);
+    AudioFormat format = new AudioFormat("en", 16000, AudioFormat.Codec.PCM16, 1);
+    SessionStart start = SessionStart.takenOver(new ResumePoint(40, 64_000, 41, 0, 99), 41, 0, 40, 1);
+    GatewaySession s = new GatewaySession("01SESSION", "alice", format, "gw-2", settings, sink,
+        new GatewayMetrics(new SimpleMeterRegistry(), () -> 0), outbound, Clock.systemUTC(), timers,
+        AudioDecoder.forFormat(format), new ResumeSettings(Duration.ofSeconds(60), Duration.ofMillis(250)), start);
+    // the merger's stt_degraded reaches the new holder while its socket still waits for session_resumed
+    s.deliver(SessionUpdate.newBuilder().setSessionId("01SESSION").setRevision(7).setSegments(List.of())
+        .setStatus(StatusEvent.newBuilder().setStatus("stt_degraded").setStatusText(null).setMetadata(Map.of())
+            .build()).setComplete(false).build());
+    outbound.emit("session_resumed");
+    outbound.emit("snapshot with stt_degraded");
+    s.snapshotSent(7); // the snapshot showed revision 7: the held update is not sent again
+    outbound.finish(CloseStatus.NORMAL);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() >= 2);
+    assertThat(sent).containsExactly("session_resumed", "snapshot with stt_degraded");
   }
 
   @Test
