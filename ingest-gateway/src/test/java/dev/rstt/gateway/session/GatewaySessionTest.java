@@ -139,7 +139,8 @@ class GatewaySessionTest {
     s.snapshotSent(7); // the snapshot showed revision 7: the held update is not sent again
     outbound.finish(CloseStatus.NORMAL);
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() >= 2);
-    assertThat(sent).containsExactly("session_resumed", "snapshot with stt_degraded");
+    assertThat(sent).startsWith("session_resumed", "snapshot with stt_degraded") // then audio_durable, if any
+        .filteredOn(f -> f.contains("stt_degraded")).containsExactly("snapshot with stt_degraded");
   }
 
   @Test
