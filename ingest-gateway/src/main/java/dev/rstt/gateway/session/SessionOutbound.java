@@ -45,6 +45,7 @@ final class SessionOutbound {
   /** The merger said the transcript is complete, and that update is no longer held. */
   final CompletableFuture<Void> complete = new CompletableFuture<>();
   private boolean completeHeld;
+  private volatile boolean completeQueued;
 
   SessionOutbound(Outbound first, GatewayMetrics metrics, long durableIntervalMs) {
     this.socket = new Socket(first, s -> { });
@@ -126,11 +127,15 @@ final class SessionOutbound {
    * Queues the frames an update from the merger becomes for the app now (none: dropped or held); false when the
    * client reads too slowly.
    */
-  synchronized boolean deliver(SessionUpdate update) {
+  boolean deliver(SessionUpdate update) {
+    boolean ok = queue(update);
+    settle();
+    return ok;
+  }
+
+  private synchronized boolean queue(SessionUpdate update) {
     if (socket.out().finished()) {
-      if (update.getComplete()) {
-        complete.complete(null);
-      }
+      completeQueued |= update.getComplete();
       metrics.updateDropped("closed");
       return true;
     }
@@ -138,37 +143,50 @@ final class SessionOutbound {
       completeHeld |= update.getComplete();
       return true; // a resumed socket's snapshot is on its way
     }
-    if (update.getComplete()) {
-      complete.complete(null);
-    }
     if (update.getRevision() <= lastRevision) {
+      completeQueued |= update.getComplete();
       metrics.updateDropped("duplicate");
       return true;
     }
     lastRevision = update.getRevision();
     metrics.updateDelivered();
-    return sendAll(AppMessages.render(update));
+    boolean ok = sendAll(AppMessages.render(update));
+    completeQueued |= update.getComplete(); // only once its frames are queued
+    return ok;
   }
+
+  /** Outside the lock and after its frames are queued: a close after stop it lets go must not overtake them. */
+  private void settle() {
+    if (completeQueued) {
+      complete.complete(null);
+    }
+  }
+
 
   /**
    * The snapshot of {@code revision} was sent (-1: none): the updates held meanwhile are queued now, before any
    * update that arrives after the gate opened (their {@code complete} was seen when they arrived); false when the
    * client reads too slowly.
    */
-  synchronized boolean snapshotSent(long revision) {
+  boolean snapshotSent(long revision) {
+    boolean ok = openGate(revision);
+    settle();
+    return ok;
+  }
+
+  private synchronized boolean openGate(long revision) {
     lastRevision = Math.max(lastRevision, revision);
     boolean wasComplete = completeHeld;
     completeHeld = false;
     for (SessionUpdate held : gate.open(revision)) {
-      if (!deliver(held)) {
+      if (!queue(held)) {
         return false;
       }
     }
-    if (wasComplete) {
-      complete.complete(null); // also when the snapshot already showed it (its update dropped as older)
-    }
+    completeQueued |= wasComplete; // also when the snapshot already showed it (its update dropped as older)
     return true;
   }
+
 
   /**
    * The throttle's decision for a durable position of {@code frames} at {@code nowMs}: a send queues
