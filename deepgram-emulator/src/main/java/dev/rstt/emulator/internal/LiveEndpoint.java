@@ -79,8 +79,10 @@ public final class LiveEndpoint {
     try {
       params = ListenParams.parse(req.uri());
     } catch (BadRequestException e) {
-      return refuse(res, DgError.badRequest(e.getMessage()), requestId);
+      state.record("live", req.uri(), 400);
+      return refuse(res, e.error(), requestId);
     }
+    state.record("live", req.uri(), 101);
     if (!state.stats().tryOpenLive(state.settings().maxLiveConnections())) {
       return refuse(res, DgError.forStatus(429), requestId);
     }

@@ -104,8 +104,10 @@ public final class PrerecordedEndpoint {
     try {
       params = ListenParams.parse(req.uri());
     } catch (BadRequestException e) {
-      return Mono.just(Answer.error(DgError.badRequest(e.getMessage())));
+      state.record("prerecorded", req.uri(), 400);
+      return Mono.just(Answer.error(e.error()));
     }
+    state.record("prerecorded", req.uri(), 200);
     String type = req.requestHeaders().get("content-type", "application/octet-stream").toLowerCase();
     if (type.startsWith("application/json")) {
       return Mono.just(Answer.error(DgError.badRequest(
