@@ -27,7 +27,8 @@ public record ListenParams(
     int utteranceEndMs,
     boolean vadEvents,
     boolean utterances,
-    double uttSplit) {
+    double uttSplit,
+    Map<String, List<String>> query) {
 
   public static final Set<String> ENCODINGS = Set.of("linear16", "linear32", "flac", "alaw", "mulaw", "amr-nb",
       "amr-wb", "opus", "ogg-opus", "speex", "g729");
@@ -111,7 +112,7 @@ public record ListenParams(
     }
     return new ListenParams(model, language, encoding, sampleRate, channels, bool(q, "interim_results"),
         bool(q, "punctuate"), bool(q, "smart_format"), diarize, endpointing, utteranceEnd, bool(q, "vad_events"),
-        bool(q, "utterances"), uttSplit);
+        bool(q, "utterances"), uttSplit, q);
   }
 
   private static String last(Map<String, List<String>> q, String key, String dflt) {
