@@ -181,7 +181,8 @@ class LiveProtocolIT {
   @Test
   void shouldRefuseKeywordsOnNova3AsDeepgramDoesAndRecordWhatWasAsked() {
     HttpResponse<String> r = LiveClient.refused(emulator,
-        "model=nova-3&language=en&encoding=linear16&sample_rate=16000&keywords=Omi", Map.of("Authorization", "Token k1"));
+        "model=nova-3&language=en&encoding=linear16&sample_rate=16000&keywords=Omi",
+        Map.of("Authorization", "Token k1"));
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).contains("\"err_code\":\"INVALID_QUERY_PARAMETER\"",
         "Keywords are not supported for Nova-3. Please use `keyterm` instead.");

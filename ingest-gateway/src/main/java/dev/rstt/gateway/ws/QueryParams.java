@@ -45,7 +45,8 @@ final class QueryParams {
         continue;
       }
       int eq = pair.indexOf('=');
-      pairs.add(new String[] {decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1))});
+      String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+      pairs.add(new String[] {key, eq < 0 ? "" : decode(pair.substring(eq + 1))});
     }
     return pairs;
   }

@@ -43,11 +43,14 @@ class SessionCoreVocabularyTest {
   @Test
   void shouldAskDeepgramForKeytermOnNova3AndKeywordsElsewhere() {
     LiveParams params = new LiveParams("multi", 16000, 1, TERMS);
-    String nova3 = new DeepgramLiveClient(java.net.http.HttpClient.newHttpClient(), "http://dg", "k", "nova-3", Duration.ofMillis(300), Duration.ofSeconds(1))
-        .uri(params).getRawQuery();
+    String nova3 = client("nova-3").uri(params).getRawQuery();
     assertThat(nova3).contains("language=multi", "&keyterm=Omi&keyterm=tone%20word").doesNotContain("keywords");
-    String nova2 = new DeepgramLiveClient(java.net.http.HttpClient.newHttpClient(), "http://dg", "k", "nova-2", Duration.ofMillis(300), Duration.ofSeconds(1))
-        .uri(params).getRawQuery();
+    String nova2 = client("nova-2").uri(params).getRawQuery();
     assertThat(nova2).contains("&keywords=Omi&keywords=tone%20word").doesNotContain("keyterm");
+  }
+
+  private static DeepgramLiveClient client(String model) {
+    return new DeepgramLiveClient(java.net.http.HttpClient.newHttpClient(), "http://dg", "k", model,
+        Duration.ofMillis(300), Duration.ofSeconds(1));
   }
 }
