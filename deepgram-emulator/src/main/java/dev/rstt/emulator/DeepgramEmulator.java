@@ -79,6 +79,8 @@ public final class DeepgramEmulator implements AutoCloseable {
             .delete("/__emulator/realism", guard.guard(admin::deleteRealism))
             .get("/__emulator/realism", guard.guard(admin::getRealism))
             .get("/__emulator/stats", guard.guard(admin::stats))
+            .get("/__emulator/requests", guard.guard(admin::requests))
+            .delete("/__emulator/requests", guard.guard(admin::clearRequests))
             .options("/__emulator/faults", guard::preflight)
             .options("/__emulator/realism", guard::preflight)
             .options("/__emulator/stats", guard::preflight)
@@ -110,6 +112,14 @@ public final class DeepgramEmulator implements AutoCloseable {
 
   public EmulatorSettings settings() {
     return state.settings();
+  }
+
+  /**
+   * The newest {@code /v1/listen} requests that got past auth and injected faults, oldest first, with their query and
+   * answer status (also {@code GET /__emulator/requests}): what the clients asked Deepgram for.
+   */
+  public java.util.List<RecordedRequest> requests() {
+    return state.requests();
   }
 
   /** The counters of {@code GET /__emulator/stats}, for tests that embed the emulator. */

@@ -90,6 +90,32 @@ class FaultInjectionIT {
   }
 
   @Test
+  void shouldApplyMatchedFaultsOnlyToRequestsWhoseQueryMatches() {
+    Admin.putFaults(emulator, "{\"match\":{\"extra\":\"channel:1\"},\"live\":{\"handshake_status\":503},"
+        + "\"prerecorded\":{\"status\":503}}");
+    assertThat(LiveClient.refused(emulator, QUERY + "&extra=channel:1", Map.of("Authorization", "Token any"))
+        .statusCode()).isEqualTo(503);
+    LiveClient other = LiveClient.open(emulator, QUERY + "&extra=channel:0", "any");
+    other.sendText("{\"type\":\"CloseStream\"}");
+    assertThat(other.awaitClose()[0]).as("a request the match excludes is served").isEqualTo(1000);
+    byte[] wav = ToneScript.builder(16000).silence(200).build().wav();
+    assertThat(Admin.transcribe(emulator, "model=nova-3&extra=channel:1", "audio/wav", wav, "any").statusCode())
+        .isEqualTo(503);
+    assertThat(Admin.transcribe(emulator, "model=nova-3", "audio/wav", wav, "any").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldCloseOnlyTheMatchingOpenSockets() {
+    LiveClient one = LiveClient.open(emulator, QUERY + "&extra=channel:1", "any");
+    LiveClient zero = LiveClient.open(emulator, QUERY + "&extra=channel:0", "any");
+    Admin.putFaults(emulator, "{\"match\":{\"extra\":\"channel:1\"},\"live\":{\"close_after_ms\":50}}");
+    assertThat(one.awaitClose()[0]).isEqualTo(1011);
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !zero.closed.isDone());
+    zero.sendText("{\"type\":\"CloseStream\"}");
+    assertThat(zero.awaitClose()[0]).isEqualTo(1000);
+  }
+
+  @Test
   void shouldNotCloseSocketsAfterTheFaultIsCleared() {
     Admin.putFaults(emulator, "{\"live\":{\"close_after_ms\":400}}");
     LiveClient c = LiveClient.open(emulator, QUERY, "any");

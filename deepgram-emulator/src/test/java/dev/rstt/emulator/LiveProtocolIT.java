@@ -179,6 +179,40 @@ class LiveProtocolIT {
   }
 
   @Test
+  void shouldRefuseKeywordsOnNova3AsDeepgramDoesAndRecordWhatWasAsked() {
+    HttpResponse<String> r = LiveClient.refused(emulator,
+        "model=nova-3&language=en&encoding=linear16&sample_rate=16000&keywords=Omi",
+        Map.of("Authorization", "Token k1"));
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("\"err_code\":\"INVALID_QUERY_PARAMETER\"",
+        "Keywords are not supported for Nova-3. Please use `keyterm` instead.");
+    LiveClient c = LiveClient.open(emulator,
+        "model=nova-3&language=multi&encoding=linear16&sample_rate=16000&keyterm=Omi&keyterm=tone+word", "k1");
+    c.sendText("{\"type\":\"CloseStream\"}");
+    assertThat(c.awaitClose()[0]).isEqualTo(1000);
+    LiveClient older = LiveClient.open(emulator,
+        "model=nova-2&language=multi&encoding=linear16&sample_rate=16000&keywords=Omi", "k1");
+    older.sendText("{\"type\":\"CloseStream\"}");
+    assertThat(older.awaitClose()[0]).isEqualTo(1000);
+    List<RecordedRequest> asked = emulator.requests().stream().filter(q -> q.kind().equals("live")).toList();
+    assertThat(asked).anySatisfy(q -> {
+      assertThat(q.status()).isEqualTo(400);
+      assertThat(q.values("keywords")).containsExactly("Omi");
+      assertThat(q.values("model")).containsExactly("nova-3");
+    });
+    assertThat(asked).anySatisfy(q -> {
+      assertThat(q.status()).isEqualTo(101);
+      assertThat(q.values("language")).containsExactly("multi");
+      assertThat(q.values("keyterm")).containsExactly("Omi", "tone word");
+    });
+    assertThat(asked).anySatisfy(q -> {
+      assertThat(q.status()).isEqualTo(101);
+      assertThat(q.values("model")).containsExactly("nova-2");
+      assertThat(q.values("keywords")).containsExactly("Omi");
+    });
+  }
+
+  @Test
   void shouldSendSpeechStartedUtteranceEndAndInterimResultsWhenAsked() {
     ToneScript script = ToneScript.builder(16000).silence(300).word(2, "246").silence(1200).build();
     LiveClient c = LiveClient.open(emulator, QUERY + "&vad_events=true&interim_results=true&utterance_end_ms=1000",

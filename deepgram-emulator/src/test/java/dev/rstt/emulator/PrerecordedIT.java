@@ -110,4 +110,26 @@ class PrerecordedIT {
         .isEmpty();
     assertThat(body.get("results").get("utterances")).isEmpty();
   }
+
+  @Test
+  void shouldTakeKeytermWithMultiRefuseKeywordsOnNova3AndRecordBoth() {
+    byte[] wav = ToneScript.builder(16000).silence(300).build().wav();
+    HttpResponse<String> keywords = Admin.transcribe(emulator, "model=nova-3&keywords=Omi", "audio/wav", wav, "key");
+    assertThat(keywords.statusCode()).isEqualTo(400);
+    assertThat(keywords.body()).contains("\"err_code\":\"INVALID_QUERY_PARAMETER\"",
+        "Keywords are not supported for Nova-3. Please use `keyterm` instead.");
+    HttpResponse<String> keyterm = Admin.transcribe(emulator, "model=nova-3&language=multi&keyterm=Omi&keyterm=a%26b",
+        "audio/wav", wav, "key");
+    assertThat(keyterm.statusCode()).isEqualTo(200);
+    assertThat(emulator.requests()).anySatisfy(q -> {
+      assertThat(q.kind()).isEqualTo("prerecorded");
+      assertThat(q.status()).isEqualTo(200);
+      assertThat(q.values("language")).containsExactly("multi");
+      assertThat(q.values("keyterm")).containsExactly("Omi", "a&b");
+    });
+    assertThat(emulator.requests()).anySatisfy(q -> {
+      assertThat(q.status()).isEqualTo(400);
+      assertThat(q.values("keywords")).containsExactly("Omi");
+    });
+  }
 }

@@ -7,6 +7,7 @@ import dev.rstt.emulator.internal.BadRequestException;
 import dev.rstt.emulator.internal.Faults;
 import dev.rstt.emulator.internal.ListenParams;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,13 @@ class SettingsAndParsingTest {
     assertThatThrownBy(() -> Faults.parse("{\"live\":{\"close_code\":1005}}")).hasMessageContaining("1005");
     assertThatThrownBy(() -> Faults.parse("{\"live\":{\"stall\":\"yes\"}}")).hasMessageContaining("live.stall");
     assertThatThrownBy(() -> Faults.parse("[1]")).isInstanceOf(BadRequestException.class);
+    Faults matched = Faults.parse("{\"match\":{\"extra\":\"channel:1\"},\"live\":{\"stall\":true}}");
+    assertThat(matched.appliesTo(Map.of("extra", List.of("a:b", "channel:1")))).isTrue();
+    assertThat(matched.forQuery(Map.of("extra", List.of("channel:0"))).stalled()).isFalse();
+    assertThat(matched.forQuery(Map.of()).generation()).isEqualTo(matched.generation());
+    assertThat(Faults.parse("{\"live\":{\"stall\":true}}").appliesTo(Map.of())).as("no match: every request")
+        .isTrue();
+    assertThatThrownBy(() -> Faults.parse("{\"match\":{\"extra\":1}}")).hasMessageContaining("match.extra");
   }
 
   @Test

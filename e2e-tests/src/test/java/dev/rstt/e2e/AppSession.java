@@ -43,9 +43,13 @@ final class AppSession {
   private WebSocket socket;
 
   static AppSession open(String gatewayHttpUrl, String token, int sampleRate) {
+    return open(gatewayHttpUrl, token, "language=en&sample_rate=" + sampleRate + "&codec=pcm16&channels=1");
+  }
+
+  /** With this query string (already encoded). */
+  static AppSession open(String gatewayHttpUrl, String token, String query) {
     AppSession app = new AppSession();
-    String ws = gatewayHttpUrl.replaceFirst("^http", "ws") + "/v4/listen?language=en&sample_rate=" + sampleRate
-        + "&codec=pcm16&channels=1";
+    String ws = gatewayHttpUrl.replaceFirst("^http", "ws") + "/v4/listen?" + query;
     app.socket = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().newWebSocketBuilder()
         .header("Authorization", "Bearer " + token)
         .connectTimeout(Duration.ofSeconds(10))

@@ -50,7 +50,7 @@ public final class GatewayMetrics {
   /** Every reason the gateway refuses or closes a socket for, registered at zero so dashboards see them all. */
   public static final java.util.List<String> REJECTION_REASONS = java.util.List.of("missing_token", "expired_token",
       "invalid_token", "unsupported_codec", "unsupported_sample_rate", "unsupported_channels",
-      "unsupported_language", "codec_unavailable", "too_many_sessions", "connect_rate", "kafka_unavailable",
+      "unsupported_language", "invalid_keyterm", "codec_unavailable", "too_many_sessions", "connect_rate", "kafka_unavailable",
       "frame_too_large", "idle_timeout", "client_too_slow", "internal_error", "transcript_pending", "audio_not_stored",
       "auth_unavailable", "ip_connect_rate", "server_busy", "max_session_duration", "no_audio_timeout",
       "session_not_resumable", "resume_mismatch", "invalid_resume_from", "resume_unavailable", "session_taken_over");

@@ -145,7 +145,9 @@ class GatewayCrashResumeIT {
     List<byte[]> messages = ResumingApp.split(script.pcm(), 640);
     double releasedBefore = survivor.metrics().count("rstt.gateway.resumes", "outcome", "released");
     {
-      ResumingApp app = new ResumingApp(holder::listenUri, GatewayInstance.token(user()), QUERY, messages);
+      // the session's language and keyterms go with it from gateway to gateway (docs/CONTRACT.md section 2)
+      ResumingApp app = new ResumingApp(holder::listenUri, GatewayInstance.token(user()),
+          "language=multi&sample_rate=16000&codec=pcm16&channels=1&keyterm=Omi&keyterm=tone%20word", messages);
       String id = app.start();
       ToneScript.ExpectedWord word = script.words().get(3);
       app.sendUntil((int) ((word.startSample() + word.endSample()) / 2 * 2 / 640));
@@ -163,6 +165,10 @@ class GatewayCrashResumeIT {
       HeardWords.assertExact(published.pcm(), script, 0);
       assertThat(published.pcm()).as("exact numbers from a release: no repeat, seq without gaps")
           .isEqualTo(script.pcm());
+      assertThat(published.chunks()).as("chunks written by either gateway").allSatisfy(c -> {
+        assertThat(c.getLanguage()).isEqualTo("multi");
+        assertThat(c.getKeyterms()).containsExactly("Omi", "tone word");
+      });
     }
     assertThat(survivor.metrics().count("rstt.gateway.resumes", "outcome", "released")).isEqualTo(releasedBefore + 1);
   }

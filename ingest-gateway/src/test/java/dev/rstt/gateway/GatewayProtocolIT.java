@@ -290,7 +290,8 @@ class GatewayProtocolIT {
       "codec=pcm16&sample_rate=abc, unsupported_sample_rate",
       "codec=pcm16&sample_rate=16000&channels=3, unsupported_channels",
       "codec=pcm16&sample_rate=16000&channels=0, unsupported_channels",
-      "codec=pcm16&sample_rate=16000&language=%22%3Bdrop, unsupported_language"})
+      "codec=pcm16&sample_rate=16000&language=%22%3Bdrop, unsupported_language",
+      "codec=pcm16&sample_rate=16000&keyterm=Omi&keyterm=%20, invalid_keyterm"})
   void shouldRefuseBadParametersWith1008BeforePublishingAnything(String query, String code) {
     String user = user();
     AppSocket app = connect(user, query);
@@ -419,6 +420,21 @@ class GatewayProtocolIT {
     assertThat(published.started().getLanguage()).isEqualTo("en");
     assertThat(published.ended().getEndOffsetSamples()).as("one sample per byte").isEqualTo(samples.length);
     assertThat(published.pcm()).isEqualTo(expected);
+  }
+
+  @Test
+  void shouldCarryTheLanguageAndKeytermsOnTheStartAndEveryChunk() {
+    AppSocket app = connect(user(), "sample_rate=16000&codec=pcm16&language=auto&keyterm=Omi&keyterm=tone%20word");
+    String session = awaitStarted(app);
+    app.sendBinary(ToneScript.numbered(16000, 30, 2, 0, 200).pcm());
+    app.stop();
+    PublishedSession published = published(session);
+    assertThat(published.started().getLanguage()).isEqualTo("multi");
+    assertThat(published.started().getKeyterms()).containsExactly("Omi", "tone word");
+    assertThat(published.chunks()).isNotEmpty().allSatisfy(c -> {
+      assertThat(c.getLanguage()).isEqualTo("multi");
+      assertThat(c.getKeyterms()).containsExactly("Omi", "tone word");
+    });
   }
 
   @Test

@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Streams a WAV file through the gateway at real-time pace (or N times faster), as an omi app would, and prints
  * the live transcript and status events as they come, then the final transcript read back over HTTP.
  *
- * <pre>stream [--url http://127.0.0.1:8080] [--token T] [--speed N] [--frame-ms 100] [--language en]
+ * <pre>stream [--url http://127.0.0.1:8080] [--token T] [--speed N] [--frame-ms 100] [--language en] [--keyterm T]...
  *        [--drop-at SECONDS[,SECONDS...]] FILE.wav</pre>
  * The token defaults to the environment variable {@code RSTT_TOKEN}. {@code --drop-at} aborts the TCP connection
  * (no close frame, no stop) once that much audio is sent, reconnects with {@code resume=<session_id>} and resends
@@ -43,6 +43,7 @@ public final class StreamCli {
     double speed = 1.0;
     int frameMs = 100;
     String language = "en";
+    StringBuilder keyterms = new StringBuilder();
     String file = null;
     java.util.List<Double> dropAt = new java.util.ArrayList<>();
     for (int i = 0; i < args.length; i++) {
@@ -52,6 +53,8 @@ public final class StreamCli {
         case "--speed" -> speed = Double.parseDouble(args[++i]);
         case "--frame-ms" -> frameMs = Integer.parseInt(args[++i]);
         case "--language" -> language = args[++i];
+        case "--keyterm" -> keyterms.append("&keyterm=")
+            .append(java.net.URLEncoder.encode(args[++i], java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
         case "--drop-at" -> {
           for (String d : args[++i].split(",")) {
             dropAt.add(Double.parseDouble(d));
@@ -62,19 +65,20 @@ public final class StreamCli {
     }
     if (file == null || token == null || token.isBlank() || speed <= 0 || frameMs < 10 || frameMs > 1000) {
       System.err.println("usage: stream [--url URL] [--token T|RSTT_TOKEN] [--speed N>0] [--frame-ms 10..1000]"
-          + " [--language en] [--drop-at SECONDS[,SECONDS...]] FILE.wav");
+          + " [--language en] [--keyterm TERM]... [--drop-at SECONDS[,SECONDS...]] FILE.wav");
       System.exit(2);
     }
-    System.exit(new StreamCli().run(url, token, speed, frameMs, language, Path.of(file),
+    System.exit(new StreamCli().run(url, token, speed, frameMs, language, keyterms.toString(), Path.of(file),
         dropAt.stream().sorted().toList()));
   }
 
-  int run(String url, String token, double speed, int frameMs, String language, Path file, java.util.List<Double> drops)
-      throws Exception {
+  /** {@code keyterms}: {@code &keyterm=...} per term, encoded (empty for none). */
+  int run(String url, String token, double speed, int frameMs, String language, String keyterms, Path file,
+      java.util.List<Double> drops) throws Exception {
     WavFile wav = WavFile.parse(Files.readAllBytes(file));
     HttpClient http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-    String ws = url.replaceFirst("^http", "ws") + "/v4/listen?language=" + language + "&sample_rate="
+    String ws = url.replaceFirst("^http", "ws") + "/v4/listen?language=" + language + keyterms + "&sample_rate="
         + wav.sampleRate() + "&codec=pcm16&channels=" + wav.channels();
     System.out.printf("streaming %s (%d Hz, %d ch, %.1f s) at %sx to %s%n", file, wav.sampleRate(), wav.channels(),
         wav.pcm().length / (2.0 * wav.channels() * wav.sampleRate()), speed, ws);

@@ -2,6 +2,7 @@ package dev.rstt.batch.deepgram;
 
 import dev.rstt.common.audio.Pcm;
 import dev.rstt.common.deepgram.DeepgramException;
+import dev.rstt.common.deepgram.DeepgramVocabulary;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -18,7 +19,7 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Deepgram's pre-recorded {@code POST /v1/listen} over the JDK's asynchronous HTTP client: a WAV body with
- * diarize, punctuate, smart_format and utterances, the session's language. A non-2xx answer fails the stage
+ * diarize, punctuate, smart_format and utterances, the session's language and keyterms. A non-2xx answer fails the stage
  * with a {@link DeepgramException} carrying the status, Deepgram's error body and any {@code Retry-After}.
  */
 public final class PrerecordedClient implements Transcriber {
@@ -42,10 +43,11 @@ public final class PrerecordedClient implements Transcriber {
     this.clock = clock;
   }
 
-  URI uri(String language) {
+  URI uri(String language, java.util.List<String> keyterms) {
     String lang = language == null || language.isBlank() ? "en" : language;
     return URI.create(listenUri + "?model=" + enc(model) + "&language=" + enc(lang)
-        + "&diarize=true&punctuate=true&smart_format=true&utterances=true");
+        + "&diarize=true&punctuate=true&smart_format=true&utterances=true"
+        + DeepgramVocabulary.query(model, keyterms));
   }
 
   private static String enc(String s) {
@@ -54,7 +56,7 @@ public final class PrerecordedClient implements Transcriber {
 
   @Override
   public CompletionStage<Transcript> transcribe(ChunkRequest request) {
-    HttpRequest http = HttpRequest.newBuilder(uri(request.language()))
+    HttpRequest http = HttpRequest.newBuilder(uri(request.language(), request.keyterms()))
         .timeout(requestTimeout)
         .header("Authorization", authorization)
         .header("Content-Type", "audio/wav")

@@ -35,6 +35,7 @@ final class AudioRules {
     }
     s.userId = audio.getUserId();
     s.language = audio.getLanguage();
+    s.keyterms = audio.getKeyterms() == null ? java.util.List.of() : audio.getKeyterms();
     s.sampleRate = audio.getSampleRate();
     s.channels = channels;
     byte[] pcm = new byte[audio.getPcm().remaining()];

@@ -43,8 +43,8 @@ final class BatchChunk {
     this.silent = silent;
   }
 
-  Effect.Transcribe request(String language, long notBefore) {
-    return new Effect.Transcribe(sttSession, fromSamples, toSamples, sampleRate, channels, language,
+  Effect.Transcribe request(String language, java.util.List<String> keyterms, long notBefore) {
+    return new Effect.Transcribe(sttSession, fromSamples, toSamples, sampleRate, channels, language, keyterms,
         ByteBuffer.wrap(pcm).asReadOnlyBuffer(), oldestAudioAt, seq, failedRounds, notBefore);
   }
 

@@ -54,7 +54,7 @@ final class ChunkRules {
     if (silent) {
       publishSegments(chunk, Transcript.empty()); // nothing to transcribe
     } else {
-      s.emit(chunk.request(s.language, s.now));
+      s.emit(chunk.request(s.language, s.keyterms, s.now));
     }
   }
 
@@ -82,7 +82,7 @@ final class ChunkRules {
     }
     chunk.failedRounds++;
     log.debug("{} failed (round {}): {}", chunk, chunk.failedRounds, detail);
-    s.emit(chunk.request(s.language, s.now + s.backoff.delay(chunk.failedRounds)));
+    s.emit(chunk.request(s.language, s.keyterms, s.now + s.backoff.delay(chunk.failedRounds)));
   }
 
   /** Its SegmentsProduced (or chunk_lost) is acknowledged: the chunk is done. */

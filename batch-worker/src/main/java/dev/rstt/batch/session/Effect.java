@@ -12,8 +12,8 @@ public sealed interface Effect {
    * times it failed before (0 on its first try).
    */
   record Transcribe(String sttSession, long fromSamples, long toSamples, int sampleRate, int channels,
-      String language, ByteBuffer pcm, long oldestAudioAt, long chunkSeq, int failedRounds, long notBefore)
-      implements Effect {
+      String language, java.util.List<String> keyterms, ByteBuffer pcm, long oldestAudioAt, long chunkSeq,
+      int failedRounds, long notBefore) implements Effect {
   }
 
   /** Publish {@code value}; report its acknowledgement with {@code key}. */

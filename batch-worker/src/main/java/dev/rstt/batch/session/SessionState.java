@@ -31,6 +31,8 @@ final class SessionState {
   private SessionMode mode = SessionMode.WAITING;
   String userId;
   String language = "en";
+  /** The session's keyterms (docs/CONTRACT.md section 2), from its latest chunk. */
+  java.util.List<String> keyterms = java.util.List.of();
   int sampleRate;
   int channels = 1;
 

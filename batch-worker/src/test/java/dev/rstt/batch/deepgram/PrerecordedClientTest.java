@@ -83,6 +83,15 @@ class PrerecordedClientTest {
   }
 
   @Test
+  void shouldSendTheSessionsKeytermsAsKeytermToNova3() throws Exception {
+    answer = "{\"metadata\":{\"request_id\":\"k\"},\"results\":{\"channels\":[{\"alternatives\":[{\"words\":[]}]}]}}";
+    client().transcribe(new ChunkRequest(new byte[320], 16000, 1, "multi", java.util.List.of("Omi", "tone word")))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(query.get()).isEqualTo("model=nova-3&language=multi&diarize=true&punctuate=true&smart_format=true"
+        + "&utterances=true&keyterm=Omi&keyterm=tone word");
+  }
+
+  @Test
   void shouldFailWithStatusAndRetryAfterOn429() {
     status = 429;
     retryAfter = "2";

@@ -170,8 +170,8 @@ final class Driver {
 
   Effect.Transcribe transcribe(String stt, long from, long to, long chunkSeq, long oldestAtMs, int rounds,
       long notBeforeMs) {
-    return new Effect.Transcribe(stt, from, to, RATE, 1, "en", ByteBuffer.wrap(pcm(from, to)), oldestAtMs * MS,
-        chunkSeq, rounds, notBeforeMs * MS);
+    return new Effect.Transcribe(stt, from, to, RATE, 1, "en", java.util.List.of(), ByteBuffer.wrap(pcm(from, to)),
+        oldestAtMs * MS, chunkSeq, rounds, notBeforeMs * MS);
   }
 
   static Effect.ChunkCut cut(String stt, long from, long to, String why) {

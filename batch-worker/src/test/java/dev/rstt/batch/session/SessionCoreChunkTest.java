@@ -43,6 +43,25 @@ class SessionCoreChunkTest {
   }
 
   @Test
+  void shouldAskForTheChunkInTheLanguageAndWithTheKeytermsItsAudioCarries() {
+    Driver d = new Driver().tone(500);
+    java.util.List<Effect> effects = new java.util.ArrayList<>();
+    for (long seq = 0; seq <= 4; seq++) {
+      dev.rstt.avro.AudioChunk chunk = d.chunk(seq);
+      chunk.setLanguage("multi");
+      chunk.setKeyterms(java.util.List.of("Omi", "tone word"));
+      effects.addAll(d.on(new Input.Audio(chunk, Driver.c(seq))));
+    }
+    effects.addAll(d.on(resumedInput(8_000, "r")));
+    assertThat(effects).filteredOn(Effect.Transcribe.class::isInstance).singleElement()
+        .satisfies(e -> {
+          Effect.Transcribe t = (Effect.Transcribe) e;
+          assertThat(t.language()).isEqualTo("multi");
+          assertThat(t.keyterms()).containsExactly("Omi", "tone word");
+        });
+  }
+
+  @Test
   void shouldReportAChunkLostOnAPermanentErrorAndGoOn() {
     Driver d = new Driver().tone(500);
     d.feed(0, 4);

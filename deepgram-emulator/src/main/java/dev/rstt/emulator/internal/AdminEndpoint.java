@@ -9,7 +9,8 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * {@code /__emulator/faults} and {@code /__emulator/realism} (PUT, GET, DELETE), {@code /__emulator/stats} and
+ * {@code /__emulator/faults} and {@code /__emulator/realism} (PUT, GET, DELETE), {@code /__emulator/stats},
+ * {@code /__emulator/requests} (GET, DELETE) and
  * {@code /health}. The admin routes sit behind an {@link AdminGuard}.
  */
 public final class AdminEndpoint {
@@ -46,6 +47,16 @@ public final class AdminEndpoint {
 
   public Publisher<Void> stats(HttpServerRequest req, HttpServerResponse res) {
     return Http.json(res, 200, state.stats().toJson());
+  }
+
+  public Publisher<Void> requests(HttpServerRequest req, HttpServerResponse res) {
+    return Http.json(res, 200, java.util.Map.of("requests",
+        state.requests().stream().map(dev.rstt.emulator.RecordedRequest::toJson).toList()));
+  }
+
+  public Publisher<Void> clearRequests(HttpServerRequest req, HttpServerResponse res) {
+    state.clearRequests();
+    return Http.json(res, 200, java.util.Map.of("requests", java.util.List.of()));
   }
 
   public Publisher<Void> health(HttpServerRequest req, HttpServerResponse res) {

@@ -2,7 +2,12 @@ package dev.rstt.emulator.internal;
 
 import dev.rstt.emulator.EmulatorSettings;
 import dev.rstt.emulator.Realism;
+import dev.rstt.emulator.RecordedRequest;
 import io.netty.channel.Channel;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,6 +28,9 @@ public final class EmulatorState {
   private final Set<LiveSession> sessions = ConcurrentHashMap.newKeySet();
   private final Set<Channel> hung = ConcurrentHashMap.newKeySet();
   private final AtomicReference<Realism> realism;
+  private final Deque<RecordedRequest> recorded = new ArrayDeque<>();
+  /** How many recorded requests are kept. */
+  public static final int RECORDED = 256;
 
   public EmulatorState(EmulatorSettings settings) {
     this.settings = settings;
@@ -74,6 +82,31 @@ public final class EmulatorState {
   /** True if {@code key} may use the API: any non-blank key when no keys are configured. */
   public boolean authorized(String key) {
     return key != null && !key.isBlank() && (settings.apiKeys().isEmpty() || settings.apiKeys().contains(key));
+  }
+
+  /** Records a {@code /v1/listen} request that got past auth and faults (the newest {@link #RECORDED} kept). */
+  void record(String kind, String uri, int status) {
+    Map<String, List<String>> query = new io.netty.handler.codec.http.QueryStringDecoder(uri).parameters();
+    synchronized (recorded) {
+      recorded.addLast(new RecordedRequest(kind, query, status));
+      while (recorded.size() > RECORDED) {
+        recorded.removeFirst();
+      }
+    }
+  }
+
+  /** The recorded requests, oldest first. */
+  public List<RecordedRequest> requests() {
+    synchronized (recorded) {
+      return List.copyOf(recorded);
+    }
+  }
+
+  /** Forgets the recorded requests. */
+  public void clearRequests() {
+    synchronized (recorded) {
+      recorded.clear();
+    }
   }
 
   void register(LiveSession s) {

@@ -1,15 +1,41 @@
 package dev.rstt.emulator.internal;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The injected faults, replaced as a whole by {@code PUT /__emulator/faults}. Every field is optional; null means
- * healthy. {@code generation} changes with every PUT or DELETE, so timers armed by an older fault do nothing.
+ * healthy. {@code match} (query parameter → value; empty: every request) limits the faults to the requests whose
+ * query has each of those values, e.g. one session's or one channel's streams; the others are served healthy.
+ * {@code generation} changes with every PUT or DELETE, so timers armed by an older fault do nothing.
  */
-public record Faults(Live live, Prerecorded prerecorded, long generation) {
+public record Faults(Live live, Prerecorded prerecorded, Map<String, String> match, long generation) {
+
+  public Faults {
+    match = Map.copyOf(match);
+  }
+
+  public Faults(Live live, Prerecorded prerecorded, long generation) {
+    this(live, prerecorded, Map.of(), generation);
+  }
+
+  /** Whether these faults apply to a request with {@code query} (every value of each parameter). */
+  public boolean appliesTo(Map<String, List<String>> query) {
+    for (Map.Entry<String, String> m : match.entrySet()) {
+      if (!query.getOrDefault(m.getKey(), List.of()).contains(m.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The faults a request with {@code query} meets: these, or none (same generation) when the match excludes it. */
+  public Faults forQuery(Map<String, List<String>> query) {
+    return appliesTo(query) ? this : new Faults(null, null, match, generation);
+  }
 
   /** Which live sockets a {@code close_after_ms} fault closes. */
   public enum CloseScope {
@@ -40,13 +66,13 @@ public record Faults(Live live, Prerecorded prerecorded, long generation) {
   }
 
   public static final Faults HEALTHY = new Faults(null, null, 0);
-  private static final Set<String> TOP = Set.of("live", "prerecorded");
+  private static final Set<String> TOP = Set.of("live", "prerecorded", "match");
   private static final Set<String> LIVE = Set.of("handshake_status", "retry_after_seconds", "close_after_ms",
       "close_code", "close_scope", "stall");
   private static final Set<String> PRERECORDED = Set.of("status", "retry_after_seconds", "delay_ms", "no_answer");
 
   public Faults withGeneration(long g) {
-    return new Faults(live, prerecorded, g);
+    return new Faults(live, prerecorded, match, g);
   }
 
   public boolean stalled() {
@@ -124,11 +150,27 @@ public record Faults(Live live, Prerecorded prerecorded, long generation) {
             noAnswer == null ? null : noAnswer.equals("hang") ? NoAnswer.HANG : NoAnswer.CLOSE);
       }
     }
-    return new Faults(live, pre, 0);
+    return new Faults(live, pre, match(root), 0);
+  }
+
+  private static Map<String, String> match(JsonNode root) {
+    JsonNode m = JsonFields.section(root, "match");
+    Map<String, String> match = new LinkedHashMap<>();
+    if (m != null) {
+      for (String name : m.propertyNames()) {
+        JsonNode v = m.get(name);
+        if (name.isBlank() || v == null || !v.isString()) {
+          throw new BadRequestException("match." + name + " must be a string (a query parameter's value)");
+        }
+        match.put(name, v.stringValue());
+      }
+    }
+    return match;
   }
 
   public Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
+    m.put("match", match);
     if (live == null) {
       m.put("live", null);
     } else {

@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
 
 /**
  * The query parameters of {@code /v1/listen} that change what the emulator does, validated like Deepgram does:
- * unknown parameters are accepted, an invalid value of a known one is a 400.
+ * unknown parameters are accepted, an invalid value of a known one is a 400. {@code keyterm} and {@code keywords} are
+ * accepted (and recorded, see {@code DeepgramEmulator.requests()}) but do not change recognition; {@code keywords}
+ * with a Nova-3 model is refused as Deepgram refuses it.
  */
 public record ListenParams(
     String model,
@@ -25,7 +27,8 @@ public record ListenParams(
     int utteranceEndMs,
     boolean vadEvents,
     boolean utterances,
-    double uttSplit) {
+    double uttSplit,
+    Map<String, List<String>> query) {
 
   public static final Set<String> ENCODINGS = Set.of("linear16", "linear32", "flac", "alaw", "mulaw", "amr-nb",
       "amr-wb", "opus", "ogg-opus", "speex", "g729");
@@ -66,6 +69,11 @@ public record ListenParams(
     if (!LANGUAGE.matcher(language).matches()) {
       throw invalid("language", language);
     }
+    if (q.containsKey("keywords") && model.toLowerCase(java.util.Locale.ROOT).startsWith("nova-3")) {
+      // Deepgram's answer, verbatim (a refused handshake on live, a 400 on pre-recorded)
+      throw new BadRequestException("INVALID_QUERY_PARAMETER",
+          "Keywords are not supported for Nova-3. Please use `keyterm` instead.");
+    }
     String encoding = last(q, "encoding", null);
     if (encoding != null && !ENCODINGS.contains(encoding)) {
       throw invalid("encoding", encoding);
@@ -104,7 +112,7 @@ public record ListenParams(
     }
     return new ListenParams(model, language, encoding, sampleRate, channels, bool(q, "interim_results"),
         bool(q, "punctuate"), bool(q, "smart_format"), diarize, endpointing, utteranceEnd, bool(q, "vad_events"),
-        bool(q, "utterances"), uttSplit);
+        bool(q, "utterances"), uttSplit, q);
   }
 
   private static String last(Map<String, List<String>> q, String key, String dflt) {

@@ -1,6 +1,7 @@
 package dev.rstt.emulator.internal;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -67,7 +68,7 @@ public final class LiveEndpoint {
     if (!state.authorized(key)) {
       return refuse(res, DgError.forStatus(401), requestId);
     }
-    Faults faults = state.faults();
+    Faults faults = state.faults().forQuery(new QueryStringDecoder(req.uri()).parameters());
     Integer faultStatus = faults.handshakeStatus();
     if (faultStatus != null) {
       state.stats().faultApplied("live_handshake_" + faultStatus);
@@ -79,8 +80,10 @@ public final class LiveEndpoint {
     try {
       params = ListenParams.parse(req.uri());
     } catch (BadRequestException e) {
-      return refuse(res, DgError.badRequest(e.getMessage()), requestId);
+      state.record("live", req.uri(), 400);
+      return refuse(res, e.error(), requestId);
     }
+    state.record("live", req.uri(), 101);
     if (!state.stats().tryOpenLive(state.settings().maxLiveConnections())) {
       return refuse(res, DgError.forStatus(429), requestId);
     }

@@ -100,7 +100,7 @@ public final class LiveSession implements ToneWordRecognizer.Listener {
     channel.closeFuture().addListener(f -> channel.eventLoop().execute(this::disposed));
     lastFrameNanos = System.nanoTime();
     armIdle(state.settings().idleTimeout().toNanos());
-    Faults f = state.faults();
+    Faults f = faults();
     if (f.closesNewSockets()) {
       armFaultClose(f);
     }
@@ -166,12 +166,12 @@ public final class LiveSession implements ToneWordRecognizer.Listener {
   }
 
   private boolean stalled() {
-    return state.faults().stalled();
+    return faults().stalled();
   }
 
   /** Counts the stall fault once per socket and fault set, when a client frame meets it. */
   private void noticeStall() {
-    Faults f = state.faults();
+    Faults f = faults();
     if (f.stalled() && stallNoticedGeneration != f.generation()) {
       stallNoticedGeneration = f.generation();
       state.stats().faultApplied("live_stall");
@@ -318,8 +318,14 @@ public final class LiveSession implements ToneWordRecognizer.Listener {
     }
   }
 
+  /** The injected faults this socket meets (none when their match excludes its query). */
+  private Faults faults() {
+    return state.faults().forQuery(params.query());
+  }
+
   /** A PUT or DELETE of the faults (any thread). */
-  void faultsChanged(Faults f) {
+  void faultsChanged(Faults all) {
+    Faults f = all.forQuery(params.query());
     channel.eventLoop().execute(() -> {
       if (faultTask != null) {
         faultTask.cancel(false);
@@ -335,7 +341,7 @@ public final class LiveSession implements ToneWordRecognizer.Listener {
     long generation = f.generation();
     int code = f.live().closeCodeOrDefault();
     faultTask = channel.eventLoop().schedule(() -> {
-      if (!closed && state.faults().generation() == generation) {
+      if (!closed && faults().generation() == generation) {
         state.stats().liveFaultClosed.incrementAndGet();
         state.stats().faultApplied("live_close_" + code);
         withMdc(() -> log.info("Live socket closed by injected fault with code {}", code));

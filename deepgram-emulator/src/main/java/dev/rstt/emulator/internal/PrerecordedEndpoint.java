@@ -2,6 +2,7 @@ package dev.rstt.emulator.internal;
 
 import dev.rstt.emulator.recognizer.RecognizedWord;
 import dev.rstt.emulator.recognizer.ToneWordRecognizer;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,7 +39,7 @@ public final class PrerecordedEndpoint {
 
   public Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
     String requestId = UUID.randomUUID().toString();
-    Faults faults = state.faults();
+    Faults faults = state.faults().forQuery(new QueryStringDecoder(req.uri()).parameters());
     long delayMs = faults.prerecordedDelayMs();
     if (faults.prerecordedNoAnswer() != null && state.authorized(Http.authorizationKey(req))) {
       return noAnswer(req, res, faults.prerecordedNoAnswer(), delayMs);
@@ -104,8 +105,10 @@ public final class PrerecordedEndpoint {
     try {
       params = ListenParams.parse(req.uri());
     } catch (BadRequestException e) {
-      return Mono.just(Answer.error(DgError.badRequest(e.getMessage())));
+      state.record("prerecorded", req.uri(), 400);
+      return Mono.just(Answer.error(e.error()));
     }
+    state.record("prerecorded", req.uri(), 200);
     String type = req.requestHeaders().get("content-type", "application/octet-stream").toLowerCase();
     if (type.startsWith("application/json")) {
       return Mono.just(Answer.error(DgError.badRequest(

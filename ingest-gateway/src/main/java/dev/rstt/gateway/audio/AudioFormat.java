@@ -1,5 +1,6 @@
 package dev.rstt.gateway.audio;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -7,10 +8,26 @@ import java.util.regex.Pattern;
 
 /**
  * What the app declared on the upgrade ({@code language}, {@code sample_rate}, {@code codec},
- * {@code channels}), validated. Defaults follow omi: {@code en}, 8000, {@code pcm8}, 1. The codec names and their
- * meaning follow omi's receiver; see docs/omi-compatibility.md.
+ * {@code channels}, the repeatable {@code keyterm}), validated. Defaults follow omi: {@code en}, 8000, {@code pcm8},
+ * 1, no keyterms. The codec names and their meaning follow omi's receiver; see docs/omi-compatibility.md.
  */
-public record AudioFormat(String language, int sampleRate, Codec codec, int channels) {
+public record AudioFormat(String language, int sampleRate, Codec codec, int channels, List<String> keyterms) {
+
+  /** At most this many keyterms (Deepgram's keyterm prompting takes up to 100). */
+  public static final int MAX_KEYTERMS = 100;
+  /** At most this many characters per keyterm. */
+  public static final int MAX_KEYTERM_CHARS = 100;
+  /** At most this many characters over all keyterms: well inside Deepgram's 500-token limit of the list. */
+  public static final int MAX_KEYTERMS_CHARS = 1000;
+
+  public AudioFormat {
+    keyterms = List.copyOf(keyterms);
+  }
+
+  /** A format without keyterms. */
+  public AudioFormat(String language, int sampleRate, Codec codec, int channels) {
+    this(language, sampleRate, codec, channels, List.of());
+  }
 
   /** A codec the gateway decodes to PCM16LE. {@link #wireName()} goes into {@code SessionStarted.codec}. */
   public enum Codec {
@@ -105,7 +122,16 @@ public record AudioFormat(String language, int sampleRate, Codec codec, int chan
     return (long) sampleRate * frameBytes();
   }
 
+  /** {@link #parse(Map, List)} without keyterms. */
   public static AudioFormat parse(Map<String, String> query) throws InvalidFormatException {
+    return parse(query, List.of());
+  }
+
+  /**
+   * The format of an upgrade: {@code query} holds the first value of each parameter, {@code keyterms} every value
+   * of the repeatable {@code keyterm} parameter in order.
+   */
+  public static AudioFormat parse(Map<String, String> query, List<String> keyterms) throws InvalidFormatException {
     String codecName = query.getOrDefault("codec", "pcm8").strip().toLowerCase(Locale.ROOT);
     Codec codec = CODEC_NAMES.get(codecName);
     if (codec == null) {
@@ -130,7 +156,29 @@ public record AudioFormat(String language, int sampleRate, Codec codec, int chan
     if (!language.equals("multi") && !LANGUAGE.matcher(language).matches()) {
       throw new InvalidFormatException("unsupported_language", "language '" + clip(language) + "' is not a language tag");
     }
-    return new AudioFormat(language, rate, codec, channels);
+    return new AudioFormat(language, rate, codec, channels, keyterms(keyterms));
+  }
+
+  private static List<String> keyterms(List<String> raw) throws InvalidFormatException {
+    if (raw.size() > MAX_KEYTERMS) {
+      throw new InvalidFormatException("invalid_keyterm", raw.size() + " keyterms; at most " + MAX_KEYTERMS);
+    }
+    int total = 0;
+    List<String> terms = new java.util.ArrayList<>(raw.size());
+    for (String r : raw) {
+      String term = r.strip();
+      if (term.isEmpty() || term.length() > MAX_KEYTERM_CHARS || term.chars().anyMatch(Character::isISOControl)) {
+        throw new InvalidFormatException("invalid_keyterm", "keyterm '" + clip(term) + "' must be 1 to "
+            + MAX_KEYTERM_CHARS + " characters without control characters");
+      }
+      total += term.length();
+      terms.add(term);
+    }
+    if (total > MAX_KEYTERMS_CHARS) {
+      throw new InvalidFormatException("invalid_keyterm", "keyterms of " + total + " characters in all; at most "
+          + MAX_KEYTERMS_CHARS);
+    }
+    return terms;
   }
 
   private static int integer(String value, String code, String name) throws InvalidFormatException {

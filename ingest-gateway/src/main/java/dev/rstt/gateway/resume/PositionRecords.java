@@ -17,7 +17,8 @@ public final class PositionRecords {
         .setLanguage(format.language()).setOwner(owner).setEpoch(epoch).setState(state)
         .setPreviousOwner(previousOwner).setFrames(point.frames()).setOffsetSamples(point.offsetSamples())
         .setNextSeq(point.nextSeq()).setAudioPartition(point.audioPartition()).setAudioOffset(point.audioOffset())
-        .setDetachedAtMs(detachedAtMs).setUpdatedAtMs(nowMs).build();
+        .setDetachedAtMs(detachedAtMs).setUpdatedAtMs(nowMs)
+        .setKeyterms(format.keyterms().isEmpty() ? null : java.util.List.copyOf(format.keyterms())).build();
   }
 
   /** The numbers of a record. */

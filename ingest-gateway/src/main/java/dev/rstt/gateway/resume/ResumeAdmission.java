@@ -150,17 +150,17 @@ public final class ResumeAdmission {
 
   private static Refused mismatch(AudioFormat format) {
     return new Refused(MISMATCH, "the session was started with codec=" + format.codec().wireName() + ", sample_rate="
-        + format.sampleRate() + ", channels=" + format.channels() + ", language=" + format.language()
-        + "; resume with the same parameters");
+        + format.sampleRate() + ", channels=" + format.channels() + ", language=" + format.language() + " and "
+        + format.keyterms().size() + " keyterm(s); resume with the same parameters");
   }
 
   public static AudioFormat formatOf(SessionPosition p) {
     return new AudioFormat(p.getLanguage(), p.getSampleRate(), AudioFormat.Codec.ofWireName(p.getCodec()),
-        p.getChannels());
+        p.getChannels(), p.getKeyterms() == null ? java.util.List.of() : p.getKeyterms());
   }
 
   static boolean sameFormat(AudioFormat a, AudioFormat b) {
     return a.codec() == b.codec() && a.sampleRate() == b.sampleRate() && a.channels() == b.channels()
-        && a.language().equals(b.language());
+        && a.language().equals(b.language()) && a.keyterms().equals(b.keyterms());
   }
 }

@@ -35,7 +35,8 @@ final class SessionTimeline {
   SessionStarted started(String gatewayId, long nowMs) {
     return SessionStarted.newBuilder().setSessionId(sessionId).setUserId(userId)
         .setLanguage(format.language()).setSampleRate(format.sampleRate()).setChannels(format.channels())
-        .setCodec(format.codec().wireName()).setStartedAtMs(nowMs).setGatewayId(gatewayId).build();
+        .setCodec(format.codec().wireName()).setStartedAtMs(nowMs).setGatewayId(gatewayId)
+        .setKeyterms(keyterms()).build();
   }
 
   /** The next chunk: {@code pcm} is whole sample frames of the session's format. */
@@ -48,10 +49,15 @@ final class SessionTimeline {
     AudioChunk chunk = AudioChunk.newBuilder().setSessionId(sessionId).setUserId(userId).setSeq(nextSeq)
         .setOffsetSamples(nextOffset).setSampleRate(format.sampleRate()).setChannels(format.channels())
         .setLanguage(format.language()).setPcm(ByteBuffer.wrap(pcm)).setReceivedAtMs(receivedAtMs)
-        .setAppFramesStart(framesStart).setAppFramesEnd(framesEnd).build();
+        .setAppFramesStart(framesStart).setAppFramesEnd(framesEnd).setKeyterms(keyterms()).build();
     nextSeq++;
     nextOffset += pcm.length / format.frameBytes();
     return chunk;
+  }
+
+  /** The session's keyterms on its records: null when there are none (nothing to carry on every chunk). */
+  private java.util.List<String> keyterms() {
+    return format.keyterms().isEmpty() ? null : java.util.List.copyOf(format.keyterms());
   }
 
   SessionEnded ended(String reason) {

@@ -21,11 +21,8 @@ import dev.rstt.gateway.session.SessionSettings;
 import dev.rstt.gateway.session.SessionRegistry;
 import dev.rstt.gateway.updates.AppMessages;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -199,7 +196,8 @@ public final class ListenHandler implements WebSocketHandler {
   Admission admission(WebSocketSession ws, String userId) {
     AudioFormat format;
     try {
-      format = AudioFormat.parse(query(ws.getHandshakeInfo().getUri()));
+      URI uri = ws.getHandshakeInfo().getUri();
+      format = AudioFormat.parse(QueryParams.first(uri), QueryParams.all(uri, "keyterm"));
     } catch (AudioFormat.InvalidFormatException e) {
       throw new Rejection(CloseStatus.POLICY_VIOLATION, e.code(), e.getMessage(), null);
     }
@@ -207,7 +205,7 @@ public final class ListenHandler implements WebSocketHandler {
       throw new Rejection(CloseStatus.NOT_ACCEPTABLE.withReason("codec " + format.codec().wireName() + " unavailable"),
           "codec_unavailable", "codec " + format.codec().wireName() + " is not available on this server", null);
     });
-    Map<String, String> query = query(ws.getHandshakeInfo().getUri());
+    Map<String, String> query = QueryParams.first(ws.getHandshakeInfo().getUri());
     String resumeId = query.get("resume");
     if (resumeId == null || resumeId.isBlank()) {
       return new Admission(userId, format);
@@ -368,31 +366,5 @@ public final class ListenHandler implements WebSocketHandler {
         : props.idleTimeout();
     long ms = Math.max(10, Math.min(1000, shortest.toMillis() / 4));
     return Duration.ofMillis(ms);
-  }
-
-  static Map<String, String> query(URI uri) {
-    Map<String, String> params = new HashMap<>();
-    String raw = uri.getRawQuery();
-    if (raw == null || raw.isEmpty()) {
-      return params;
-    }
-    for (String pair : raw.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-      params.putIfAbsent(key, value);
-    }
-    return params;
-  }
-
-  private static String decode(String s) {
-    try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return s;
-    }
   }
 }

@@ -3,6 +3,8 @@ package dev.rstt.gateway.audio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +58,28 @@ class AudioFormatTest {
     assertCode(Map.of("channels", "3"), "unsupported_channels");
     assertCode(Map.of("channels", "x"), "unsupported_channels");
     assertCode(Map.of("language", "en US"), "unsupported_language");
+  }
+
+  @Test
+  void shouldKeepKeytermsInTheAppsOrderStripped() throws Exception {
+    AudioFormat f = AudioFormat.parse(Map.of("language", "multi"), List.of(" Omi ", "tone word", "Omi"));
+    assertThat(f.keyterms()).containsExactly("Omi", "tone word", "Omi");
+    assertThat(f.language()).isEqualTo("multi");
+    assertThat(AudioFormat.parse(Map.of()).keyterms()).isEmpty();
+  }
+
+  @Test
+  void shouldRejectKeytermsDeepgramCouldNotTake() {
+    assertKeytermsRejected(List.of(" "));
+    assertKeytermsRejected(List.of("a\u0000b"));
+    assertKeytermsRejected(List.of("x".repeat(AudioFormat.MAX_KEYTERM_CHARS + 1)));
+    assertKeytermsRejected(Collections.nCopies(AudioFormat.MAX_KEYTERMS + 1, "w"));
+    assertKeytermsRejected(Collections.nCopies(AudioFormat.MAX_KEYTERMS_CHARS / 50 + 1, "y".repeat(50)));
+  }
+
+  private static void assertKeytermsRejected(List<String> keyterms) {
+    assertThatThrownBy(() -> AudioFormat.parse(Map.of(), keyterms)).isInstanceOfSatisfying(
+        AudioFormat.InvalidFormatException.class, e -> assertThat(e.code()).isEqualTo("invalid_keyterm"));
   }
 
   private static void assertCode(Map<String, String> query, String code) {

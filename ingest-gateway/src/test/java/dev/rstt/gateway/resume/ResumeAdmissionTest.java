@@ -76,6 +76,19 @@ class ResumeAdmissionTest {
   }
 
   @Test
+  void theKeytermsArePartOfTheFormatAndSurviveThePositionsRecord() {
+    AudioFormat withTerms = new AudioFormat("multi", 16000, AudioFormat.Codec.PCM16, 1, java.util.List.of("Omi"));
+    SessionPosition p = PositionRecords.of("s1", "alice", withTerms, "gw-b", 0, PositionStates.ATTACHED, null,
+        new ResumePoint(1, 100, 1, 0, 5), null, NOW);
+    assertThat(ResumeAdmission.formatOf(p)).isEqualTo(withTerms);
+    assertThat(ResumeAdmission.formatOf(position("gw-b", PositionStates.ATTACHED, null, NOW)).keyterms()).isEmpty();
+    ResumeAdmission.Decision other = ResumeAdmission.decide(new ResumeAdmission.Request("alice", PCM, null),
+        new ResumeAdmission.Held("alice", new AudioFormat("en", 16000, AudioFormat.Codec.PCM16, 1,
+            java.util.List.of("Omi")), true, null, 10), null, "gw-a", NOW, WINDOW, LEASE, ALWAYS);
+    assertThat(((ResumeAdmission.Refused) other).code()).isEqualTo(ResumeAdmission.MISMATCH);
+  }
+
+  @Test
   void aSessionHeldElsewhereIsTakenOverWithTheNextEpoch() {
     assertThat(decide("alice", null, position("gw-b", PositionStates.ATTACHED, null, NOW - 1000)))
         .isEqualTo(new ResumeAdmission.TakeOver("gw-b", 3, true));

@@ -1,6 +1,7 @@
 package dev.rstt.stt.deepgram;
 
 import dev.rstt.common.deepgram.DeepgramException;
+import dev.rstt.common.deepgram.DeepgramVocabulary;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -55,7 +56,8 @@ public final class DeepgramLiveClient {
   public URI uri(LiveParams params) {
     String query = "model=" + enc(model) + "&language=" + enc(params.language()) + "&encoding=linear16"
         + "&sample_rate=" + params.sampleRate() + "&channels=" + params.channels()
-        + "&interim_results=false&punctuate=true&diarize=true&endpointing=" + endpointingMs;
+        + "&interim_results=false&punctuate=true&diarize=true&endpointing=" + endpointingMs
+        + DeepgramVocabulary.query(model, params.keyterms());
     return URI.create(listenBase + "?" + query);
   }
 

@@ -61,7 +61,8 @@ final class LiveSockets {
   }
 
   void open(SessionSlot slot, Effect.OpenSocket o) {
-    Socket socket = new Socket(slot, o.sttSession(), new LiveParams(o.language(), o.sampleRate(), o.channels()));
+    Socket socket = new Socket(slot, o.sttSession(),
+        new LiveParams(o.language(), o.sampleRate(), o.channels(), o.keyterms()));
     sockets.put(o.sttSession(), socket);
     gate.submit(socket);
   }

@@ -24,8 +24,8 @@ public sealed interface Effect {
 
   // ---- live socket {@code sttSession}
 
-  record OpenSocket(String sttSession, String language, int sampleRate, int channels, boolean recovery)
-      implements Effect {
+  record OpenSocket(String sttSession, String language, int sampleRate, int channels, java.util.List<String> keyterms,
+      boolean recovery) implements Effect {
   }
 
   record SendAudio(String sttSession, AudioChunk chunk) implements Effect {

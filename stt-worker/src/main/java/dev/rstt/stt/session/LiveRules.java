@@ -50,7 +50,7 @@ final class LiveRules {
     log.info("Opening live connection {} ({})", c.sttSession,
         c.recovery ? "recovery" : s.coldTakeover ? "take-over" : "new");
     s.emit(new Effect.OpenSocket(c.sttSession, s.language == null || s.language.isBlank() ? "en" : s.language,
-        s.sampleRate, s.channels, c.recovery));
+        s.sampleRate, s.channels, s.keyterms, c.recovery));
   }
 
   /** An input from connection {@code sttSession}; ignored unless it is the session's current connection. */

@@ -82,6 +82,7 @@ public final class SessionCore {
       s.coldTakeover = false;
       s.userId = started.getUserId();
       s.language = started.getLanguage();
+      s.keyterms = started.getKeyterms() == null ? java.util.List.of() : started.getKeyterms();
       s.sampleRate = started.getSampleRate();
       s.channels = started.getChannels();
     }
@@ -109,6 +110,7 @@ public final class SessionCore {
     s.sampleRate = record.getSampleRate();
     s.channels = record.getChannels();
     s.language = record.getLanguage();
+    s.keyterms = record.getKeyterms() == null ? java.util.List.of() : record.getKeyterms();
     s.lastSeq = record.getSeq();
     Chunk chunk = new Chunk(record, ref);
     s.lastChunkEnd = chunk.end;

@@ -30,6 +30,8 @@ final class SessionState {
   boolean coldTakeover = true;
   String userId;
   String language;
+  /** The session's keyterms (docs/CONTRACT.md section 2), from SessionStarted or the latest chunk. */
+  java.util.List<String> keyterms = java.util.List.of();
   int sampleRate;
   int channels;
   long lastSeq = -1;

@@ -172,7 +172,7 @@ final class Driver {
   }
 
   static Effect.OpenSocket open(String stt, boolean recovery) {
-    return new Effect.OpenSocket(stt, "en", RATE, 1, recovery);
+    return new Effect.OpenSocket(stt, "en", RATE, 1, java.util.List.of(), recovery);
   }
 
   static SessionSettings withIdle(Duration idle) {
