@@ -97,19 +97,6 @@ final class BenchSockets implements AutoCloseable {
     }
   }
 
-  /** Runs {@code task} on the event loop after {@code delayMs}. */
-  <T> CompletableFuture<T> schedule(java.util.concurrent.Callable<T> task, long delayMs) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    group.next().schedule(() -> {
-      try {
-        result.complete(task.call());
-      } catch (Exception e) {
-        result.completeExceptionally(e);
-      }
-    }, delayMs, TimeUnit.MILLISECONDS);
-    return result;
-  }
-
   @Override
   public void close() {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
