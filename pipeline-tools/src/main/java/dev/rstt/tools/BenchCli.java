@@ -55,11 +55,15 @@ public final class BenchCli {
 
   private final HttpClient http = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
-  private final ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2, r -> {
-    Thread t = new Thread(r, "bench-pacer");
+  /** The run's schedule (fault, heap reading), apart from the sockets' event loop. */
+  private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "bench-schedule");
     t.setDaemon(true);
     return t;
   });
+  private final BenchSockets sockets = new BenchSockets();
+  /** Distinct scripts (start word, voice): clients with the same one share its encoded frames. */
+  static final int SCRIPTS = 16;
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = new LinkedHashMap<>();
@@ -97,10 +101,14 @@ public final class BenchCli {
       throw new IllegalArgumentException("--secret (to mint a token per session) or --token/RSTT_TOKEN is required");
     }
     int words = Math.max(4, seconds * 1000 / 680);
+    List<BenchFrames> scripts = new ArrayList<>();
+    for (int v = 0; v < Math.min(SCRIPTS, sessions + direct); v++) {
+      scripts.add(new BenchFrames(ToneScript.numbered(RATE, (v * 37) % 1000, words, v % 4, 400), FRAME_MS, v));
+    }
     List<BenchClient> clients = new ArrayList<>();
     for (int i = 0; i < sessions + direct; i++) {
       boolean isDirect = i >= sessions;
-      clients.add(new BenchClient(isDirect, ToneScript.numbered(RATE, (i * 37) % 1000, words, i % 4, 400), http, pacer));
+      clients.add(new BenchClient(isDirect, scripts.get(i % scripts.size())));
     }
     // the generator's own share of the machine is reported beside the components it loads
     String measured = (opts.containsKey("pids") ? opts.get("pids") + "," : "") + "generator="
@@ -115,13 +123,13 @@ public final class BenchCli {
       if (c.direct) {
         String ws = emulator.replaceFirst("^http", "ws") + "/v1/listen?model=nova-3&language=en&encoding=linear16"
             + "&sample_rate=" + RATE + "&channels=1&interim_results=false&punctuate=true&diarize=true&endpointing=100";
-        connects.add(c.connect(ws, Map.of("Authorization", "Token bench")));
+        connects.add(c.connect(sockets, ws, Map.of("Authorization", "Token bench")));
       } else {
         String ws = gateway.replaceFirst("^http", "ws") + "/v4/listen?language=en&sample_rate=" + RATE
             + "&codec=pcm16&channels=1";
         // Each app session is its own user, as in production (the gateway caps sessions per user).
         String bearer = secret != null ? devToken(secret, "bench-" + clients.indexOf(c)) : token;
-        connects.add(c.connect(ws, Map.of("Authorization", "Bearer " + bearer)));
+        connects.add(c.connect(sockets, ws, Map.of("Authorization", "Bearer " + bearer)));
       }
     }
     int connected = 0;
@@ -141,8 +149,8 @@ public final class BenchCli {
     List<CompletableFuture<Void>> streams = new ArrayList<>();
     for (int i = 0; i < clients.size(); i++) {
       BenchClient c = clients.get(i);
-      if (c.socket != null) {
-        streams.add(c.stream((long) i * FRAME_MS / Math.max(1, clients.size() / 10 + 1) % 1000));
+      if (c.channel != null) {
+        streams.add(c.stream(sockets, (long) i * FRAME_MS / Math.max(1, clients.size() / 10 + 1) % 1000));
       }
     }
     long[] faultWindow = new long[2];
@@ -166,7 +174,7 @@ public final class BenchCli {
       s.get(seconds + 120L, TimeUnit.SECONDS);
     }
     for (BenchClient c : clients) {
-      if (c.socket != null) {
+      if (c.channel != null) {
         try {
           c.closed.get(120, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -197,9 +205,14 @@ public final class BenchCli {
       report.put("p99_added_ms", p - d);
       report.put("p50_added_ms", (Double) pipeline.get("p50_ms") - (Double) directSummary.get("p50_ms"));
     }
-    long frames = clients.stream().filter(c -> !c.direct).mapToLong(c -> c.frames.size()).sum();
+    long frames = clients.stream().filter(c -> !c.direct).mapToLong(BenchClient::frameCount).sum();
     report.put("gateway_frames_per_s", frames / elapsed);
-    report.put("components", ProcessReadings.components(cpuBefore, cpuAfter));
+    Map<String, Object> components = ProcessReadings.components(cpuBefore, cpuAfter);
+    report.put("components", components);
+    if (components.get("generator") instanceof Map<?, ?> g && g.get("cpu_cores") instanceof Double cores) {
+      // the generator's own cost: every client (pipeline and direct) streams the same audio
+      report.put("generator_cores_per_100_sessions", cores * 100 / clients.size());
+    }
     report.put("hops", HopHistograms.window(hopsBefore, hopsAfter));
     if (idle != null) {
       report.put("idle", idle);
@@ -224,6 +237,7 @@ public final class BenchCli {
     BenchReport.write(report, opts.get("out"));
     BenchReport.printSummary(report);
     pacer.shutdownNow();
+    sockets.close();
     return 0;
   }
 

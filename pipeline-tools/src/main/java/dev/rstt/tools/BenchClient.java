@@ -1,65 +1,68 @@
 package dev.rstt.tools;
 
 import dev.rstt.testsupport.ToneScript;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
-import java.time.Duration;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** One streaming client of the bench, either an app on the gateway or a direct Deepgram client. */
+/**
+ * One streaming client of the bench, either an app on the gateway or a direct Deepgram client: its socket on the
+ * bench's event loop ({@link BenchSockets}), its audio as frames encoded once and shared ({@link BenchFrames}), and
+ * what it heard. Everything but construction runs on the event loop.
+ */
 final class BenchClient {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Pattern NOT_WORD = Pattern.compile("[^A-Za-z0-9]");
+  private static final Pattern SPACES = Pattern.compile("\\s+");
   private static final int RATE = BenchCli.RATE;
   private static final int FRAME_MS = BenchCli.FRAME_MS;
-  private final HttpClient http;
-  private final ScheduledExecutorService pacer;
+  private static final long FRAME_NANOS = TimeUnit.MILLISECONDS.toNanos(FRAME_MS);
   final boolean direct;
   final ToneScript script;
+  final BenchFrames frames;
   final Map<String, Integer> wordIndex = new HashMap<>();
   final long[] frameSentNanos;
   final long[] latencyNanos;
   final AtomicInteger heard = new AtomicInteger();
   final CompletableFuture<Integer> closed = new CompletableFuture<>();
-  final StringBuilder partial = new StringBuilder();
   final ConcurrentLinkedQueue<String> statuses = new ConcurrentLinkedQueue<>();
   final Map<String, Long> statusAt = new java.util.concurrent.ConcurrentHashMap<>();
   final long[] receivedNanos;
-  WebSocket socket;
-  List<byte[]> frames;
+  volatile Channel channel;
+  private final CompletableFuture<Void> streamed = new CompletableFuture<>();
+  private long startNanos;
+  private int next;
 
-  BenchClient(boolean direct, ToneScript script, HttpClient http, ScheduledExecutorService pacer) {
-    this.http = http;
-    this.pacer = pacer;
+  BenchClient(boolean direct, BenchFrames frames) {
     this.direct = direct;
-    this.script = script;
+    this.frames = frames;
+    this.script = frames.script;
     for (int i = 0; i < script.words().size(); i++) {
       wordIndex.put(script.words().get(i).text(), i);
     }
-    this.frames = script.frames(FRAME_MS);
     this.frameSentNanos = new long[frames.size()];
     this.latencyNanos = new long[script.words().size()];
     this.receivedNanos = new long[script.words().size()];
     Arrays.fill(latencyNanos, -1);
   }
 
+  int frameCount() {
+    return frames.size();
+  }
+
   void onWord(String raw, long now) {
-    String word = raw.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+    String word = NOT_WORD.matcher(raw).replaceAll("").toLowerCase(Locale.ROOT);
     Integer i = wordIndex.get(word);
     if (i == null || latencyNanos[i] >= 0) {
       return;
@@ -89,7 +92,7 @@ final class BenchClient {
       }
     } else if (node.isArray()) {
       for (JsonNode segment : node) {
-        for (String token : segment.path("text").asString().split("\\s+")) {
+        for (String token : SPACES.split(segment.path("text").asString())) {
           onWord(token, now);
         }
       }
@@ -100,61 +103,46 @@ final class BenchClient {
     }
   }
 
-  CompletableFuture<Void> connect(String url, Map<String, String> headers) {
-    WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30));
-    headers.forEach(builder::header);
-    return builder.buildAsync(URI.create(url), new WebSocket.Listener() {
-      @Override
-      public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-          String m = partial.toString();
-          partial.setLength(0);
-          try {
-            onMessage(m);
-          } catch (RuntimeException e) {
-            // a malformed message is counted as nothing heard
-          }
-        }
-        ws.request(1);
-        return null;
-      }
-
-      @Override
-      public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-        closed.complete(code);
-        return null;
-      }
-
-      @Override
-      public void onError(WebSocket ws, Throwable error) {
-        closed.complete(-1);
-      }
-    }).thenAccept(ws -> socket = ws);
+  CompletableFuture<Void> connect(BenchSockets sockets, String url, Map<String, String> headers) {
+    return sockets.connect(url, headers, this).thenAccept(ch -> channel = ch);
   }
 
   /** Sends frames at real-time pace, starting after {@code delayMs}; completes after the end message. */
-  CompletableFuture<Void> stream(long delayMs) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    AtomicInteger next = new AtomicInteger();
-    ScheduledFuture<?>[] task = new ScheduledFuture<?>[1];
-    task[0] = pacer.scheduleAtFixedRate(() -> {
-      int i = next.getAndIncrement();
-      if (i > frames.size() || closed.isDone()) {
-        // a socket the other side closed (a direct client in a failover run) has nothing more to send
-        done.complete(null);
-        task[0].cancel(false);
-        return;
-      }
-      if (i == frames.size()) {
-        String end = direct ? "{\"type\":\"CloseStream\"}" : "{\"type\":\"stop\"}";
-        socket.sendText(end, true).whenComplete((v, e) -> done.complete(null));
-        task[0].cancel(false);
-        return;
-      }
-      frameSentNanos[i] = System.nanoTime();
-      socket.sendBinary(ByteBuffer.wrap(frames.get(i)), true);
-    }, delayMs, FRAME_MS, TimeUnit.MILLISECONDS);
-    return done;
+  CompletableFuture<Void> stream(BenchSockets sockets, long delayMs) {
+    sockets.stream(this, delayMs);
+    return streamed;
+  }
+
+  void startStreaming(long startNanos) {
+    this.startNanos = startNanos;
+    this.next = 0;
+  }
+
+  /**
+   * On the tick: writes every frame due by {@code now}, then the end message once its time came (a frame's time
+   * after the last frame); true when this client has nothing more to send.
+   */
+  boolean sendDue(long now) {
+    if (closed.isDone()) {
+      // a socket the other side closed (a direct client in a failover run) has nothing more to send
+      streamed.complete(null);
+      return true;
+    }
+    boolean wrote = false;
+    while (next < frames.size() && startNanos + next * FRAME_NANOS <= now) {
+      frameSentNanos[next] = System.nanoTime();
+      channel.write(frames.frame(next), channel.voidPromise());
+      next++;
+      wrote = true;
+    }
+    if (next == frames.size() && startNanos + next * FRAME_NANOS <= now) {
+      String end = direct ? "{\"type\":\"CloseStream\"}" : "{\"type\":\"stop\"}";
+      channel.writeAndFlush(new TextWebSocketFrame(end)).addListener(f -> streamed.complete(null));
+      return true;
+    }
+    if (wrote) {
+      channel.flush();
+    }
+    return false;
   }
 }

@@ -49,6 +49,9 @@ final class BenchReport {
     if (hops != null) {
       hops.forEach((hop, h) -> row("hop " + hop, h.get("p50_ms"), h.get("p99_ms"), h.get("count")));
     }
+    if (report.get("generator_cores_per_100_sessions") instanceof Number g) {
+      System.out.printf("generator: %.3f cores per 100 sessions%n", g.doubleValue());
+    }
     System.out.printf("load average %s before, %s after%n", report.get("loadavg_before"),
         report.get("loadavg_after"));
     if (report.get("idle") instanceof Map<?, ?> idle) {

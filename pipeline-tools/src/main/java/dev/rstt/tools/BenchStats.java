@@ -46,7 +46,7 @@ final class BenchStats {
       for (long l : mine) {
         all.add(l);
       }
-      if (c.socket != null && missing == 0 && mine.length > 0
+      if (c.channel != null && missing == 0 && mine.length > 0
           && mine[(int) Math.ceil(0.99 * mine.length) - 1] / 1_000_000 <= HELD_P99_BOUND_MS) {
         held++;
       }

@@ -75,6 +75,10 @@ public final class LocalKafka {
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("auto.create.topics.enable", "false");
     p.put("log.retention.hours", "24");
+    // The controller appends a no-op record to the metadata log every 500 ms by default, so that followers see a
+    // live leader; a single combined node has no follower, and each append wakes the raft, controller and metadata
+    // threads (BENCHMARKS.md "Idle cost").
+    p.put("metadata.max.idle.interval.ms", "5000");
     return p;
   }
 

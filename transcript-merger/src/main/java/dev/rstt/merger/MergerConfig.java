@@ -38,6 +38,10 @@ import org.springframework.validation.annotation.Validated;
  *     section 6.8): older segments (that also precede every open degraded episode) are closed, written once to
  *     the session-history store and never read again while events are processed; a word arriving from before
  *     the open tail is compared with the tail only
+ * @param idlePollTimeout how long the stream thread's poll may wait for input once two polls in a row found none
+ *     (the commit of what it processed before is made by then); input ends the wait as soon as it arrives. At or
+ *     below {@code poll.ms} it changes nothing. The merger's idle CPU (BENCHMARKS.md "Idle cost"); a stopping
+ *     merger may wait this long for its stream thread
  */
 @Validated
 @ConfigurationProperties("rstt.merger")
@@ -57,42 +61,44 @@ public record MergerConfig(
     @DefaultValue("30s") @NotNull @DurationMin(seconds = 1) Duration closeTimeout,
     @DefaultValue("") @Pattern(regexp = "[A-Za-z0-9._-]*") String instanceId,
     @DefaultValue("10m") @NotNull @DurationMin(seconds = 10) @DurationMax(hours = 12) Duration brokerOutageTolerance,
-    @DefaultValue("5m") @NotNull @DurationMin(seconds = 30) @DurationMax(hours = 24) Duration tailHorizon) {
+    @DefaultValue("5m") @NotNull @DurationMin(seconds = 30) @DurationMax(hours = 24) Duration tailHorizon,
+    @DefaultValue("1s") @NotNull @DurationMin(millis = 0) @DurationMax(seconds = 10) Duration idlePollTimeout) {
 
   /** Every default, for tests and tools that build a topology without Spring. */
   public static MergerConfig defaults() {
     return new MergerConfig("transcript-merger", "/tmp/rstt-merger", "localhost:8083", Duration.ofHours(1),
         Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofMillis(20), 1, 3, Duration.ofMinutes(10),
-        Duration.ofSeconds(60), Duration.ofSeconds(30), "", Duration.ofMinutes(10), Duration.ofMinutes(5));
+        Duration.ofSeconds(60), Duration.ofSeconds(30), "", Duration.ofMinutes(10), Duration.ofMinutes(5),
+        Duration.ofSeconds(1));
   }
 
   public MergerConfig withApplicationId(String id, String dir) {
     return new MergerConfig(id, dir, applicationServer, retention, abandonedRetention, expiryInterval,
         commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, instanceId,
-        brokerOutageTolerance, tailHorizon);
+        brokerOutageTolerance, tailHorizon, idlePollTimeout);
   }
 
   public MergerConfig withRetention(Duration finished, Duration abandoned, Duration interval) {
     return new MergerConfig(applicationId, stateDir, applicationServer, finished, abandoned, interval,
         commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, instanceId,
-        brokerOutageTolerance, tailHorizon);
+        brokerOutageTolerance, tailHorizon, idlePollTimeout);
   }
 
   public MergerConfig withInstanceId(String id) {
     return new MergerConfig(applicationId, stateDir, applicationServer, retention, abandonedRetention, expiryInterval,
         commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, id,
-        brokerOutageTolerance, tailHorizon);
+        brokerOutageTolerance, tailHorizon, idlePollTimeout);
   }
 
   public MergerConfig withTailHorizon(Duration horizon) {
     return new MergerConfig(applicationId, stateDir, applicationServer, retention, abandonedRetention, expiryInterval,
         commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, instanceId,
-        brokerOutageTolerance, horizon);
+        brokerOutageTolerance, horizon, idlePollTimeout);
   }
 
   public MergerConfig withApplicationServer(String hostPort) {
     return new MergerConfig(applicationId, stateDir, hostPort, retention, abandonedRetention, expiryInterval,
         commitInterval, streamThreads, maxThreadReplacements, replacementWindow, startupTimeout, closeTimeout, instanceId,
-        brokerOutageTolerance, tailHorizon);
+        brokerOutageTolerance, tailHorizon, idlePollTimeout);
   }
 }

@@ -54,7 +54,8 @@ public class MergerStreams implements SmartLifecycle {
     Properties props = MergerStreamsProperties.build(config, kafka.buildStreamsProperties(),
         topicsProperties.replicationFactor());
     KafkaStreams client = new KafkaStreams(topology, props,
-        new CommitTimingClientSupplier(topics.sessionUpdates().name(), new MergerHops(meters)));
+        new CommitTimingClientSupplier(topics.sessionUpdates().name(), new MergerHops(meters),
+            config.idlePollTimeout()));
     CountDownLatch running = new CountDownLatch(1);
     client.setStateListener((next, previous) -> {
       log.info("Kafka Streams {} -> {}", previous, next);
