@@ -121,8 +121,8 @@ class RecordCodecTest {
     written.get(bytes);
 
     assertThat(((AudioChunk) codec.decode(bytes)).getChannel()).isZero();
-    AudioChunk second = AudioChunk.newBuilder(chunk()).setChannel(1).build();
-    assertThat(((AudioChunk) codec.decode(codec.encode(second))).getChannel()).isEqualTo(1);
+    AudioChunk second = AudioChunk.newBuilder(chunk()).setChannel(2).build();
+    assertThat(((AudioChunk) codec.decode(codec.encode(second))).getChannel()).isEqualTo(2);
   }
 
   @Test
@@ -133,7 +133,7 @@ class RecordCodecTest {
         .setPreviousOwner(null).setFrames(120).setOffsetSamples(192000).setNextSeq(31).setAudioPartition(3)
         .setAudioOffset(4711).setDetachedAtMs(1000L).setUpdatedAtMs(1001L).build();
     SessionPosition twoChannels = SessionPosition.newBuilder(p).setChannels(2).setChannelPositions(List.of(
-        new ChannelPosition(0, 192000L, 31L), new ChannelPosition(1, 191680L, 30L))).build();
+        new ChannelPosition(1, 192000L, 31L), new ChannelPosition(2, 191680L, 30L))).build();
 
     assertThat(positions.decode(positions.encode(p))).isEqualTo(p);
     assertThat(positions.decode(positions.encode(twoChannels))).isEqualTo(twoChannels);
