@@ -5,10 +5,12 @@ import dev.rstt.avro.SessionUpdate;
 import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.audio.AudioFormat;
 import dev.rstt.gateway.resume.ResumePoint;
+import dev.rstt.gateway.updates.AppMessages;
 import dev.rstt.gateway.resume.ResumeSettings;
 import dev.rstt.gateway.resume.SessionStart;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -48,13 +50,14 @@ public final class GatewaySession {
   private final CompletableFuture<Void> finishing = new CompletableFuture<>();
 
   /**
-   * @param decoder the session's decoder (from {@code AudioCodecs}, which knows the native codecs)
+   * @param decoders the session's decoders, one per channel of {@code ChannelFraming.channels(format)} (a
+   *     multi-channel session in omi's framing decodes each channel on its own, docs/CONTRACT.md section 11)
    * @param resume the resume settings ({@link ResumeSettings#OFF}: a socket that goes away ends the session)
    * @param start where the timeline starts on this gateway (new, or taken over from another gateway)
    */
   public GatewaySession(String id, String userId, AudioFormat format, String gatewayId, SessionSettings settings,
       AudioSink publisher, GatewayMetrics metrics, Outbound outbound, Clock clock, Scheduler timers,
-      AudioDecoder decoder, ResumeSettings resume, SessionStart start) {
+      List<AudioDecoder> decoders, ResumeSettings resume, SessionStart start) {
     this.id = id;
     this.userId = userId;
     this.format = format;
@@ -64,7 +67,7 @@ public final class GatewaySession {
     this.clock = clock;
     this.timers = timers;
     this.app = new SessionOutbound(outbound, metrics, resume.durableAckInterval().toMillis());
-    this.audio = new SessionAudio(id, userId, gatewayId, format, settings.chunkMaxDuration(), decoder, start,
+    this.audio = new SessionAudio(id, userId, gatewayId, format, settings.chunkMaxDuration(), decoders, start,
         publishing, metrics, this::onChunkAcked);
     this.ending = new SessionEnding(id, publishing, app, metrics, settings.stopTimeout(), settings.stopStoreTimeout());
     this.liveness = new SocketLiveness(clock, settings, format.sampleRate() * format.channels(), metrics, timers);
@@ -154,15 +157,21 @@ public final class GatewaySession {
    */
   public Mono<Void> onAudio(byte[] frame, int from) {
     long readAtMs;
+    int unknown;
     synchronized (this) {
       if (!life.takesAudio(from)) {
         return Mono.empty();
       }
       SessionAudio.Taken taken = audio.take(frame, clock.millis());
       if (taken.flushGeneration() >= 0) {
-        scheduleFlush(taken.flushGeneration()); // publish the held audio within chunk.max-delay
+        scheduleFlush(taken.flushTrack(), taken.flushGeneration()); // publish the held audio within chunk.max-delay
       }
       readAtMs = liveness.audio(taken.samples()); // the pace: decoded samples, not bytes
+      unknown = taken.unknownChannel();
+    }
+    if (unknown >= 0) { // the first message naming a channel the session does not have (section 11)
+      ending.info("A message named channel id {}: its audio dropped", unknown);
+      send(AppMessages.unknownChannel(unknown, format.channels()));
     }
     return liveness.readGate(publishing.capacity(), readAtMs);
   }
@@ -174,18 +183,18 @@ public final class GatewaySession {
     }
   }
 
-  private void scheduleFlush(long generation) {
+  private void scheduleFlush(int track, long generation) {
     timers.schedule(() -> {
       synchronized (this) {
         if (life.flushes()) {
-          audio.flushIfArmed(generation);
+          audio.flushIfArmed(track, generation);
         }
       }
     }, settings.chunkMaxDelay().toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void onChunkAcked(long seq, long receivedAtMs, Placement placement) {
-    if (audio.acked(seq, placement)) {
+  private void onChunkAcked(int track, long seq, long receivedAtMs, Placement placement) {
+    if (audio.acked(track, seq, placement)) {
       metrics.durableLag(Duration.ofMillis(Math.max(0, clock.millis() - receivedAtMs)));
       durable.announce(false);
     }

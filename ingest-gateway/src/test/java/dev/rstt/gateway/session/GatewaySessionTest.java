@@ -115,7 +115,7 @@ class GatewaySessionTest {
     AudioFormat format = new AudioFormat("en", 16000, AudioFormat.Codec.PCM16, 1);
     return new GatewaySession("01SESSION", "alice", format, "gw-1", settings, sink,
         new GatewayMetrics(new SimpleMeterRegistry(), () -> 0), outbound, clock, timers,
-        AudioDecoder.forFormat(format), ResumeSettings.OFF, SessionStart.fresh());
+        java.util.List.of(AudioDecoder.forFormat(format)), ResumeSettings.OFF, SessionStart.fresh());
   }
 
   @Test
