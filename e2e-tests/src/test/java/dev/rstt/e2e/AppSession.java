@@ -75,6 +75,40 @@ final class AppSession {
     return done.whenComplete((v, e) -> task.cancel(false));
   }
 
+  /**
+   * Streams a multi-channel session in omi's framing (docs/CONTRACT.md section 11): frame {@code i} of every
+   * channel's script in turn, each message {@code [channel id][audio]}, ids 1, 2, ... in the order of
+   * {@code scripts}; {@code speed} times real time; completes after the last frame.
+   */
+  CompletableFuture<Void> streamChannels(List<ToneScript> scripts, double speed, int frameMs) {
+    List<byte[]> messages = new java.util.ArrayList<>();
+    List<List<byte[]>> frames = scripts.stream().map(s -> s.frames(frameMs)).toList();
+    int longest = frames.stream().mapToInt(List::size).max().orElse(0);
+    for (int i = 0; i < longest; i++) {
+      for (int c = 0; c < frames.size(); c++) {
+        if (i < frames.get(c).size()) {
+          byte[] audio = frames.get(c).get(i);
+          byte[] message = new byte[audio.length + 1];
+          message[0] = (byte) (c + 1);
+          System.arraycopy(audio, 0, message, 1, audio.length);
+          messages.add(message);
+        }
+      }
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    AtomicInteger next = new AtomicInteger();
+    long periodNanos = (long) (frameMs * 1_000_000L / speed / scripts.size());
+    var task = PACER.scheduleAtFixedRate(() -> {
+      int i = next.getAndIncrement();
+      if (i >= messages.size()) {
+        done.complete(null);
+        throw new IllegalStateException("done"); // cancels the periodic task
+      }
+      socket.sendBinary(ByteBuffer.wrap(messages.get(i)), true).join();
+    }, 0, periodNanos, TimeUnit.NANOSECONDS);
+    return done.whenComplete((v, e) -> task.cancel(false));
+  }
+
   void stop() {
     socket.sendText("{\"type\":\"stop\"}", true).join();
   }

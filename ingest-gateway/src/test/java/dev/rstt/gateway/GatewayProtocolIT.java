@@ -12,6 +12,7 @@ import dev.rstt.gateway.auth.DevTokenCli;
 import dev.rstt.gateway.support.AppSocket;
 import dev.rstt.gateway.support.AudioFramesReader;
 import dev.rstt.gateway.support.GatewayInstance;
+import dev.rstt.gateway.support.PublishedChannels;
 import dev.rstt.gateway.support.PublishedSession;
 import dev.rstt.gateway.support.StalledClient;
 import dev.rstt.gateway.support.UpdatesProducer;
@@ -459,16 +460,27 @@ class GatewayProtocolIT {
   void shouldPauseReadingAtTheUnackedCapAndStillPublishEverything() {
     AppSocket app = connect(user(), "sample_rate=48000&codec=pcm16&channels=2");
     String session = awaitStarted(app);
-    byte[] audio = new byte[48000 * 4 * 3]; // 3 s of 48 kHz stereo, 19200-byte chunks > the 16 KiB cap
-    new Random(3).nextBytes(audio);
+    // 3 s of 48 kHz on each channel of a call in omi's framing; 9600-byte chunks per channel, two > the 16 KiB cap
+    byte[][] audio = {new byte[48000 * 2 * 3], new byte[48000 * 2 * 3]};
+    new Random(3).nextBytes(audio[0]);
+    new Random(4).nextBytes(audio[1]);
     double before = gw.metrics().count("rstt.gateway.backpressure.pauses");
-    for (int at = 0; at < audio.length; at += 9600) {
-      app.sendBinary(java.util.Arrays.copyOfRange(audio, at, Math.min(audio.length, at + 9600)));
+    for (int at = 0; at < audio[0].length; at += 4800) {
+      for (int c = 0; c < 2; c++) {
+        byte[] message = new byte[4801];
+        message[0] = (byte) (c + 1);
+        System.arraycopy(audio[c], at, message, 1, 4800);
+        app.sendBinary(message);
+      }
     }
+    app.sendBinary(new byte[] {3, 1, 2, 3}); // a channel the session does not have: told, dropped, nothing else lost
     app.stop();
-    PublishedSession published = published(session);
-    assertThat(published.pcm()).isEqualTo(audio);
+    PublishedChannels published = PublishedChannels.verify(frames.awaitSession(session, PublishedChannels::isEnded));
     assertThat(published.started().getChannels()).isEqualTo(2);
+    assertThat(published.started().getChannelLabels()).extracting(l -> l.getIsUser()).containsExactly(true, false);
+    assertThat(published.channels().get(1).pcm()).isEqualTo(audio[0]);
+    assertThat(published.channels().get(2).pcm()).isEqualTo(audio[1]);
+    assertThat(app.awaitMessage(m -> m.contains("unknown_channel"))).contains("\"type\":\"error\"");
     assertThat(gw.metrics().count("rstt.gateway.backpressure.pauses")).isGreaterThan(before);
   }
 

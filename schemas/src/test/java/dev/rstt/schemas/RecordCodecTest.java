@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rstt.avro.AudioChunk;
+import dev.rstt.avro.ChannelPosition;
 import dev.rstt.avro.SessionEnded;
 import dev.rstt.avro.SessionPosition;
 import dev.rstt.avro.SessionStarted;
@@ -104,14 +105,38 @@ class RecordCodecTest {
   }
 
   @Test
+  void shouldReadAnAudioChunkWrittenBeforeChannelsAsChannel0AndRoundTripAChannel() throws IOException {
+    Schema v4 = SchemaStore.released().versionsOf(AudioChunk.getClassSchema().getFullName()).get(3);
+    assertThat(v4.getField("channel")).as("v4 predates channel").isNull();
+    GenericRecord old = new GenericData.Record(v4);
+    old.put("session_id", "s4");
+    old.put("seq", 0L);
+    old.put("offset_samples", 0L);
+    old.put("sample_rate", 16000);
+    old.put("channels", 1);
+    old.put("language", "en");
+    old.put("pcm", ByteBuffer.wrap(new byte[] {1, 1}));
+    ByteBuffer written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v4).encode(old);
+    byte[] bytes = new byte[written.remaining()];
+    written.get(bytes);
+
+    assertThat(((AudioChunk) codec.decode(bytes)).getChannel()).isZero();
+    AudioChunk second = AudioChunk.newBuilder(chunk()).setChannel(2).build();
+    assertThat(((AudioChunk) codec.decode(codec.encode(second))).getChannel()).isEqualTo(2);
+  }
+
+  @Test
   void shouldRoundTripASessionPositionAndItsTombstone() {
     RecordCodec<SessionPosition> positions = new RecordCodec<>(SchemaStore.released(), List.of(SessionPosition.class));
     SessionPosition p = SessionPosition.newBuilder().setSessionId("s").setUserId("alice").setCodec("pcm16")
         .setSampleRate(16000).setChannels(1).setLanguage("en").setOwner("gw-a").setEpoch(2).setState("detached")
         .setPreviousOwner(null).setFrames(120).setOffsetSamples(192000).setNextSeq(31).setAudioPartition(3)
         .setAudioOffset(4711).setDetachedAtMs(1000L).setUpdatedAtMs(1001L).build();
+    SessionPosition twoChannels = SessionPosition.newBuilder(p).setChannels(2).setChannelPositions(List.of(
+        new ChannelPosition(1, 192000L, 31L), new ChannelPosition(2, 191680L, 30L))).build();
 
     assertThat(positions.decode(positions.encode(p))).isEqualTo(p);
+    assertThat(positions.decode(positions.encode(twoChannels))).isEqualTo(twoChannels);
     assertThat(Topics.defaults().sessionPositions().valueSerde().deserializer().deserialize("session.positions", null))
         .as("a tombstone").isNull();
     assertThat(Topics.defaults().creationConfigs(Topics.defaults().sessionPositions()))

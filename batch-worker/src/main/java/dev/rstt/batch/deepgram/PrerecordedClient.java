@@ -3,6 +3,7 @@ package dev.rstt.batch.deepgram;
 import dev.rstt.common.audio.Pcm;
 import dev.rstt.common.deepgram.DeepgramException;
 import dev.rstt.common.deepgram.DeepgramVocabulary;
+import dev.rstt.schemas.Channels;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -44,10 +45,16 @@ public final class PrerecordedClient implements Transcriber {
   }
 
   URI uri(String language, java.util.List<String> keyterms) {
+    return uri(language, keyterms, Channels.ONLY);
+  }
+
+  /** The request URI; a multi-channel session's channel is named in Deepgram's {@code extra} (section 11). */
+  URI uri(String language, java.util.List<String> keyterms, int channel) {
     String lang = language == null || language.isBlank() ? "en" : language;
     return URI.create(listenUri + "?model=" + enc(model) + "&language=" + enc(lang)
         + "&diarize=true&punctuate=true&smart_format=true&utterances=true"
-        + DeepgramVocabulary.query(model, keyterms));
+        + DeepgramVocabulary.query(model, keyterms)
+        + (Channels.multi(channel) ? "&extra=" + enc(Channels.deepgramExtra(channel)) : ""));
   }
 
   private static String enc(String s) {
@@ -56,7 +63,7 @@ public final class PrerecordedClient implements Transcriber {
 
   @Override
   public CompletionStage<Transcript> transcribe(ChunkRequest request) {
-    HttpRequest http = HttpRequest.newBuilder(uri(request.language(), request.keyterms()))
+    HttpRequest http = HttpRequest.newBuilder(uri(request.language(), request.keyterms(), request.channel()))
         .timeout(requestTimeout)
         .header("Authorization", authorization)
         .header("Content-Type", "audio/wav")

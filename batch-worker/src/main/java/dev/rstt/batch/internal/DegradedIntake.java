@@ -63,11 +63,11 @@ final class DegradedIntake {
           gate.seekBack(tp, r.offset()); // at the memory cap: this record and the rest stay in Kafka
           return;
         }
-        sessions.onRecord(tp, audio.getSessionId(), new Input.Audio(audio, track(ledger, r)));
+        sessions.onRecord(tp, audio.getSessionId(), audio.getChannel(), new Input.Audio(audio, track(ledger, r)));
       } else if (value instanceof LiveResumed resumed) {
-        sessions.onRecord(tp, resumed.getSessionId(), new Input.Resumed(resumed, track(ledger, r)));
+        sessions.onRecord(tp, resumed.getSessionId(), resumed.getChannel(), new Input.Resumed(resumed, track(ledger, r)));
       } else if (value instanceof SessionEnded ended) {
-        sessions.onRecord(tp, ended.getSessionId(), new Input.Ended(ended, track(ledger, r)));
+        sessions.onRecord(tp, ended.getSessionId(), ended.getChannel(), new Input.Ended(ended, track(ledger, r)));
       } else {
         deadLetter(ledger, r, new IllegalArgumentException("Unexpected record type "
             + value.getClass().getSimpleName()));

@@ -2,9 +2,11 @@ package dev.rstt.batch.internal;
 
 import dev.rstt.avro.StatusChanged;
 import dev.rstt.batch.session.Outbound;
+import dev.rstt.schemas.Channels;
 import dev.rstt.schemas.Statuses;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
 /** Turns what a session asks to publish into the record of docs/CONTRACT.md, stamped with the wall clock. */
@@ -16,13 +18,18 @@ final class OutboundRecords {
     this.clock = clock;
   }
 
-  SpecificRecord build(String sessionId, String userId, Outbound value) {
+  /** @param channel the session's channel the stream is (docs/CONTRACT.md section 11) */
+  SpecificRecord build(String sessionId, int channel, String userId, Outbound value) {
     if (value instanceof Outbound.Segments sp) {
-      return SegmentsBuilder.build(sessionId, userId, sp.sttSession(), sp.fromSamples(), sp.toSamples(),
+      return SegmentsBuilder.build(sessionId, channel, userId, sp.sttSession(), sp.fromSamples(), sp.toSamples(),
           sp.sampleRate(), sp.transcript(), clock.millis());
     } else if (value instanceof Outbound.Status st) {
-      return StatusChanged.newBuilder().setSessionId(sessionId).setUserId(userId).setStatus(st.status())
-          .setStatusText(Statuses.text(st.status())).setMetadata(new HashMap<>(st.metadata()))
+      Map<String, String> metadata = new HashMap<>(st.metadata());
+      if (Channels.multi(channel)) {
+        metadata.put("channel", String.valueOf(channel));
+      }
+      return StatusChanged.newBuilder().setSessionId(sessionId).setUserId(userId).setChannel(channel)
+          .setStatus(st.status()).setStatusText(Statuses.text(st.status())).setMetadata(metadata)
           .setSttSession(st.sttSession()).setAtOffsetSamples(st.atOffsetSamples())
           .setDegradedToSamples(st.degradedToSamples()).setDegradedDurationS(st.degradedDurationS())
           .setSampleRate(st.sampleRate()).setOccurredAtMs(clock.millis()).build();

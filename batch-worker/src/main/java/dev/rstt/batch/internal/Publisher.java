@@ -64,7 +64,7 @@ final class Publisher {
   }
 
   void publish(SessionSlot slot, AckKey key, Outbound value) {
-    SpecificRecord record = records.build(slot.id, slot.core.userId(), value);
+    SpecificRecord record = records.build(slot.id, slot.channel, slot.core.userId(), value);
     ProducerRecord<String, SpecificRecord> r = new ProducerRecord<>(topic, slot.id, record);
     String outcome = OutboundRecords.outcome(value);
     add(slot, new Pending(record.getSchema().getName(), () -> events.send(r), () -> {

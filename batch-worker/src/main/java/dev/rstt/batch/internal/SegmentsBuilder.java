@@ -4,6 +4,7 @@ import dev.rstt.avro.Segment;
 import dev.rstt.avro.SegmentsProduced;
 import dev.rstt.avro.Word;
 import dev.rstt.batch.deepgram.Transcript;
+import dev.rstt.schemas.Channels;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,17 +18,28 @@ public final class SegmentsBuilder {
   private SegmentsBuilder() {
   }
 
+  /** A one-channel session's. */
   public static SegmentsProduced build(String sessionId, String userId, String sttSession, long startSample,
       long endSample, int sampleRate, Transcript transcript, long producedAtMs) {
+    return build(sessionId, Channels.ONLY, userId, sttSession, startSample, endSample, sampleRate, transcript,
+        producedAtMs);
+  }
+
+  /**
+   * The chunk of the session's {@code channel}: a multi-channel session's segments get the channel's speaker and
+   * {@code is_user} as omi sets them (diarization overridden; docs/CONTRACT.md section 11).
+   */
+  public static SegmentsProduced build(String sessionId, int channel, String userId, String sttSession,
+      long startSample, long endSample, int sampleRate, Transcript transcript, long producedAtMs) {
     double offset = (double) startSample / sampleRate;
     List<Segment> segments = new ArrayList<>();
     List<Word> words = new ArrayList<>();
     List<String> texts = new ArrayList<>();
     int speaker = Integer.MIN_VALUE;
     for (Transcript.Word w : transcript.words()) {
-      int s = Math.max(0, w.speaker());
+      int s = Channels.multi(channel) ? Channels.speakerId(channel) : Math.max(0, w.speaker());
       if (!words.isEmpty() && s != speaker) {
-        segments.add(segment(speaker, words, texts));
+        segments.add(segment(channel, speaker, words, texts));
         words = new ArrayList<>();
         texts = new ArrayList<>();
       }
@@ -38,11 +50,12 @@ public final class SegmentsBuilder {
       texts.add(text);
     }
     if (!words.isEmpty()) {
-      segments.add(segment(speaker, words, texts));
+      segments.add(segment(channel, speaker, words, texts));
     }
     return SegmentsProduced.newBuilder()
         .setSessionId(sessionId)
         .setUserId(userId)
+        .setChannel(channel)
         .setSttSession(sttSession)
         .setMode("batch")
         .setSttProvider("deepgram")
@@ -55,12 +68,13 @@ public final class SegmentsBuilder {
         .build();
   }
 
-  private static Segment segment(int speaker, List<Word> words, List<String> texts) {
+  private static Segment segment(int channel, int speaker, List<Word> words, List<String> texts) {
+    boolean multi = Channels.multi(channel);
     return Segment.newBuilder()
         .setText(String.join(" ", texts))
-        .setSpeaker("SPEAKER_" + speaker)
+        .setSpeaker(multi ? Channels.speaker(channel) : "SPEAKER_" + speaker)
         .setSpeakerId(speaker)
-        .setIsUser(false)
+        .setIsUser(multi && Channels.isUser(channel))
         .setStart(words.get(0).getStart())
         .setEnd(words.get(words.size() - 1).getEnd())
         .setWords(words)

@@ -31,7 +31,11 @@ final class Sessions {
   private final Jitter jitter;
   private final LongSupplier nanos;
   private final BatchMetrics metrics;
-  private final Map<String, SessionSlot> byId = new HashMap<>();
+  /** A stream: a session's channel (docs/CONTRACT.md section 11). */
+  private record StreamKey(String sessionId, int channel) {
+  }
+
+  private final Map<StreamKey, SessionSlot> byId = new HashMap<>();
   private EffectExecutor executor;
   private Consumer<SessionSlot> forgetHook = slot -> { };
   private long heldBytes;
@@ -51,15 +55,20 @@ final class Sessions {
     this.forgetHook = forget;
   }
 
-  /** A record of {@code sessionId} read from {@code partition}: to its session, created if this worker has none. */
-  void onRecord(TopicPartition partition, String sessionId, Input input) {
-    SessionSlot slot = byId.get(sessionId);
+  /**
+   * A record of {@code sessionId}'s {@code channel} read from {@code partition}: to that stream, created if this
+   * worker has none.
+   */
+  void onRecord(TopicPartition partition, String sessionId, int channel, Input input) {
+    StreamKey key = new StreamKey(sessionId, channel);
+    SessionSlot slot = byId.get(key);
     if (slot == null || !slot.partition.equals(partition)) {
       if (slot != null) {
         forget(slot); // a session's records moved partition: the old state is of no use
       }
-      slot = new SessionSlot(sessionId, partition, new SessionCore(settings, ids, jitter, nanos.getAsLong()));
-      byId.put(sessionId, slot);
+      slot = new SessionSlot(sessionId, channel, partition,
+          new SessionCore(settings, ids, jitter, nanos.getAsLong()));
+      byId.put(key, slot);
       if (paused) {
         dispatch(slot, new Input.ConsumptionPaused());
       }
@@ -164,7 +173,7 @@ final class Sessions {
   private void forget(SessionSlot slot) {
     if (!slot.gone) {
       slot.gone = true;
-      byId.remove(slot.id, slot);
+      byId.remove(new StreamKey(slot.id, slot.channel), slot);
       heldBytes -= slot.core.heldBytes();
       metrics.bufferedBytes.set(heldBytes);
       forgetHook.accept(slot);

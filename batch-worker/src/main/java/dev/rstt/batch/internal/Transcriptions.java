@@ -95,7 +95,8 @@ final class Transcriptions {
     inFlight++;
     long t0 = nanos.getAsLong();
     try {
-      transcriber.transcribe(new ChunkRequest(pcm, t.sampleRate(), t.channels(), t.language(), t.keyterms()))
+      transcriber.transcribe(new ChunkRequest(pcm, t.sampleRate(), t.channels(), t.language(), t.keyterms(),
+          job.slot.channel))
           .whenComplete((transcript, error) -> inbox.post(() -> done(job, transcript, error, t0)));
     } catch (RuntimeException e) {
       inbox.post(() -> done(job, null, e, t0));

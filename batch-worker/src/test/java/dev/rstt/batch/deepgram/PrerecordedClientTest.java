@@ -92,6 +92,14 @@ class PrerecordedClientTest {
   }
 
   @Test
+  void shouldNameAMultiChannelSessionsChannelInDeepgramsExtra() throws Exception {
+    answer = "{\"metadata\":{\"request_id\":\"k\"},\"results\":{\"channels\":[{\"alternatives\":[{\"words\":[]}]}]}}";
+    client().transcribe(new ChunkRequest(new byte[320], 16000, 1, "en", java.util.List.of(), 2))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(query.get()).endsWith("&utterances=true&extra=channel:2");
+  }
+
+  @Test
   void shouldFailWithStatusAndRetryAfterOn429() {
     status = 429;
     retryAfter = "2";

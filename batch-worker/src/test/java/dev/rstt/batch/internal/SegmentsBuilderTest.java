@@ -35,6 +35,27 @@ class SegmentsBuilderTest {
   }
 
   @Test
+  void shouldGiveAChannelsWordsItsSpeakerAndIsUserAsOmiDoes() {
+    Transcript t = new Transcript(List.of(
+        new Transcript.Word("w001", "w001", 0.5, 0.76, 0.9f, 0),
+        new Transcript.Word("w103", "w103", 2.0, 2.26, 0.9f, 1)), "req");
+    SegmentsProduced mic = SegmentsBuilder.build("s1", 1, "u1", "01ULID", 0, 64_000, 16_000, t, 99);
+    assertThat(mic.getChannel()).isEqualTo(1);
+    assertThat(mic.getSegments()).as("diarization overridden: one speaker").singleElement().satisfies(seg -> {
+      assertThat(seg.getSpeaker()).isEqualTo("SPEAKER_00");
+      assertThat(seg.getSpeakerId()).isZero();
+      assertThat(seg.getIsUser()).isTrue();
+      assertThat(seg.getText()).isEqualTo("w001 w103");
+    });
+    SegmentsProduced remote = SegmentsBuilder.build("s1", 2, "u1", "01ULID", 0, 64_000, 16_000, t, 99);
+    assertThat(remote.getSegments()).singleElement().satisfies(seg -> {
+      assertThat(seg.getSpeaker()).isEqualTo("SPEAKER_01");
+      assertThat(seg.getIsUser()).isFalse();
+    });
+    assertThat(SegmentsBuilder.build("s1", "u1", "01ULID", 0, 64_000, 16_000, t, 99).getChannel()).isZero();
+  }
+
+  @Test
   void shouldProduceAnEmptyResultForSilence() {
     SegmentsProduced p = SegmentsBuilder.build("s1", null, "01ULID", 0, 8000, 8000, Transcript.empty(), 1);
     assertThat(p.getSegments()).isEmpty();

@@ -113,6 +113,11 @@ public record AudioFormat(String language, int sampleRate, Codec codec, int chan
     }
   }
 
+  /** The format of one channel of this one: the same with one channel (omi's framing, docs/CONTRACT.md 11). */
+  public AudioFormat mono() {
+    return new AudioFormat(language, sampleRate, codec, 1, keyterms);
+  }
+
   /** Bytes per sample frame of the decoded PCM16LE. */
   public int frameBytes() {
     return 2 * channels;

@@ -220,7 +220,7 @@ public final class SessionResumer {
     boolean gap = from > expected || from < 0;
     SessionStart start = SessionStart.takenOver(point, nextSeq, priming, gap ? expected : from, decision.epoch());
     GatewaySession session = new GatewaySession(id, position.getUserId(), format, me, wiring.settings(),
-        wiring.sink(), wiring.metrics(), out, clock, wiring.timers(), wiring.codecs().continuingDecoder(format),
+        wiring.sink(), wiring.metrics(), out, clock, wiring.timers(), java.util.List.of(wiring.codecs().continuingDecoder(format)),
         wiring.resume(), start);
     session.onForceClose(closer);
     registry.add(session);

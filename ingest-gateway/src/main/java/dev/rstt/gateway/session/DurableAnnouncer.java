@@ -37,9 +37,12 @@ final class DurableAnnouncer {
     this.tooSlow = tooSlow;
   }
 
-  /** Kafka acknowledged chunk {@code seq} (received at {@code receivedAtMs}) at {@code placement}. */
-  void acked(long seq, long receivedAtMs, Placement placement) {
-    if (audio.acked(seq, placement)) {
+  /**
+   * Kafka acknowledged chunk {@code seq} of track {@code track} (its channel; received at {@code receivedAtMs}) at
+   * {@code placement}.
+   */
+  void acked(int track, long seq, long receivedAtMs, Placement placement) {
+    if (audio.acked(track, seq, placement)) {
       metrics.durableLag(Duration.ofMillis(Math.max(0, clock.millis() - receivedAtMs)));
       announce(false);
     }

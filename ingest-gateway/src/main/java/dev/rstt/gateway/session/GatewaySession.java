@@ -1,26 +1,27 @@
 package dev.rstt.gateway.session;
 
-import dev.rstt.gateway.audio.AudioDecoder;
 import dev.rstt.avro.SessionUpdate;
 import dev.rstt.gateway.GatewayMetrics;
+import dev.rstt.gateway.audio.AudioDecoder;
 import dev.rstt.gateway.audio.AudioFormat;
 import dev.rstt.gateway.resume.ResumePoint;
 import dev.rstt.gateway.resume.ResumeSettings;
 import dev.rstt.gateway.resume.SessionStart;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.springframework.web.reactive.socket.CloseStatus;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * One app session's lifecycle (docs/CONTRACT.md sections 2, 8, 10): the audio path lives in {@link SessionAudio}, the
- * app's socket and updates in {@link SessionOutbound}, publishing in {@link SessionPublisher} (it outlives the
- * socket), the ending in {@link SessionEnding}, idle and ping in {@link SocketLiveness}, {@code audio_durable} in
- * {@link DurableAnnouncer}. A resumable session whose socket goes away without stop is DETACHED for the window; a
- * new socket {@link #attach}es to it; another gateway's claim makes it {@link #handOver} (drain, no SessionEnded).
+ * One app session's lifecycle (docs/CONTRACT.md sections 2, 8, 10, 11): the app's audio messages are taken in
+ * {@link SessionInlet}, the audio path lives in {@link SessionAudio} (one track per channel), the app's socket and
+ * updates in {@link SessionOutbound}, publishing in {@link SessionPublisher} (it outlives the socket), the ending in
+ * {@link SessionEnding}, idle and ping in {@link SocketLiveness}, {@code audio_durable} in {@link DurableAnnouncer}. A
+ * resumable session whose socket goes away without stop is DETACHED for the window; a new socket {@link #attach}es
+ * to it; another gateway's claim makes it {@link #handOver} (drain, no SessionEnded).
  */
 public final class GatewaySession {
 
@@ -34,26 +35,27 @@ public final class GatewaySession {
   private final SessionPublisher publishing;
   private final GatewayMetrics metrics;
   private final Clock clock;
-  private final Scheduler timers;
   private final SessionAudio audio;
   private final SessionOutbound app;
   private final SessionEnding ending;
   private final SocketLiveness liveness;
   private final ResumeSettings resume;
   private final DurableAnnouncer durable;
+  private final SessionInlet inlet;
   private final int epoch;
 
   private final SessionLifecycle life;
   private final CompletableFuture<Void> finishing = new CompletableFuture<>();
 
   /**
-   * @param decoder the session's decoder (from {@code AudioCodecs}, which knows the native codecs)
+   * @param decoders the session's decoders, one per channel of {@code ChannelFraming.channels(format)} (a
+   *     multi-channel session in omi's framing decodes each channel on its own, docs/CONTRACT.md section 11)
    * @param resume the resume settings ({@link ResumeSettings#OFF}: a socket that goes away ends the session)
    * @param start where the timeline starts on this gateway (new, or taken over from another gateway)
    */
   public GatewaySession(String id, String userId, AudioFormat format, String gatewayId, SessionSettings settings,
       AudioSink publisher, GatewayMetrics metrics, Outbound outbound, Clock clock, Scheduler timers,
-      AudioDecoder decoder, ResumeSettings resume, SessionStart start) {
+      List<AudioDecoder> decoders, ResumeSettings resume, SessionStart start) {
     this.id = id;
     this.userId = userId;
     this.format = format;
@@ -61,15 +63,16 @@ public final class GatewaySession {
     this.publishing = new SessionPublisher(id, publisher, settings.sessionMaxUnackedBytes(), this::onPublishFailed);
     this.metrics = metrics;
     this.clock = clock;
-    this.timers = timers;
     this.app = new SessionOutbound(outbound, metrics, resume.durableAckInterval().toMillis());
-    this.audio = new SessionAudio(id, userId, gatewayId, format, settings.chunkMaxDuration(), decoder, start,
+    this.audio = new SessionAudio(id, userId, gatewayId, format, settings.chunkMaxDuration(), decoders, start,
         publishing, metrics, this::chunkAcked);
     this.ending = new SessionEnding(id, publishing, app, metrics, settings.stopTimeout(), settings.stopStoreTimeout());
     this.liveness = new SocketLiveness(clock, settings, format.sampleRate() * format.channels(), metrics, timers);
     this.resume = resume;
     this.life = new SessionLifecycle(resume.enabled());
     this.durable = new DurableAnnouncer(id, resume, audio, app, metrics, clock, timers, this::tooSlow);
+    this.inlet = new SessionInlet(this, life, audio, liveness, publishing, ending, this::send, format.channels(),
+        clock, timers, settings.chunkMaxDelay());
     this.epoch = start.epoch();
     if (start.takenOver()) {
       life.live();
@@ -153,18 +156,7 @@ public final class GatewaySession {
    * when the socket may be read again: at once below the unacked caps, later when Kafka has caught up.
    */
   public Mono<Void> onAudio(byte[] frame, int from) {
-    long readAtMs;
-    synchronized (this) {
-      if (!life.takesAudio(from)) {
-        return Mono.empty();
-      }
-      SessionAudio.Taken taken = audio.take(frame, clock.millis());
-      if (taken.flushGeneration() >= 0) {
-        scheduleFlush(taken.flushGeneration()); // publish the held audio within chunk.max-delay
-      }
-      readAtMs = liveness.audio(taken.samples()); // the pace: decoded samples, not bytes
-    }
-    return liveness.readGate(publishing.capacity(), readAtMs);
+    return inlet.take(frame, from);
   }
 
   /** A text frame: {@code {"type":"stop"}} ends the audio; anything else is ignored. */
@@ -174,18 +166,8 @@ public final class GatewaySession {
     }
   }
 
-  private void scheduleFlush(long generation) {
-    timers.schedule(() -> {
-      synchronized (this) {
-        if (life.flushes()) {
-          audio.flushIfArmed(generation);
-        }
-      }
-    }, settings.chunkMaxDelay().toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private void chunkAcked(long seq, long receivedAtMs, Placement placement) {
-    durable.acked(seq, receivedAtMs, placement);
+  private void chunkAcked(int track, long seq, long receivedAtMs, Placement placement) {
+    durable.acked(track, seq, receivedAtMs, placement);
   }
 
   // ---------------------------------------------------------------- outbound and updates

@@ -6,12 +6,14 @@ import dev.rstt.avro.SessionStarted;
 import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.audio.AudioDecoder;
 import dev.rstt.gateway.audio.AudioFormat;
+import dev.rstt.gateway.audio.ChannelFraming;
 import dev.rstt.gateway.audio.ChunkAggregator;
 import dev.rstt.gateway.resume.DurableLedger;
 import dev.rstt.gateway.resume.IntakeCursor;
 import dev.rstt.gateway.resume.ResumePoint;
 import dev.rstt.gateway.resume.SessionStart;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,52 +24,85 @@ import org.slf4j.LoggerFactory;
  * Kafka's acknowledgements make ({@link DurableLedger}; docs/CONTRACT.md sections 2 and 9). Thread-safe on its own
  * monitor; the session calls the intake under its own lock (session lock, then this one, never the reverse), while
  * acknowledgements and announcements take only this one.
+ *
+ * <p>A multi-channel session in omi's framing (docs/CONTRACT.md section 11) has one {@link Track} per channel: its
+ * own decoder, timeline (seq and offsets of its own), chunk intake and durable ledger; every track sees every app
+ * message's index (the app counts its messages over all channels), the channel a message names gets its audio.
  */
 final class SessionAudio {
 
   private static final Logger log = LoggerFactory.getLogger(SessionAudio.class);
   private static final byte[] NO_AUDIO = new byte[0];
 
-  /** Called (outside any lock) when Kafka acknowledged a chunk handed at {@code receivedAtMs}. */
+  /** Called (outside any lock) when Kafka acknowledged a chunk of {@code track} handed at {@code receivedAtMs}. */
   interface Acks {
-    void chunkAcked(long seq, long receivedAtMs, Placement placement);
+    void chunkAcked(int track, long seq, long receivedAtMs, Placement placement);
+  }
+
+  /** One channel's audio path: decoder, timeline, intake and durable ledger. */
+  private static final class Track {
+    final int index;
+    final AudioDecoder decoder;
+    final SessionTimeline timeline;
+    final AudioIntake intake;
+    final DurableLedger ledger;
+
+    Track(int index, AudioDecoder decoder, SessionTimeline timeline, AudioIntake intake, DurableLedger ledger) {
+      this.index = index;
+      this.decoder = decoder;
+      this.timeline = timeline;
+      this.intake = intake;
+      this.ledger = ledger;
+    }
   }
 
   private final String gatewayId;
   private final AudioFormat format;
-  private final AudioDecoder decoder;
   private final SessionPublisher publishing;
   private final GatewayMetrics metrics;
   private final Acks acks;
-  private final SessionTimeline timeline;
-  private final AudioIntake intake;
+  private final Track[] tracks;
   private final IntakeCursor cursor;
-  private final DurableLedger ledger;
+  private boolean unknownChannelSeen;
 
+  /** @param decoders one per channel of {@link ChannelFraming#channels}, in that order */
   SessionAudio(String sessionId, String userId, String gatewayId, AudioFormat format, Duration chunkMaxDuration,
-      AudioDecoder decoder, SessionStart start, SessionPublisher publishing, GatewayMetrics metrics, Acks acks) {
+      List<AudioDecoder> decoders, SessionStart start, SessionPublisher publishing, GatewayMetrics metrics,
+      Acks acks) {
     this.gatewayId = gatewayId;
     this.format = format;
-    this.decoder = decoder;
     this.publishing = publishing;
     this.metrics = metrics;
     this.acks = acks;
+    int[] channels = ChannelFraming.channels(format);
+    if (decoders.size() != channels.length) {
+      throw new IllegalArgumentException(decoders.size() + " decoders for " + channels.length + " channels");
+    }
+    AudioFormat trackFormat = ChannelFraming.framed(format) ? format.mono() : format;
     ResumePoint point = start.point();
-    this.timeline = new SessionTimeline(sessionId, userId, format, point.nextSeq(), point.offsetSamples());
-    this.intake = new AudioIntake(new ChunkAggregator(ChunkAggregator.bytesFor(format, chunkMaxDuration.toMillis())),
-        point.frames());
+    this.tracks = new Track[channels.length];
+    for (int i = 0; i < channels.length; i++) {
+      tracks[i] = new Track(i, decoders.get(i),
+          new SessionTimeline(sessionId, userId, trackFormat, channels[i], point.nextSeq(), point.offsetSamples()),
+          new AudioIntake(new ChunkAggregator(ChunkAggregator.bytesFor(trackFormat, chunkMaxDuration.toMillis())),
+              point.frames()),
+          new DurableLedger(point));
+    }
     this.cursor = start.cursor();
-    this.ledger = new DurableLedger(point);
   }
 
-  /** What a message gave: the generation to arm a max-delay flush for (-1: none), and its new decoded samples. */
-  record Taken(long flushGeneration, long samples) {
-    static final Taken NOTHING = new Taken(-1, 0);
+  /**
+   * What a message gave: the track and generation to arm a max-delay flush for (-1: none), its new decoded
+   * samples, and the unknown channel id it named, the first time one was (-1: none; the app is told once).
+   */
+  record Taken(int flushTrack, long flushGeneration, long samples, int unknownChannel) {
+    static final Taken NOTHING = new Taken(0, -1, 0, -1);
   }
 
   /**
    * One binary message of the app at {@code nowMs}: dropped when the session took it already, decoded, and (unless
-   * it only warms the decoder up) added to the held chunk; full chunks are published.
+   * it only warms the decoder up) added to the held chunk of its channel; full chunks are published. A message
+   * naming an unknown channel still counts as an app message, and its audio is dropped.
    */
   synchronized Taken take(byte[] frame, long nowMs) {
     IntakeCursor.Action action = cursor.take();
@@ -76,78 +111,127 @@ final class SessionAudio {
       return Taken.NOTHING;
     }
     metrics.frameIn(format.codec().wireName(), frame.length);
-    byte[] pcm;
+    ChannelFraming.Frame split;
+    int unknown = -1;
     try {
-      pcm = decoder.decode(frame);
-    } catch (AudioDecoder.UndecodableFrameException e) {
+      split = ChannelFraming.split(frame, format);
+    } catch (ChannelFraming.UnknownChannelException e) {
       metrics.undecodable(format.codec().wireName());
-      log.debug("Dropped an undecodable frame: {}", e.getMessage());
-      pcm = NO_AUDIO; // the message still counts: its index is the app's
+      unknown = unknownChannelSeen ? -1 : e.id();
+      unknownChannelSeen = true;
+      split = null;
+    }
+    int target = split == null ? -1 : trackOf(split.channel());
+    byte[] pcm = NO_AUDIO;
+    if (target >= 0) {
+      try {
+        pcm = tracks[target].decoder.decode(split.audio());
+      } catch (AudioDecoder.UndecodableFrameException e) {
+        metrics.undecodable(format.codec().wireName());
+        log.debug("Dropped an undecodable frame: {}", e.getMessage());
+        // the message still counts: its index is the app's
+      }
     }
     if (action == IntakeCursor.Action.PRIME) {
       return Taken.NOTHING; // warms a continuing decoder up; this audio is on the timeline already
     }
-    AudioIntake.Added added = intake.add(pcm, nowMs, !decoder.holdsBytes());
-    added.ready().forEach(this::publish);
-    return new Taken(added.flushGeneration(), pcm.length / 2);
+    int flushTrack = 0;
+    long flushGeneration = -1;
+    for (int i = 0; i < tracks.length; i++) {
+      Track t = tracks[i];
+      AudioIntake.Added added = t.intake.add(i == target ? pcm : NO_AUDIO, nowMs, !t.decoder.holdsBytes());
+      added.ready().forEach(chunk -> publish(t, chunk));
+      if (added.flushGeneration() >= 0) {
+        flushTrack = i;
+        flushGeneration = added.flushGeneration();
+      }
+    }
+    return new Taken(flushTrack, flushGeneration, pcm.length / 2, unknown);
+  }
+
+  private int trackOf(int channel) {
+    return ChannelFraming.framed(format) ? channel - 1 : 0;
   }
 
   /** Publishes everything held. */
   synchronized void flush() {
-    publish(intake.flush());
+    for (Track t : tracks) {
+      publish(t, t.intake.flush());
+    }
   }
 
-  /** A max-delay flush armed for {@code generation} fired. */
-  synchronized void flushIfArmed(long generation) {
-    publish(intake.flushIfArmed(generation));
+  /** A max-delay flush armed for {@code generation} of track {@code track} fired. */
+  synchronized void flushIfArmed(int track, long generation) {
+    publish(tracks[track], tracks[track].intake.flushIfArmed(generation));
   }
 
-  private void publish(AudioIntake.Chunk chunk) {
+  private void publish(Track t, AudioIntake.Chunk chunk) {
     if (chunk == null) {
       return;
     }
-    AudioChunk record = timeline.next(chunk.pcm(), chunk.receivedAtMs(), chunk.framesStart(), chunk.framesEnd());
+    AudioChunk record = t.timeline.next(chunk.pcm(), chunk.receivedAtMs(), chunk.framesStart(), chunk.framesEnd());
     long seq = record.getSeq();
-    ledger.published(seq, chunk.framesEnd(), timeline.nextOffset());
+    t.ledger.published(seq, chunk.framesEnd(), t.timeline.nextOffset());
     long receivedAtMs = chunk.receivedAtMs();
+    int track = t.index;
     publishing.publish(record, chunk.pcm().length)
-        .thenAccept(placement -> acks.chunkAcked(seq, receivedAtMs, placement));
+        .thenAccept(placement -> acks.chunkAcked(track, seq, receivedAtMs, placement));
   }
 
-  /** Kafka acknowledged chunk {@code seq}; returns whether the durable position moved. */
-  synchronized boolean acked(long seq, Placement placement) {
-    return ledger.acked(seq, placement.partition(), placement.offset());
+  /** Kafka acknowledged chunk {@code seq} of track {@code track}; returns whether the durable position moved. */
+  synchronized boolean acked(int track, long seq, Placement placement) {
+    return tracks[track].ledger.acked(seq, placement.partition(), placement.offset());
   }
 
   /** Kafka acknowledged SessionStarted at {@code placement}. */
   synchronized void startAcked(Placement placement) {
-    ledger.recordAcked(placement.partition(), placement.offset());
+    for (Track t : tracks) {
+      t.ledger.recordAcked(placement.partition(), placement.offset());
+    }
   }
 
   synchronized SessionStarted started(long nowMs) {
-    return timeline.started(gatewayId, nowMs);
+    SessionStarted first = tracks[0].timeline.started(gatewayId, nowMs);
+    if (!ChannelFraming.framed(format)) {
+      return first;
+    }
+    return SessionStarted.newBuilder(first).setChannels(format.channels())
+        .setChannelLabels(ChannelFraming.labels(format)).build();
   }
 
-  synchronized SessionEnded ended(String reason) {
-    return timeline.ended(reason);
+  /** One SessionEnded per channel, in channel order. */
+  synchronized List<SessionEnded> ended(String reason) {
+    return java.util.Arrays.stream(tracks).map(t -> t.timeline.ended(reason)).toList();
   }
 
+  /** Seq of the last chunk so far (of the first channel; each channel has its own). */
   synchronized long lastSeq() {
-    return timeline.lastSeq();
+    return tracks[0].timeline.lastSeq();
   }
 
+  /**
+   * The durable point. A multi-channel session is not resumable (docs/CONTRACT.md section 11): the channel least
+   * far along stands for it.
+   */
   synchronized ResumePoint durable() {
-    return ledger.durable();
+    ResumePoint least = tracks[0].ledger.durable();
+    for (Track t : tracks) {
+      if (t.ledger.durable().frames() < least.frames()) {
+        least = t.ledger.durable();
+      }
+    }
+    return least;
   }
 
   /**
    * Where a gateway taking the session over continues once everything handed over is acknowledged: the durable
    * point, with the seq after every chunk written (a chunk past an unclean boundary may follow the durable point;
-   * its audio is asked for again and trimmed downstream by its timeline, its seq is never reused).
+   * its audio is asked for again and trimmed downstream by its timeline, its seq is never reused). One-channel
+   * sessions only (a multi-channel session is not resumable).
    */
   synchronized ResumePoint releasePoint() {
-    ResumePoint d = ledger.durable();
-    return new ResumePoint(d.frames(), d.offsetSamples(), Math.max(d.nextSeq(), timeline.lastSeq() + 1),
+    ResumePoint d = tracks[0].ledger.durable();
+    return new ResumePoint(d.frames(), d.offsetSamples(), Math.max(d.nextSeq(), tracks[0].timeline.lastSeq() + 1),
         d.audioPartition(), d.audioOffset());
   }
 
@@ -156,12 +240,12 @@ final class SessionAudio {
    * session over would ask for again (codecs with decoder state).
    */
   synchronized long appDurableFrames() {
-    return Math.max(0, ledger.durable().frames() - format.codec().primingMessages());
+    return Math.max(0, durable().frames() - format.codec().primingMessages());
   }
 
   /** Timeline second through which the audio is durable. */
   synchronized double durableThroughSeconds() {
-    return (double) ledger.durable().offsetSamples() / format.sampleRate();
+    return (double) durable().offsetSamples() / format.sampleRate();
   }
 
   /** The first message index the session still needs. */

@@ -5,6 +5,7 @@ import dev.rstt.common.concurrent.AsyncFailures;
 import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.gateway.GatewayMetrics;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -44,10 +45,10 @@ final class SessionEnding {
     this.storeTimeout = storeTimeout;
   }
 
-  /** SessionEnded ({@code record}, built when it is due) once every earlier record is acknowledged. */
-  CompletableFuture<Placement> endAudio(String reason, Supplier<SessionEnded> record, LongSupplier lastSeq) {
+  /** SessionEnded, one per channel ({@code records}, built when due), once every earlier record is acknowledged. */
+  CompletableFuture<Placement> endAudio(String reason, Supplier<List<SessionEnded>> records, LongSupplier lastSeq) {
     CompletableFuture<Placement> result = publishing.whenAllAcknowledged()
-        .thenCompose(v -> publishing.publish(record.get(), 0));
+        .thenCompose(v -> publishAll(records.get()));
     result.whenComplete((v, e) -> {
       if (e == null) {
         info("SessionEnded({}) acknowledged: last_seq {}", reason, lastSeq.getAsLong());
@@ -112,9 +113,17 @@ final class SessionEnding {
     return future.copy().orTimeout(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS).handle((v, e) -> e == null);
   }
 
-  /** SessionStarted was never acknowledged: {@code record} (SessionEnded) sent best-effort, outside the sequence. */
-  void abandon(SessionEnded record) {
-    publishing.publishUnaccounted(record).whenComplete((v, e) -> ended.complete(null));
+  /** SessionStarted was never acknowledged: {@code records} (SessionEnded) sent best-effort, outside the sequence. */
+  void abandon(List<SessionEnded> records) {
+    CompletableFuture.allOf(records.stream().map(publishing::publishUnaccounted).toArray(CompletableFuture[]::new))
+        .whenComplete((v, e) -> ended.complete(null));
+  }
+
+  /** One SessionEnded per channel (docs/CONTRACT.md section 11), in order; completes with the last's placement. */
+  private CompletableFuture<Placement> publishAll(List<SessionEnded> records) {
+    List<CompletableFuture<Placement>> all = records.stream().map(r -> publishing.publish(r, 0)).toList();
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> all.get(all.size() - 1)
+        .join());
   }
 
   /** Handed over to another gateway: the session's records here are over once {@code drained}. */

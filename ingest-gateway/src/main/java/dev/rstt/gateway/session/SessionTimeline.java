@@ -16,6 +16,7 @@ final class SessionTimeline {
   private final String sessionId;
   private final String userId;
   private final AudioFormat format;
+  private final int channel;
   private long nextSeq;
   private long nextOffset;
 
@@ -25,6 +26,15 @@ final class SessionTimeline {
 
   /** A session resumed on this gateway: the next chunk gets {@code nextSeq} and starts at {@code nextOffset}. */
   SessionTimeline(String sessionId, String userId, AudioFormat format, long nextSeq, long nextOffset) {
+    this(sessionId, userId, format, 0, nextSeq, nextOffset);
+  }
+
+  /**
+   * One channel's timeline of a multi-channel session (docs/CONTRACT.md section 11): {@code format} is the
+   * channel's (mono), {@code channel} goes on its records.
+   */
+  SessionTimeline(String sessionId, String userId, AudioFormat format, int channel, long nextSeq, long nextOffset) {
+    this.channel = channel;
     this.sessionId = sessionId;
     this.userId = userId;
     this.format = format;
@@ -49,7 +59,8 @@ final class SessionTimeline {
     AudioChunk chunk = AudioChunk.newBuilder().setSessionId(sessionId).setUserId(userId).setSeq(nextSeq)
         .setOffsetSamples(nextOffset).setSampleRate(format.sampleRate()).setChannels(format.channels())
         .setLanguage(format.language()).setPcm(ByteBuffer.wrap(pcm)).setReceivedAtMs(receivedAtMs)
-        .setAppFramesStart(framesStart).setAppFramesEnd(framesEnd).setKeyterms(keyterms()).build();
+        .setAppFramesStart(framesStart).setAppFramesEnd(framesEnd).setKeyterms(keyterms()).setChannel(channel)
+        .build();
     nextSeq++;
     nextOffset += pcm.length / format.frameBytes();
     return chunk;
@@ -62,7 +73,8 @@ final class SessionTimeline {
 
   SessionEnded ended(String reason) {
     return SessionEnded.newBuilder().setSessionId(sessionId).setUserId(userId).setLastSeq(nextSeq - 1)
-        .setEndOffsetSamples(nextOffset).setSampleRate(format.sampleRate()).setReason(reason).build();
+        .setEndOffsetSamples(nextOffset).setSampleRate(format.sampleRate()).setReason(reason).setChannel(channel)
+        .build();
   }
 
   /** Timeline offset after the last chunk so far. */

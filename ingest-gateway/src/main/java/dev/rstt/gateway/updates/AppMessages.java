@@ -134,6 +134,15 @@ public final class AppMessages {
   }
 
   /** {@code {"type":"error","code":...,"message":...[,"retry_after_seconds":n]}}. */
+  /**
+   * A message of a multi-channel session named channel {@code id}, not one of its {@code channels}: its audio was
+   * dropped, the session goes on (docs/CONTRACT.md section 11).
+   */
+  public static String unknownChannel(int id, int channels) {
+    return error("unknown_channel", "channel id " + id + " is not one of 1.." + channels
+        + "; the message's audio was dropped", null);
+  }
+
   public static String error(String code, String message, Duration retryAfter) {
     ObjectNode n = NODES.objectNode();
     n.put("type", "error");

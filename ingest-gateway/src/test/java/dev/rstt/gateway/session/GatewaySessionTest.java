@@ -116,7 +116,7 @@ class GatewaySessionTest {
     AudioFormat format = new AudioFormat("en", 16000, AudioFormat.Codec.PCM16, 1);
     return new GatewaySession("01SESSION", "alice", format, "gw-1", settings, sink,
         new GatewayMetrics(new SimpleMeterRegistry(), () -> 0), outbound, clock, timers,
-        AudioDecoder.forFormat(format), ResumeSettings.OFF, SessionStart.fresh());
+        List.of(AudioDecoder.forFormat(format)), ResumeSettings.OFF, SessionStart.fresh());
   }
 
   @Test
@@ -129,7 +129,8 @@ class GatewaySessionTest {
     SessionStart start = SessionStart.takenOver(new ResumePoint(40, 64_000, 41, 0, 99), 41, 0, 40, 1);
     GatewaySession s = new GatewaySession("01SESSION", "alice", format, "gw-2", settings, sink,
         new GatewayMetrics(new SimpleMeterRegistry(), () -> 0), outbound, Clock.systemUTC(), timers,
-        AudioDecoder.forFormat(format), new ResumeSettings(Duration.ofSeconds(60), Duration.ofMillis(250)), start);
+        List.of(AudioDecoder.forFormat(format)), new ResumeSettings(Duration.ofSeconds(60), Duration.ofMillis(250)),
+        start);
     // the merger's stt_degraded reaches the new holder while its socket still waits for session_resumed
     s.deliver(SessionUpdate.newBuilder().setSessionId("01SESSION").setRevision(7).setSegments(List.of())
         .setStatus(StatusEvent.newBuilder().setStatus("stt_degraded").setStatusText(null).setMetadata(Map.of())

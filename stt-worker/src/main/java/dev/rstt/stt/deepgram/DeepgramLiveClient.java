@@ -2,6 +2,7 @@ package dev.rstt.stt.deepgram;
 
 import dev.rstt.common.deepgram.DeepgramException;
 import dev.rstt.common.deepgram.DeepgramVocabulary;
+import dev.rstt.schemas.Channels;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -57,7 +58,8 @@ public final class DeepgramLiveClient {
     String query = "model=" + enc(model) + "&language=" + enc(params.language()) + "&encoding=linear16"
         + "&sample_rate=" + params.sampleRate() + "&channels=" + params.channels()
         + "&interim_results=false&punctuate=true&diarize=true&endpointing=" + endpointingMs
-        + DeepgramVocabulary.query(model, params.keyterms());
+        + DeepgramVocabulary.query(model, params.keyterms())
+        + (Channels.multi(params.channel()) ? "&extra=" + enc(Channels.deepgramExtra(params.channel())) : "");
     return URI.create(listenBase + "?" + query);
   }
 

@@ -1,11 +1,14 @@
 package dev.rstt.stt.internal;
 
 import dev.rstt.avro.AudioChunk;
+import dev.rstt.avro.ChannelLabel;
 import dev.rstt.avro.SessionEnded;
 import dev.rstt.avro.SessionStarted;
 import dev.rstt.common.kafka.DeadLetters;
+import dev.rstt.schemas.Channels;
 import dev.rstt.stt.session.Input;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -47,12 +50,17 @@ final class FramesIntake {
       return;
     }
     if (value instanceof SessionStarted started) {
-      sessions.onRecord(tp, started.getSessionId(), new Input.Started(started, tracked));
+      // a multi-channel session's start is every channel's (docs/CONTRACT.md section 11)
+      List<Integer> channels = started.getChannelLabels() == null ? List.of(Channels.ONLY)
+          : started.getChannelLabels().stream().map(ChannelLabel::getChannel).toList();
+      for (int channel : channels) {
+        sessions.onRecord(tp, started.getSessionId(), channel, new Input.Started(started, tracked));
+      }
     } else if (value instanceof AudioChunk chunk) {
       hops.read(chunk, r.timestamp());
-      sessions.onRecord(tp, chunk.getSessionId(), new Input.Chunk(chunk, tracked));
+      sessions.onRecord(tp, chunk.getSessionId(), chunk.getChannel(), new Input.Chunk(chunk, tracked));
     } else if (value instanceof SessionEnded ended) {
-      sessions.onRecord(tp, ended.getSessionId(), new Input.Ended(ended, tracked));
+      sessions.onRecord(tp, ended.getSessionId(), ended.getChannel(), new Input.Ended(ended, tracked));
     } else {
       deadLetter(r, new IllegalArgumentException("Unexpected record type " + value.getClass().getSimpleName()),
           tracked);
@@ -65,7 +73,7 @@ final class FramesIntake {
     }
     if (value instanceof AudioChunk c) {
       if (c.getSampleRate() < 4000 || c.getSampleRate() > 192000 || c.getChannels() < 1 || c.getChannels() > 8
-          || c.getOffsetSamples() < 0 || c.getSeq() < 0 || c.getPcm().remaining() % (2 * c.getChannels()) != 0) {
+          || c.getChannel() < 0 || c.getOffsetSamples() < 0 || c.getSeq() < 0 || c.getPcm().remaining() % (2 * c.getChannels()) != 0) {
         throw new IllegalArgumentException("Invalid AudioChunk: rate " + c.getSampleRate() + ", channels "
             + c.getChannels() + ", offset " + c.getOffsetSamples() + ", seq " + c.getSeq() + ", "
             + c.getPcm().remaining() + " bytes");

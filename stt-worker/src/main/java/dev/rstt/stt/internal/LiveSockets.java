@@ -62,7 +62,7 @@ final class LiveSockets {
 
   void open(SessionSlot slot, Effect.OpenSocket o) {
     Socket socket = new Socket(slot, o.sttSession(),
-        new LiveParams(o.language(), o.sampleRate(), o.channels(), o.keyterms()));
+        new LiveParams(o.language(), o.sampleRate(), o.channels(), o.keyterms(), slot.channel));
     sockets.put(o.sttSession(), socket);
     gate.submit(socket);
   }

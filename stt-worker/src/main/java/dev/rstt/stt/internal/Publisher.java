@@ -74,7 +74,7 @@ final class Publisher {
   }
 
   void publish(SessionSlot slot, AckKey key, Outbound value) {
-    SpecificRecord record = records.build(slot.id, slot.core.userId(), slot.core.sampleRate(), value);
+    SpecificRecord record = records.build(slot.id, slot.channel, slot.core.userId(), slot.core.sampleRate(), value);
     if (value instanceof Outbound.Status st) {
       log.info("Status {}{}", st.status(), st.metadata().isEmpty() ? "" : " " + st.metadata());
     }

@@ -2,6 +2,7 @@ package dev.rstt.stt.internal;
 
 import dev.rstt.avro.Segment;
 import dev.rstt.avro.Word;
+import dev.rstt.schemas.Channels;
 import dev.rstt.stt.deepgram.FinalResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,22 @@ public final class Segments {
     }
     if (!words.isEmpty()) {
       segments.add(segment(text, speaker, start, end, words));
+    }
+    return segments;
+  }
+
+  /**
+   * The segments of a multi-channel session's {@code channel}: every one gets the channel's speaker and
+   * {@code is_user} as omi sets them (diarization overridden); a one-channel session's are unchanged.
+   */
+  public static List<Segment> ofChannel(List<Segment> segments, int channel) {
+    if (!Channels.multi(channel)) {
+      return segments;
+    }
+    for (Segment s : segments) {
+      s.setSpeaker(Channels.speaker(channel));
+      s.setSpeakerId(Channels.speakerId(channel));
+      s.setIsUser(Channels.isUser(channel));
     }
     return segments;
   }

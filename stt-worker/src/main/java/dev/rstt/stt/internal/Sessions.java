@@ -32,7 +32,11 @@ final class Sessions {
   private final Jitter jitter;
   private final LongSupplier nanos;
   private final EngineMetrics metrics;
-  private final Map<String, SessionSlot> byId = new HashMap<>();
+  /** A stream: a session's channel (docs/CONTRACT.md section 11). */
+  private record StreamKey(String sessionId, int channel) {
+  }
+
+  private final Map<StreamKey, SessionSlot> byId = new HashMap<>();
   private EffectExecutor executor;
   private LiveSockets sockets;
   private Publisher publisher;
@@ -53,12 +57,16 @@ final class Sessions {
     this.publisher = sessionPublisher;
   }
 
-  /** A record of {@code sessionId} read from {@code partition}: to its session, created if this worker has none. */
-  void onRecord(TopicPartition partition, String sessionId, Input input) {
-    SessionSlot slot = byId.get(sessionId);
+  /**
+   * A record of {@code sessionId}'s {@code channel} read from {@code partition}: to that stream, created if this
+   * worker has none.
+   */
+  void onRecord(TopicPartition partition, String sessionId, int channel, Input input) {
+    StreamKey key = new StreamKey(sessionId, channel);
+    SessionSlot slot = byId.get(key);
     if (slot == null) {
-      slot = new SessionSlot(sessionId, partition, new SessionCore(settings, ids, jitter, nanos.getAsLong()));
-      byId.put(sessionId, slot);
+      slot = new SessionSlot(sessionId, channel, partition, new SessionCore(settings, ids, jitter, nanos.getAsLong()));
+      byId.put(key, slot);
       if (consumptionPaused) {
         dispatch(slot, new Input.ConsumptionPaused());
       }
@@ -165,7 +173,7 @@ final class Sessions {
 
   /** A finished session: what it published still goes out (its outboxes drain), but it hears nothing more. */
   private void forget(SessionSlot slot) {
-    byId.remove(slot.id, slot);
+    byId.remove(new StreamKey(slot.id, slot.channel), slot);
     release(slot);
   }
 

@@ -27,7 +27,7 @@ final class SttHops {
   static final String SEGMENTS = "rstt.hop.stt.segments";
   static final int MAX_HELD = 16384;
 
-  private record ChunkId(String sessionId, long seq) {
+  private record ChunkId(String sessionId, int channel, long seq) {
   }
 
   private final Timer audio;
@@ -54,12 +54,12 @@ final class SttHops {
 
   /** A chunk read from a record with {@code recordTimestampMs}. */
   void read(AudioChunk chunk, long recordTimestampMs) {
-    held.put(new ChunkId(chunk.getSessionId(), chunk.getSeq()), recordTimestampMs);
+    held.put(new ChunkId(chunk.getSessionId(), chunk.getChannel(), chunk.getSeq()), recordTimestampMs);
   }
 
   /** The chunk was handed to a live socket. */
   void sent(AudioChunk chunk) {
-    Long read = held.remove(new ChunkId(chunk.getSessionId(), chunk.getSeq()));
+    Long read = held.remove(new ChunkId(chunk.getSessionId(), chunk.getChannel(), chunk.getSeq()));
     if (read != null) {
       audio.record(Math.max(0, wallMillis.getAsLong() - read), TimeUnit.MILLISECONDS);
     }
@@ -67,7 +67,7 @@ final class SttHops {
 
   /** The chunk goes to batch instead: it will not be sent live. */
   void rerouted(AudioChunk chunk) {
-    held.remove(new ChunkId(chunk.getSessionId(), chunk.getSeq()));
+    held.remove(new ChunkId(chunk.getSessionId(), chunk.getChannel(), chunk.getSeq()));
   }
 
   /** The segments of a final received at {@code receivedAtNanos} (System.nanoTime) were acknowledged. */

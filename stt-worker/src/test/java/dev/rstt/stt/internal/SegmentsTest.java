@@ -39,6 +39,19 @@ class SegmentsTest {
   }
 
   @Test
+  void shouldGiveAChannelsSegmentsItsSpeakerAndIsUserAsOmiDoes() {
+    FinalResult r = new FinalResult(0, 2, false, List.of(word("w001", 0.1, 0), word("w002", 0.9, 2)));
+    assertThat(Segments.ofChannel(Segments.build(r, 0, 8000), 1))
+        .extracting(Segment::getSpeaker, Segment::getSpeakerId, Segment::getIsUser)
+        .containsOnly(org.assertj.core.groups.Tuple.tuple("SPEAKER_00", 0, true));
+    assertThat(Segments.ofChannel(Segments.build(r, 0, 8000), 2))
+        .extracting(Segment::getSpeaker, Segment::getSpeakerId, Segment::getIsUser)
+        .containsOnly(org.assertj.core.groups.Tuple.tuple("SPEAKER_01", 1, false));
+    assertThat(Segments.ofChannel(Segments.build(r, 0, 8000), 0)).as("a one-channel session: diarized")
+        .extracting(Segment::getSpeaker).containsExactly("SPEAKER_0", "SPEAKER_2");
+  }
+
+  @Test
   void shouldProduceNoSegmentForAnEmptyResult() {
     assertThat(Segments.build(new FinalResult(0, 1, true, List.of()), 0, 16000)).isEmpty();
   }

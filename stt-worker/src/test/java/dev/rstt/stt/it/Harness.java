@@ -2,6 +2,7 @@ package dev.rstt.stt.it;
 
 import com.github.f4b6a3.ulid.UlidCreator;
 import dev.rstt.avro.AudioChunk;
+import dev.rstt.avro.ChannelLabel;
 import dev.rstt.avro.LiveResumed;
 import dev.rstt.avro.SegmentsProduced;
 import dev.rstt.avro.SessionEnded;
@@ -151,26 +152,40 @@ final class Harness implements AutoCloseable {
 
   /** A session of tone-word audio cut into 100 ms chunks. */
   final class GatewaySession {
-    final String id = UlidCreator.getMonotonicUlid().toString();
+    final String id;
+    /** The session's channel this stream is (0: a one-channel session; 1 and 2: docs/CONTRACT.md section 11). */
+    final int channel;
     final ToneScript script;
     final List<AudioChunk> chunks = new ArrayList<>();
     private int next;
 
     GatewaySession(ToneScript script) {
+      this(UlidCreator.getMonotonicUlid().toString(), 0, script);
+    }
+
+    GatewaySession(String id, int channel, ToneScript script) {
+      this.id = id;
+      this.channel = channel;
       this.script = script;
       long offset = 0;
       long seq = 0;
       for (byte[] frame : script.frames(CHUNK_MS)) {
         chunks.add(AudioChunk.newBuilder().setSessionId(id).setUserId("user-1").setSeq(seq++)
             .setOffsetSamples(offset).setSampleRate(RATE).setChannels(1).setLanguage("en")
-            .setPcm(ByteBuffer.wrap(frame)).build());
+            .setPcm(ByteBuffer.wrap(frame)).setChannel(channel).build());
         offset += Pcm.frames(frame.length, 1);
       }
     }
 
+    /** SessionStarted (a two-channel session's, naming both channels, from its channel 1; none from channel 2). */
     void start() {
+      if (channel == 2) {
+        return;
+      }
       send(SessionStarted.newBuilder().setSessionId(id).setUserId("user-1").setLanguage("en").setSampleRate(RATE)
-          .setChannels(1).setCodec("pcm16").setStartedAtMs(System.currentTimeMillis()).build());
+          .setChannels(channel == 0 ? 1 : 2).setCodec("pcm16").setStartedAtMs(System.currentTimeMillis())
+          .setChannelLabels(channel == 0 ? null : List.of(new ChannelLabel(1, "mic", true, "SPEAKER_00"),
+              new ChannelLabel(2, "remote", false, "SPEAKER_01"))).build());
     }
 
     /** Sends chunks up to (excluding) index {@code to}. */
@@ -185,7 +200,7 @@ final class Harness implements AutoCloseable {
       sendUntil(chunks.size());
       AudioChunk last = chunks.get(chunks.size() - 1);
       send(SessionEnded.newBuilder().setSessionId(id).setUserId("user-1").setLastSeq(last.getSeq())
-          .setEndOffsetSamples(endOffset()).setSampleRate(RATE).setReason("stop").build());
+          .setEndOffsetSamples(endOffset()).setSampleRate(RATE).setReason("stop").setChannel(channel).build());
       gateway.flush();
     }
 
@@ -205,6 +220,11 @@ final class Harness implements AutoCloseable {
 
   GatewaySession session(ToneScript script) {
     return new GatewaySession(script);
+  }
+
+  /** Channel {@code channel} of the two-channel session {@code id}. */
+  GatewaySession channel(String id, int channel, ToneScript script) {
+    return new GatewaySession(id, channel, script);
   }
 
   /** Writes raw bytes to audio.frames (a record no worker can decode). */

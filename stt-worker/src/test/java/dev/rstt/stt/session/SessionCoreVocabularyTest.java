@@ -49,6 +49,14 @@ class SessionCoreVocabularyTest {
     assertThat(nova2).contains("&keywords=Omi&keywords=tone%20word").doesNotContain("keyterm");
   }
 
+  @Test
+  void shouldNameAMultiChannelSessionsChannelInDeepgramsExtraOnly() {
+    assertThat(client("nova-3").uri(new LiveParams("en", 16000, 1, List.of(), 2)).getRawQuery())
+        .contains("&extra=channel%3A2", "&channels=1");
+    assertThat(client("nova-3").uri(new LiveParams("en", 16000, 1, List.of(), 0)).getRawQuery())
+        .doesNotContain("extra");
+  }
+
   private static DeepgramLiveClient client(String model) {
     return new DeepgramLiveClient(java.net.http.HttpClient.newHttpClient(), "http://dg", "k", model,
         Duration.ofMillis(300), Duration.ofSeconds(1));

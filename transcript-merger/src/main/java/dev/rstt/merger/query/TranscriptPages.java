@@ -53,7 +53,8 @@ public final class TranscriptPages {
     }
     SessionTranscript t = tails.get(session);
     if (t == null) {
-      return new Result.NotFound();
+      Result channels = ChannelPages.read(tails, history, session, after, limit);
+      return channels != null ? channels : new Result.NotFound();
     }
     long closed = t.history().closedSegments();
     List<Segment> tail = t.segments();

@@ -8,13 +8,15 @@ import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.merger.MergerConfig;
 import dev.rstt.merger.avro.HistoryEntry;
 import dev.rstt.merger.hops.MergerHops;
+import dev.rstt.merger.merge.ChannelStreams;
 import dev.rstt.merger.merge.Closing;
 import dev.rstt.merger.merge.InvalidEventException;
 import dev.rstt.merger.merge.Segment;
+import dev.rstt.merger.merge.SessionTranscript;
 import dev.rstt.merger.merge.StatusRecord;
 import dev.rstt.merger.store.HistoryEntrySerde;
 import dev.rstt.merger.store.HistoryKeys;
-import dev.rstt.merger.merge.SessionTranscript;
+import dev.rstt.schemas.Channels;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -96,9 +98,13 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
       return;
     }
     SpecificRecord event = ((Inbound.Decoded) value).record();
+    int channel = event instanceof SegmentsProduced p ? p.getChannel()
+        : event instanceof StatusChanged c ? c.getChannel() : Channels.ONLY;
+    // a multi-channel session's channel is its own transcript, under its own key (docs/CONTRACT.md section 11)
+    String key = ChannelStreams.key(sessionId, channel);
     try (SessionMdc mdc = SessionMdc.of(sessionId)) {
       long now = context.currentSystemTimeMs();
-      SessionTranscript stored = transcripts.get(sessionId);
+      SessionTranscript stored = transcripts.get(key);
       SessionTranscript transcript = stored != null ? stored : new SessionTranscript(sessionId);
       Optional<SessionUpdate> update;
       try {
@@ -138,10 +144,14 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
             .register(meters).increment(transcript.lateWords());
       }
       // What closed is written before the tail, so a transcript read that sees the tail finds it.
-      writeClosed(sessionId, transcript.close(config.tailHorizon()));
-      transcripts.put(sessionId, transcript);
+      writeClosed(key, transcript.close(config.tailHorizon()));
+      transcripts.put(key, transcript);
       Long deadline = now + (transcript.complete() ? config.retention() : config.abandonedRetention()).toMillis();
-      expiry.put(sessionId, deadline);
+      expiry.put(key, deadline);
+      if (Channels.multi(channel)) {
+        update = update.map(u -> ChannelStreams.combine(u, ChannelStreams.MULTI.stream()
+            .map(c -> transcripts.get(ChannelStreams.key(sessionId, c))).toList()));
+      }
       update.ifPresent(u -> {
         // stamped with the wall clock of its making, where the gateway's hop starts (docs/CONTRACT.md 6)
         long forwardedAt = System.currentTimeMillis();
@@ -152,7 +162,10 @@ final class SessionMergeProcessor implements Processor<String, Inbound, String, 
     }
   }
 
-  /** Writes what left the open tail to the history store, once (docs/CONTRACT.md section 6.8). */
+  /**
+   * Writes what left the open tail to the history store, once (docs/CONTRACT.md section 6.8); {@code sessionId} is
+   * the transcript's store key (a channel's, for a multi-channel session).
+   */
   private void writeClosed(String sessionId, Closing closing) {
     if (closing.isEmpty()) {
       return;

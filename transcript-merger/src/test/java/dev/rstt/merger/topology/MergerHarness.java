@@ -111,6 +111,10 @@ final class MergerHarness implements AutoCloseable {
     return driver.getKeyValueStore(MergerTopology.TRANSCRIPTS_STORE);
   }
 
+  KeyValueStore<String, dev.rstt.merger.avro.HistoryEntry> history() {
+    return driver.getKeyValueStore(MergerTopology.HISTORY_STORE);
+  }
+
   SessionTranscript transcript(String session) {
     return store().get(session);
   }
