@@ -67,9 +67,7 @@ class RecordCodecTest {
     old.put("channels", 1);
     old.put("language", "de");
     old.put("pcm", ByteBuffer.wrap(new byte[] {9, 9}));
-    ByteBuffer written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
-    byte[] bytes = new byte[written.remaining()];
-    written.get(bytes);
+    byte[] bytes = writtenWith(v1, old);
 
     AudioChunk read = (AudioChunk) codec.decode(bytes);
 
@@ -93,9 +91,7 @@ class RecordCodecTest {
     old.put("language", "en");
     old.put("pcm", ByteBuffer.wrap(new byte[] {1, 1}));
     old.put("received_at_ms", 99L);
-    ByteBuffer written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old);
-    byte[] bytes = new byte[written.remaining()];
-    written.get(bytes);
+    byte[] bytes = writtenWith(v2, old);
 
     AudioChunk read = (AudioChunk) codec.decode(bytes);
 
@@ -116,9 +112,7 @@ class RecordCodecTest {
     old.put("channels", 1);
     old.put("language", "en");
     old.put("pcm", ByteBuffer.wrap(new byte[] {1, 1}));
-    ByteBuffer written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v4).encode(old);
-    byte[] bytes = new byte[written.remaining()];
-    written.get(bytes);
+    byte[] bytes = writtenWith(v4, old);
 
     assertThat(((AudioChunk) codec.decode(bytes)).getChannel()).isZero();
     AudioChunk second = AudioChunk.newBuilder(chunk()).setChannel(2).build();
@@ -175,5 +169,13 @@ class RecordCodecTest {
     assertThatThrownBy(() -> framesOnly.encode(chunk()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("AudioChunk");
+  }
+
+  /** {@code old} as a producer of schema {@code version} wrote it (single-object encoding). */
+  private static byte[] writtenWith(Schema version, GenericRecord old) throws IOException {
+    ByteBuffer written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), version).encode(old);
+    byte[] bytes = new byte[written.remaining()];
+    written.get(bytes);
+    return bytes;
   }
 }

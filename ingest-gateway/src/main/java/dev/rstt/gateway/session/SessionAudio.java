@@ -13,6 +13,7 @@ import dev.rstt.gateway.resume.IntakeCursor;
 import dev.rstt.gateway.resume.ResumePoint;
 import dev.rstt.gateway.resume.SessionStart;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,20 +41,8 @@ final class SessionAudio {
   }
 
   /** One channel's audio path: decoder, timeline, intake and durable ledger. */
-  private static final class Track {
-    final int index;
-    final AudioDecoder decoder;
-    final SessionTimeline timeline;
-    final AudioIntake intake;
-    final DurableLedger ledger;
-
-    Track(int index, AudioDecoder decoder, SessionTimeline timeline, AudioIntake intake, DurableLedger ledger) {
-      this.index = index;
-      this.decoder = decoder;
-      this.timeline = timeline;
-      this.intake = intake;
-      this.ledger = ledger;
-    }
+  private record Track(int index, AudioDecoder decoder, SessionTimeline timeline, AudioIntake intake,
+      DurableLedger ledger) {
   }
 
   private final String gatewayId;
@@ -125,7 +114,7 @@ final class SessionAudio {
     byte[] pcm = NO_AUDIO;
     if (target >= 0) {
       try {
-        pcm = tracks[target].decoder.decode(split.audio());
+        pcm = tracks[target].decoder().decode(split.audio());
       } catch (AudioDecoder.UndecodableFrameException e) {
         metrics.undecodable(format.codec().wireName());
         log.debug("Dropped an undecodable frame: {}", e.getMessage());
@@ -139,7 +128,7 @@ final class SessionAudio {
     long flushGeneration = -1;
     for (int i = 0; i < tracks.length; i++) {
       Track t = tracks[i];
-      AudioIntake.Added added = t.intake.add(i == target ? pcm : NO_AUDIO, nowMs, !t.decoder.holdsBytes());
+      AudioIntake.Added added = t.intake().add(i == target ? pcm : NO_AUDIO, nowMs, !t.decoder().holdsBytes());
       added.ready().forEach(chunk -> publish(t, chunk));
       if (added.flushGeneration() >= 0) {
         flushTrack = i;
@@ -156,42 +145,42 @@ final class SessionAudio {
   /** Publishes everything held. */
   synchronized void flush() {
     for (Track t : tracks) {
-      publish(t, t.intake.flush());
+      publish(t, t.intake().flush());
     }
   }
 
   /** A max-delay flush armed for {@code generation} of track {@code track} fired. */
   synchronized void flushIfArmed(int track, long generation) {
-    publish(tracks[track], tracks[track].intake.flushIfArmed(generation));
+    publish(tracks[track], tracks[track].intake().flushIfArmed(generation));
   }
 
   private void publish(Track t, AudioIntake.Chunk chunk) {
     if (chunk == null) {
       return;
     }
-    AudioChunk record = t.timeline.next(chunk.pcm(), chunk.receivedAtMs(), chunk.framesStart(), chunk.framesEnd());
+    AudioChunk record = t.timeline().next(chunk.pcm(), chunk.receivedAtMs(), chunk.framesStart(), chunk.framesEnd());
     long seq = record.getSeq();
-    t.ledger.published(seq, chunk.framesEnd(), t.timeline.nextOffset());
+    t.ledger().published(seq, chunk.framesEnd(), t.timeline().nextOffset());
     long receivedAtMs = chunk.receivedAtMs();
-    int track = t.index;
+    int track = t.index();
     publishing.publish(record, chunk.pcm().length)
         .thenAccept(placement -> acks.chunkAcked(track, seq, receivedAtMs, placement));
   }
 
   /** Kafka acknowledged chunk {@code seq} of track {@code track}; returns whether the durable position moved. */
   synchronized boolean acked(int track, long seq, Placement placement) {
-    return tracks[track].ledger.acked(seq, placement.partition(), placement.offset());
+    return tracks[track].ledger().acked(seq, placement.partition(), placement.offset());
   }
 
   /** Kafka acknowledged SessionStarted at {@code placement}. */
   synchronized void startAcked(Placement placement) {
     for (Track t : tracks) {
-      t.ledger.recordAcked(placement.partition(), placement.offset());
+      t.ledger().recordAcked(placement.partition(), placement.offset());
     }
   }
 
   synchronized SessionStarted started(long nowMs) {
-    SessionStarted first = tracks[0].timeline.started(gatewayId, nowMs);
+    SessionStarted first = tracks[0].timeline().started(gatewayId, nowMs);
     if (!ChannelFraming.framed(format)) {
       return first;
     }
@@ -201,12 +190,12 @@ final class SessionAudio {
 
   /** One SessionEnded per channel, in channel order. */
   synchronized List<SessionEnded> ended(String reason) {
-    return java.util.Arrays.stream(tracks).map(t -> t.timeline.ended(reason)).toList();
+    return Arrays.stream(tracks).map(t -> t.timeline().ended(reason)).toList();
   }
 
   /** Seq of the last chunk so far (of the first channel; each channel has its own). */
   synchronized long lastSeq() {
-    return tracks[0].timeline.lastSeq();
+    return tracks[0].timeline().lastSeq();
   }
 
   /**
@@ -214,10 +203,10 @@ final class SessionAudio {
    * far along stands for it.
    */
   synchronized ResumePoint durable() {
-    ResumePoint least = tracks[0].ledger.durable();
+    ResumePoint least = tracks[0].ledger().durable();
     for (Track t : tracks) {
-      if (t.ledger.durable().frames() < least.frames()) {
-        least = t.ledger.durable();
+      if (t.ledger().durable().frames() < least.frames()) {
+        least = t.ledger().durable();
       }
     }
     return least;
@@ -230,8 +219,8 @@ final class SessionAudio {
    * sessions only (a multi-channel session is not resumable).
    */
   synchronized ResumePoint releasePoint() {
-    ResumePoint d = tracks[0].ledger.durable();
-    return new ResumePoint(d.frames(), d.offsetSamples(), Math.max(d.nextSeq(), tracks[0].timeline.lastSeq() + 1),
+    ResumePoint d = tracks[0].ledger().durable();
+    return new ResumePoint(d.frames(), d.offsetSamples(), Math.max(d.nextSeq(), tracks[0].timeline().lastSeq() + 1),
         d.audioPartition(), d.audioOffset());
   }
 
