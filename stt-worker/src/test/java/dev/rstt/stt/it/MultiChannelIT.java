@@ -45,7 +45,11 @@ class MultiChannelIT {
       mic.sendUntil(2 * third);
       remote.sendUntil(2 * third); // channel 2's audio while its stream is down
       await().atMost(Duration.ofSeconds(10)).until(() -> statusNames(h, id, 2).contains("stt_degraded"));
+      long channel2Opened = liveOpened(h, 2);
       h.clearFaults();
+      // channel 2's recovery connection open before the session ends (a session that ends while its recovery
+      // connects gives the recovery up: no LiveResumed, no live_finished for channel 2)
+      await().atMost(Duration.ofSeconds(30)).until(() -> liveOpened(h, 2) > channel2Opened);
       mic.end();
       remote.end();
       await().atMost(Duration.ofSeconds(30)).until(() -> statusNames(h, id, 1).contains("live_finished")
@@ -81,6 +85,12 @@ class MultiChannelIT {
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
           h.committedVsEnd().values().forEach(v -> assertThat(v[0]).isEqualTo(v[1])));
     }
+  }
+
+  /** Live connections of {@code channel} the emulator accepted so far. */
+  private static long liveOpened(Harness h, int channel) {
+    return h.emulator.requests().stream().filter(r -> r.kind().equals("live") && r.status() == 101)
+        .filter(r -> r.query().getOrDefault("extra", List.of()).contains("channel:" + channel)).count();
   }
 
   private static List<StatusChanged> statuses(Harness h, String id, int channel) {
