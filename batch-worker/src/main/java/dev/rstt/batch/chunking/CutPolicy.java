@@ -129,7 +129,8 @@ public final class CutPolicy {
 
   /**
    * Where to cut a buffer whose session sent nothing for a while: everything when it ends in at least
-   * min-silence of silence (or has no silence at all), otherwise in its last silence run, so a word still arriving is not cut.
+   * {@code min-silence} of silence (or has no silence at all), otherwise in its last silence run, so a word still
+   * arriving is not cut.
    */
   public long idleCutPoint(byte[] pcm, long frameCount, int rate, int channels) {
     long cut = idleCutPointOrNone(pcm, frameCount, rate, channels);
