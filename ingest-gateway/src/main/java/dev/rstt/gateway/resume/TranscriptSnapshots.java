@@ -5,6 +5,7 @@ import dev.rstt.avro.StatusEvent;
 import dev.rstt.avro.TranscriptSegment;
 import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.gateway.updates.AppMessages;
+import dev.rstt.schemas.Statuses;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -157,7 +158,7 @@ public final class TranscriptSnapshots {
       for (JsonNode st : statuses) {
         latest = st;
         String name = st.path("status").asString("");
-        if ("stt_degraded".equals(name) || "stt_recovered".equals(name)) {
+        if (Statuses.STT_DEGRADED.equals(name) || Statuses.STT_RECOVERED.equals(name)) {
           episode = st;
         }
       }
