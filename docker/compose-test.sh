@@ -91,13 +91,13 @@ compose_test() {
   ct_stream "plain run" "" || return 1
   ct_prometheus || return 1
   ct_stream "docker kill of the STT worker holding the session" ct_kill_owner || return 1
-  "${CT_DC[@]}" up -d --no-recreate --scale stt-worker=2 >/dev/null 2>&1
+  ct_restart_killed || return 1
   ct_wait_healthy 180 || { ct_dump; ct_log "FAILED: the killed STT worker did not come back healthy"; return 1; }
   ct_stream "docker pause of the broker for 8 s" ct_pause_broker || return 1
   CT_SEED="${COMPOSE_TEST_SEED:-$(( $(date +%s) % 100000 ))}"
   ct_stream "overlapping kill and pause at seeded moments (COMPOSE_TEST_SEED=$CT_SEED reproduces them)" \
     ct_schedule || return 1
-  "${CT_DC[@]}" up -d --no-recreate --scale stt-worker=2 >/dev/null 2>&1
+  ct_restart_killed || return 1
   ct_wait_healthy 180 || { ct_dump; ct_log "FAILED: the killed STT worker did not come back healthy"; return 1; }
 
   t=$SECONDS
@@ -109,6 +109,14 @@ compose_test() {
   ct_log "stopped cleanly in $((SECONDS - t)) s (every container exited 0 or 143 on SIGTERM)"
   ct_down
   ct_log "PASSED in $((SECONDS - started)) s"
+}
+
+ct_restart_killed() { # starts the killed STT worker again; one retry, and the reason shown if it cannot
+  local out
+  out="$("${CT_DC[@]}" up -d --no-recreate --scale stt-worker=2 2>&1)" && return 0
+  sleep 3
+  out="$("${CT_DC[@]}" up -d --no-recreate --scale stt-worker=2 2>&1)" && return 0
+  echo "$out" >&2; ct_dump; ct_log "FAILED: docker compose could not start the killed STT worker again"; return 1
 }
 
 ct_containers() { docker ps -a --filter "label=com.docker.compose.project=${COMPOSE_TEST_PROJECT:-rstt-compose-test}" "$@"; }

@@ -128,8 +128,9 @@ public final class CutPolicy {
   }
 
   /**
-   * Where to cut a buffer whose session sent nothing for a while: everything when it ends in silence (or has
-   * no silence at all), otherwise in its last silence run, so a word still arriving is not cut.
+   * Where to cut a buffer whose session sent nothing for a while: everything when it ends in at least
+   * {@code min-silence} of silence (or has no silence at all), otherwise in its last silence run, so a word still
+   * arriving is not cut.
    */
   public long idleCutPoint(byte[] pcm, long frameCount, int rate, int channels) {
     long cut = idleCutPointOrNone(pcm, frameCount, rate, channels);
@@ -139,7 +140,8 @@ public final class CutPolicy {
   /**
    * Like {@link #idleCutPoint}, but {@link #NONE} when the buffer ends in sound and has no silence to cut in: the
    * rest of that word has not arrived yet (the sender may be held up, e.g. by a broker outage), so an idle flush
-   * must not cut it.
+   * must not cut it. The buffer ends in silence only when its last {@code min-silence} is silent (or all of it
+   * is): a shorter quiet end may be a pause inside a word whose rest is late, so it counts as sound.
    */
   public long idleCutPointOrNone(byte[] pcm, long frameCount, int rate, int channels) {
     int w = windowFrames(rate);
@@ -148,12 +150,17 @@ public final class CutPolicy {
       return frameCount;
     }
     long tail = frameCount - (long) rms.length * w;
-    double lastRms = tail > 0
-        ? Pcm.rms(pcm, (int) ((frameCount - tail) * channels), (int) (frameCount * channels)) : rms[rms.length - 1];
-    if (lastRms < silenceRms && rms[rms.length - 1] < silenceRms) {
+    boolean tailSilent = tail == 0
+        || Pcm.rms(pcm, (int) ((frameCount - tail) * channels), (int) (frameCount * channels)) < silenceRms;
+    int minRun = minRunWindows(rate, w);
+    int trailingSilent = 0;
+    while (tailSilent && trailingSilent < rms.length && rms[rms.length - 1 - trailingSilent] < silenceRms) {
+      trailingSilent++;
+    }
+    if (trailingSilent >= minRun || trailingSilent == rms.length) {
       return frameCount;
     }
-    long silence = lastSilenceMidpoint(rms, w, minRunWindows(rate, w), 0);
+    long silence = lastSilenceMidpoint(rms, w, minRun, 0);
     return silence >= 0 ? Math.max(1, silence) : NONE;
   }
 

@@ -6,6 +6,7 @@ import dev.rstt.testsupport.ToneScript;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -146,5 +147,36 @@ class CutPolicyTest {
     long frames = last.startSample() + 1600;
     long cut = POLICY.idleCutPoint(script.pcm(), frames, 16000, 1);
     assertThat(cut).isGreaterThan(script.words().get(2).endSample()).isLessThanOrEqualTo(last.startSample());
+  }
+
+  /**
+   * A buffer that stops inside a word's short inner pause (the broker froze right after a 100 ms frame that ended
+   * in the 20 ms between two of its tones) does not end in silence: a pause shorter than {@code min-silence} is
+   * part of the word, so an idle cut keeps the whole word for the rest of its audio. Cutting there split the word
+   * between two batch chunks and neither transcribed it.
+   */
+  @Test
+  void shouldNotTakeAPauseInsideAWordForTheEndOfTheBufferOnIdle() {
+    ToneScript script = ToneScript.numbered(16000, 160, 30, 0, 300);
+    for (ToneScript.ExpectedWord word : script.words()) {
+      for (long end = word.startSample() + 160; end < word.endSample(); end += 160) {
+        long cut = POLICY.idleCutPointOrNone(script.pcm(), end, 16000, 1);
+        assertThat(cut == CutPolicy.NONE || cut <= word.startSample())
+            .as("idle cut %d of a buffer ending at sample %d, inside %s [%d, %d)", cut, end, word.text(),
+                word.startSample(), word.endSample())
+            .isTrue();
+      }
+    }
+    // the buffer of the failed run: from the idle cut before w167 (4.1 s) to where the broker froze (4.4 s), two
+    // tones and two inner pauses into w167; it was flushed whole as [65600, 70400) and transcribed as nothing
+    ToneScript.ExpectedWord w167 = script.words().get(7);
+    assertThat(w167.startSample() + 2240).isEqualTo(70_400);
+    byte[] tail = Arrays.copyOfRange(script.pcm(), 65_600 * 2, 70_400 * 2);
+    long cut = POLICY.idleCutPointOrNone(tail, tail.length / 2, 16000, 1);
+    assertThat(cut == CutPolicy.NONE || 65_600 + cut <= w167.startSample()).as("idle cut %d of the failed run's buffer",
+        cut).isTrue();
+    // a buffer whose end is a real pause (at least min-silence) is still flushed whole
+    long afterW167 = w167.endSample() + 16000 * 120 / 1000;
+    assertThat(POLICY.idleCutPointOrNone(script.pcm(), afterW167, 16000, 1)).isEqualTo(afterW167);
   }
 }

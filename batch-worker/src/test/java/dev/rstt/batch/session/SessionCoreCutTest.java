@@ -81,6 +81,29 @@ class SessionCoreCutTest {
   }
 
   @Test
+  void shouldHoldAWordWhoseAudioStopsInAPauseInsideIt() {
+    // the second word stops in a 20 ms pause between two of its sounds, on a chunk boundary (the broker froze
+    // there): a quiet end shorter than min-silence is part of the word, not the silence after it
+    Driver d = new Driver().tone(500).silence(200).tone(80).silence(20).tone(200);
+    d.feed(0, 7);
+    assertThat(d.tickAfter(1_999)).isEmpty();
+    assertThat(d.tickAfter(1)).as("idle-flush: cut in the last pause of min-silence, not at the inner pause")
+        .containsExactly(
+            cut("b-1", 0, 9_600, "idle"),
+            d.transcribe("b-1", 0, 9_600, 0, 0, 0, 2_000));
+    assertThat(d.tickAfter(2_000)).as("the next idle period: in the silence left before the word").containsExactly(
+        new Effect.ChunkCut("b-2", 9_600, 10_400, "idle", true),
+        silentSegments("b-2", 9_600, 10_400));
+    for (int period = 3; period <= 12; period++) {
+      assertThat(d.tickAfter(2_000)).as("idle period %d: the word is held, not cut", period).isEmpty();
+    }
+    assertThat(d.feed(8, 9)).as("the rest of the word, after the stall").isEmpty();
+    assertThat(d.on(endedInput(16_000, "e"))).as("the word whole in one chunk").containsExactly(
+        cut("b-3", 10_400, 16_000, "flush"),
+        d.transcribe("b-3", 10_400, 16_000, 2, 0, 0, 24_000));
+  }
+
+  @Test
   void shouldFlushATailWithoutSilenceWholeOnlyAfterTwiceTheSessionRetention() {
     BatchSettings retention5s = new BatchSettings(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofMillis(20),
         Duration.ofMillis(100), 500, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),

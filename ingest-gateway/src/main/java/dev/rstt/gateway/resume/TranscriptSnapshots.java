@@ -5,6 +5,7 @@ import dev.rstt.avro.StatusEvent;
 import dev.rstt.avro.TranscriptSegment;
 import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.gateway.updates.AppMessages;
+import dev.rstt.schemas.Statuses;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The transcript so far, for a resumed socket (docs/CONTRACT.md section 10): read from the merger's
  * {@code /internal/sessions/{id}/transcript} and rendered as the app's frames: one segments upsert with every
- * segment, then the latest status. When the merger cannot answer (down, restarting, unreachable), the fetch is tried
+ * segment, then the session's state (the latest episode status, when it is not the latest status) and the latest
+ * status. When the merger cannot answer (down, restarting, unreachable), the fetch is tried
  * again after a back-off (doubling from {@link #RETRY_MIN} to {@link #RETRY_MAX}) until it answers: the caller stops
  * it by cancelling (the socket went away). A resumed socket is never left without its snapshot.
  */
@@ -132,7 +134,13 @@ public final class TranscriptSnapshots {
     return parse(JSON.writeValueAsString(all));
   }
 
-  /** The app's frames for the merger's transcript JSON. Pure. */
+  /**
+   * The app's frames for the merger's transcript JSON: the segments upsert, then the statuses that tell the session's
+   * state (docs/CONTRACT.md section 10). The latest status alone does not tell whether a degraded episode is open: a
+   * session that started degraded hears {@code ready} inside its episode when the live path comes back, before the
+   * episode's batch words and its {@code stt_recovered}. So the latest episode status ({@code stt_degraded} or
+   * {@code stt_recovered}), when it is not the latest status, comes first, then the latest status. Pure.
+   */
   static Snapshot parse(String json) {
     JsonNode node = JSON.readTree(json);
     List<TranscriptSegment> segments = new ArrayList<>();
@@ -143,20 +151,36 @@ public final class TranscriptSnapshots {
           .setStart(s.path("start").asDouble()).setEnd(s.path("end").asDouble())
           .setSttProvider(text(s, "stt_provider")).setSttSession(text(s, "stt_session")).build());
     }
-    StatusEvent status = null;
     JsonNode statuses = node.path("statuses");
-    if (statuses.isArray() && !statuses.isEmpty()) {
-      JsonNode last = statuses.get(statuses.size() - 1);
-      Map<String, String> metadata = new HashMap<>();
-      last.path("metadata").properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asString()));
-      status = StatusEvent.newBuilder().setStatus(last.path("status").asString())
-          .setStatusText(text(last, "status_text")).setMetadata(metadata).build();
+    JsonNode latest = null;
+    JsonNode episode = null;
+    if (statuses.isArray()) {
+      for (JsonNode st : statuses) {
+        latest = st;
+        String name = st.path("status").asString("");
+        if (Statuses.STT_DEGRADED.equals(name) || Statuses.STT_RECOVERED.equals(name)) {
+          episode = st;
+        }
+      }
     }
     long revision = node.path("revision").asLong(0);
     SessionUpdate update = SessionUpdate.newBuilder().setSessionId(node.path("session_id").asString(""))
-        .setRevision(revision).setSegments(segments).setStatus(status)
+        .setRevision(revision).setSegments(segments).setStatus(latest == null ? null : status(latest))
         .setComplete(node.path("complete").asBoolean()).build();
-    return new Snapshot(AppMessages.render(update), revision);
+    List<String> frames = new ArrayList<>(AppMessages.render(update));
+    if (episode != null && episode != latest) {
+      StatusEvent state = status(episode);
+      frames.add(frames.size() - 1, AppMessages.serviceStatus(state.getStatus(), state.getStatusText(),
+          state.getMetadata()));
+    }
+    return new Snapshot(frames, revision);
+  }
+
+  private static StatusEvent status(JsonNode st) {
+    Map<String, String> metadata = new HashMap<>();
+    st.path("metadata").properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asString()));
+    return StatusEvent.newBuilder().setStatus(st.path("status").asString()).setStatusText(text(st, "status_text"))
+        .setMetadata(metadata).build();
   }
 
   private static String text(JsonNode n, String field) {

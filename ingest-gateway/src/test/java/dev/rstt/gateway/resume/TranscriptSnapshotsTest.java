@@ -33,6 +33,44 @@ class TranscriptSnapshotsTest {
     assertThat(snapshot.frames().get(1)).contains("\"status\":\"stt_degraded\"", "\"batch_mode\":true");
   }
 
+  /**
+   * A session that started degraded hears {@code ready} only when its live path comes back, inside the episode: the
+   * merger's latest status is then {@code ready} while the episode is still open (its {@code stt_recovered} follows the
+   * batch words). The snapshot tells the episode's state first, then the latest status: an app resumed there knows the
+   * batch words still to come belong to an open episode (seed 841: the snapshot said only {@code ready}).
+   */
+  @Test
+  void anOpenEpisodeIsToldBeforeALaterStatus() {
+    String json = "{\"session_id\":\"S1\",\"segments\":[],\"statuses\":["
+        + "{\"status\":\"stt_degraded\",\"metadata\":{\"reason\":\"breaker_open\"}},"
+        + "{\"status\":\"ready\",\"metadata\":{}}],\"complete\":false,\"revision\":9}";
+    List<String> frames = TranscriptSnapshots.parse(json).frames();
+    assertThat(frames).hasSize(2);
+    assertThat(frames.get(0)).contains("\"status\":\"stt_degraded\"", "\"reason\":\"breaker_open\"");
+    assertThat(frames.get(1)).contains("\"status\":\"ready\"");
+  }
+
+  @Test
+  void aClosedEpisodeIsToldBeforeALaterStatus() {
+    String json = "{\"session_id\":\"S1\",\"segments\":[],\"statuses\":["
+        + "{\"status\":\"stt_degraded\",\"metadata\":{}},{\"status\":\"stt_recovered\",\"metadata\":{}},"
+        + "{\"status\":\"chunk_lost\",\"metadata\":{}}],\"complete\":false,\"revision\":9}";
+    List<String> frames = TranscriptSnapshots.parse(json).frames();
+    assertThat(frames).hasSize(2);
+    assertThat(frames.get(0)).contains("\"status\":\"stt_recovered\"");
+    assertThat(frames.get(1)).contains("\"status\":\"chunk_lost\"");
+  }
+
+  @Test
+  void withoutAnEpisodeOnlyTheLatestStatusIsTold() {
+    String json = "{\"session_id\":\"S1\",\"segments\":[],\"statuses\":["
+        + "{\"status\":\"ready\",\"metadata\":{}},{\"status\":\"chunk_lost\",\"metadata\":{}}],"
+        + "\"complete\":false,\"revision\":9}";
+    List<String> frames = TranscriptSnapshots.parse(json).frames();
+    assertThat(frames).hasSize(1);
+    assertThat(frames.get(0)).contains("\"status\":\"chunk_lost\"");
+  }
+
   @Test
   void anEmptyTranscriptSendsNothing() {
     TranscriptSnapshots.Snapshot snapshot = TranscriptSnapshots.parse(

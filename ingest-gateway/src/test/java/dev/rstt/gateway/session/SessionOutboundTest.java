@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.reactive.socket.CloseStatus;
 
@@ -26,15 +29,23 @@ class SessionOutboundTest {
     SessionOutbound app = new SessionOutbound(new Outbound(64),
         new GatewayMetrics(new SimpleMeterRegistry(), () -> 0), 0);
     AtomicBoolean resuming = new AtomicBoolean(true);
+    AtomicLong decided = new AtomicLong();
+    CountDownLatch started = new CountDownLatch(1);
     CompletableFuture<Void> announcer = CompletableFuture.runAsync(() -> {
       long frames = 0;
       while (resuming.get()) {
         long position = ++frames;
         app.durable(position, position, false, () -> "audio_durable " + position, at -> { });
+        decided.incrementAndGet();
+        started.countDown();
       }
     });
+    // on a loaded machine the announcer's thread may start late or be descheduled for a while: the resumes race it
+    // only while it runs, so they go on until it has decided as many frames as there are resumes
+    assertThat(started.await(30, TimeUnit.SECONDS)).as("announcer started").isTrue();
+    long before = decided.get();
     List<Outbound> resumed = new ArrayList<>();
-    for (int i = 0; i < RESUMES; i++) {
+    for (int i = 0; i < RESUMES || (decided.get() - before < RESUMES && i < 100 * RESUMES); i++) {
       Outbound next = new Outbound(64); // a full queue only refuses further frames
       resumed.add(next);
       app.attach(next, status -> { });

@@ -31,7 +31,10 @@ final class StreamRules {
   private StreamRules() {
   }
 
-  /** {@code session_resumed}: what follows is the session so far (one upsert) and its latest status. */
+  /**
+   * {@code session_resumed}: what follows is the session so far (one upsert) and its state: the latest episode status
+   * when it is not the latest status, then the latest status (docs/CONTRACT.md section 10). The first sets the state.
+   */
   static boolean isResumed(AppEvent e) {
     return e.type() == AppEvent.Type.OTHER && e.raw() != null && e.raw().contains("\"session_resumed\"");
   }
@@ -71,7 +74,8 @@ final class StreamRules {
    * The sockets of one pipeline session, in order. The app keeps its state across sockets: a resumed socket is
    * judged from the episode state the app had at the end of the previous one (a socket resumed while the merger
    * was unreachable may hear no snapshot, so no status, before late batch words of an episode announced on an
-   * earlier socket); a snapshot's status, when one comes, replaces that state.
+   * earlier socket); a snapshot's first status, when one comes, replaces that state (a later one, the latest status
+   * after the episode's, is news like any other).
    */
   static List<Violation> checkSockets(String session, String sessionId, List<List<AppEvent>> sockets,
       List<LegWords.Word> words) {

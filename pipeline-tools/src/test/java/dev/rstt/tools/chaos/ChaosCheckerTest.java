@@ -326,10 +326,10 @@ class ChaosCheckerTest {
   /**
    * The app heard {@code stt_degraded} on its first socket; the socket dropped and resumed while the merger was
    * down, so the resumed socket got {@code session_resumed} and no snapshot (no status); the episode's batch words
-   * then arrive on it behind later live words, and {@code stt_recovered} follows. {@code snapshotStatus}: the
-   * status of a snapshot that did come (null: none).
+   * then arrive on it behind later live words, and {@code stt_recovered} follows. {@code snapshotStatuses}: the
+   * statuses of a snapshot that did come (none: no snapshot).
    */
-  private ChaosChecker.Result degradedThenResumed(String snapshotStatus) {
+  private ChaosChecker.Result degradedThenResumed(String... snapshotStatuses) {
     long sent = 3 * RATE;
     List<AppEvent> first = upserts(WORDS.subList(0, 4), "L1", 0);
     first.add(AppEvent.status(T0 + 900, "stt_degraded"));
@@ -337,9 +337,11 @@ class ChaosCheckerTest {
         "dropped", null, T0 + 3_000, first, null, null, 0, false, true);
     List<AppEvent> second = new ArrayList<>();
     second.add(AppEvent.other(T0 + 3_500, "{\"type\":\"session_resumed\",\"session_id\":\"S9\",\"frames\":30}"));
-    if (snapshotStatus != null) {
+    if (snapshotStatuses.length > 0) {
       second.add(AppEvent.segments(T0 + 3_600, segments(WORDS.subList(0, 4), "L1", 0)));
-      second.add(AppEvent.status(T0 + 3_600, snapshotStatus));
+      for (String status : snapshotStatuses) {
+        second.add(AppEvent.status(T0 + 3_600, status));
+      }
     }
     second.add(AppEvent.segments(T0 + 3_700, segments(WORDS.subList(7, 10), "L2", 0)));
     second.add(AppEvent.segments(T0 + 3_800, segments(WORDS.subList(4, 7), "B1", 0))); // late: the batch words
@@ -355,7 +357,7 @@ class ChaosCheckerTest {
 
   @Test
   void shouldJudgeAResumedSocketFromTheAppsStateAtTheEndOfThePreviousSocket() {
-    assertThat(degradedThenResumed(null).violations()).isEmpty(); // the app still knows it is degraded
+    assertThat(degradedThenResumed().violations()).isEmpty(); // the app still knows it is degraded
     assertThat(degradedThenResumed("stt_degraded").violations()).isEmpty();
   }
 
@@ -365,6 +367,18 @@ class ChaosCheckerTest {
     assertThat(whats(degradedThenResumed("ready")))
         .contains("null stt_recovered without an open episode (unbalanced)")
         .filteredOn(s -> s.contains("arrived after stt_recovered")).hasSize(3);
+  }
+
+  /**
+   * A session that started degraded hears {@code ready} inside its episode when its live path comes back; a socket
+   * resumed then gets a snapshot telling the open episode first, then the latest status (seed 841; the gateway sent
+   * {@code ready} alone before, which the checker rightly took as "no episode open").
+   */
+  @Test
+  void shouldTakeASnapshotsEpisodeStatusAsTheStateAndItsLaterStatusAsNews() {
+    assertThat(degradedThenResumed("stt_degraded", "ready").violations()).isEmpty();
+    assertThat(whats(degradedThenResumed("stt_recovered", "chunk_lost")))
+        .contains("null stt_recovered without an open episode (unbalanced)");
   }
 
   @Test
