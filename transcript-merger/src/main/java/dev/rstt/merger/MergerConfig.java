@@ -23,7 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param expiryInterval how often (wall clock) expired sessions are looked for
  * @param commitInterval Kafka Streams commit.interval.ms: with exactly-once, how long output waits for its transaction;
  *     the largest fixed cost in word latency (20 ms measured against 100 ms in BENCHMARKS.md)
- * @param streamThreads stream threads of this instance
+ * @param streamThreads stream threads of this instance: two, so that one thread's exactly-once commit does not hold
+ *     the records of the other thread's tasks (the merger's processing p99 at 200 sessions fell from 219-385 ms to
+ *     88-191 ms, BENCHMARKS.md "Quiet machine")
  * @param maxThreadReplacements how many crashed stream threads are replaced within {@code replacementWindow}
  *     before the client shuts down
  * @param replacementWindow the window of {@code maxThreadReplacements}
@@ -54,7 +56,7 @@ public record MergerConfig(
     @DefaultValue("24h") @NotNull @DurationMin(seconds = 1) Duration abandonedRetention,
     @DefaultValue("1m") @NotNull @DurationMin(millis = 100) @DurationMax(hours = 24) Duration expiryInterval,
     @DefaultValue("20ms") @NotNull @DurationMin(millis = 10) @DurationMax(minutes = 5) Duration commitInterval,
-    @DefaultValue("1") @Min(1) @Max(64) int streamThreads,
+    @DefaultValue("2") @Min(1) @Max(64) int streamThreads,
     @DefaultValue("3") @Min(0) @Max(1000) int maxThreadReplacements,
     @DefaultValue("10m") @NotNull @DurationMin(seconds = 1) Duration replacementWindow,
     @DefaultValue("60s") @NotNull @DurationMin(seconds = 1) Duration startupTimeout,
