@@ -110,14 +110,17 @@ class AudioPublisherIT {
     KafkaProducer<String, SpecificRecord> producer = producer(topic);
     try (AudioPublisher publisher = publisher(producer, topic, meters, budget)) {
       CompletableFuture<Placement> before = publisher.publish("s", chunk(0, 320), BYTES);
+      // the topic's metadata may reach the broker after more than max.block.ms on a busy machine: a retriable
+      // refusal of this first record then, counted apart from the refusal under test
+      assertThat(before).succeedsWithin(Duration.ofSeconds(15));
+      double refusedBefore = refusals(producer);
       CompletableFuture<Placement> tooLarge = publisher.publish("s", chunk(1, 2 * MAX_REQUEST_BYTES), BYTES);
       CompletableFuture<Placement> after = publisher.publish("s", chunk(2, 320), BYTES);
 
       assertThat(tooLarge).failsWithin(Duration.ofSeconds(15)).withThrowableOfType(ExecutionException.class)
           .withCauseInstanceOf(RecordTooLargeException.class);
-      assertThat(before).succeedsWithin(Duration.ofSeconds(15));
       assertThat(after).succeedsWithin(Duration.ofSeconds(15));
-      assertThat(refusals(producer)).as("refused once, not handed over again").isEqualTo(1);
+      assertThat(refusals(producer) - refusedBefore).as("refused once, not handed over again").isEqualTo(1);
       assertThat(meters.counter("rstt.gateway.publish.failures").count()).isEqualTo(1);
       assertThat(budget.used()).isZero();
       try (AudioFramesReader reader = new AudioFramesReader(KafkaBroker.shared().bootstrapServers(), topic)) {
