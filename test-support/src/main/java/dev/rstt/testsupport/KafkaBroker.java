@@ -38,6 +38,9 @@ import org.testcontainers.kafka.KafkaContainer;
  *   <li>otherwise: an in-process single-node KRaft cluster ({@link KafkaClusterTestKit}, combined
  *       broker+controller) with replication factor 1 and no initial rebalance delay.
  * </ul>
+ *
+ * <p>The brokers started here create no topic on demand ({@code auto.create.topics.enable=false}), as in
+ * production: a topic is there only once created.
  */
 public final class KafkaBroker {
 
@@ -106,6 +109,7 @@ public final class KafkaBroker {
     Assumptions.assumeTrue(problem.isEmpty(), () -> "tests.kafka=testcontainers, but " + problem + ": skipping");
     KafkaContainer container = new KafkaContainer(CONTAINER_IMAGE)
         .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
+        .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false") // as the in-process and compose brokers
         .withStartupTimeout(Duration.ofMinutes(2));
     container.start();
     return new KafkaBroker(Mode.TESTCONTAINERS, container.getBootstrapServers(), container::stop);
