@@ -83,4 +83,26 @@ class ChaosPartsTest {
         + "kill_gateway:1} lost=1 doubled=2 violations=1 resumes=3 sessions_judged=0");
     assertThat(ChaosReport.unconfirmed(o)).containsExactly("live_flapping");
   }
+
+  @Test
+  void shouldCallALiveClose1000UnconfirmedOnlyWhenItsOwnCounterDidNotMove() {
+    FaultEvent close1000 = new FaultEvent(1, FaultKind.LIVE_CLOSE_1000, 1_000, 0, 0);
+    FaultEvent close1011 = new FaultEvent(2, FaultKind.LIVE_CLOSE_1011, 2_000, 0, 0);
+    List<FaultInjector.Applied> applied = List.of(new FaultInjector.Applied(close1000, 1, 2, true, null),
+        new FaultInjector.Applied(close1011, 3, 4, true, null));
+    ChaosChecker.Result result = new ChaosChecker.Result(List.of(), List.of(), 0, 0, 0, 0);
+    // the three runs that met no client: other close codes moved, 1000's did not
+    ChaosRun.Outcome missed = new ChaosRun.Outcome(null, applied,
+        Map.of("live_close_1000", 0L, "live_close_1006", 14L, "live_close_1011", 23L), List.of(), result, List.of(),
+        0, 0, 0);
+    assertThat(ChaosReport.unconfirmed(missed)).containsExactly("live_close_1000");
+    // the earlier run on the same schedule: 11 sockets closed 1000
+    ChaosRun.Outcome met = new ChaosRun.Outcome(null, applied,
+        Map.of("live_close_1000", 11L, "live_close_1011", 3L), List.of(), result, List.of(), 0, 0, 0);
+    assertThat(ChaosReport.unconfirmed(met)).isEmpty();
+    // a counter the emulator did not list counts as not moved
+    ChaosRun.Outcome absent = new ChaosRun.Outcome(null, applied, Map.of("live_close_1011", 3L), List.of(), result,
+        List.of(), 0, 0, 0);
+    assertThat(ChaosReport.unconfirmed(absent)).containsExactly("live_close_1000");
+  }
 }

@@ -120,4 +120,52 @@ class FaultInjectorIT {
     injector.releaseAll();
     assertThat(processes.calls).endsWith("release");
   }
+
+  /**
+   * How a {@code live_close_1000} is counted, end to end: with no live socket open it meets no client (the emulator's
+   * counter stays, the event ends after the 3 s wait, the run lists the kind as unconfirmed); with one open, that socket
+   * gets close 1000 mid-stream, the counter moves, the event ends at once and the kind is confirmed.
+   */
+  @Test
+  void shouldConfirmALiveClose1000OnlyWhenItClosedAnOpenLiveSocket() throws Exception {
+    EmulatorAdmin admin = new EmulatorAdmin(emulator.adminUrl());
+    FaultInjector idle = new FaultInjector(admin, new Recording(), line -> { });
+    idle.start(List.of(new FaultEvent(1, FaultKind.LIVE_CLOSE_1000, 0, 0, 0)), System.currentTimeMillis());
+    assertThat(idle.await(10_000)).isTrue();
+    FaultInjector.Applied missed = idle.applied().get(0);
+    assertThat(missed.began()).isTrue();
+    assertThat(missed.endedAtMs() - missed.startedAtMs()).as("kept for the 3 s wait: no socket to count it")
+        .isGreaterThanOrEqualTo(2_900);
+    assertThat(admin.faultsApplied()).containsEntry("live_close_1000", 0L);
+    assertThat(ChaosReport.unconfirmed(outcome(idle.applied(), admin))).containsExactly("live_close_1000");
+    idle.releaseAll();
+
+    CompletableFuture<Integer> closed = new CompletableFuture<>();
+    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().newWebSocketBuilder()
+        .header("Authorization", "Token chaos")
+        .buildAsync(URI.create(emulator.wsUrl() + "/v1/listen?encoding=linear16&sample_rate=16000"),
+            new WebSocket.Listener() {
+              @Override
+              public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+                closed.complete(code);
+                return null;
+              }
+            }).get(10, TimeUnit.SECONDS)
+        .sendBinary(java.nio.ByteBuffer.wrap(new byte[3_200]), true).get(10, TimeUnit.SECONDS);
+    FaultInjector met = new FaultInjector(admin, new Recording(), line -> { });
+    met.start(List.of(new FaultEvent(2, FaultKind.LIVE_CLOSE_1000, 0, 0, 0)), System.currentTimeMillis());
+    assertThat(closed.get(10, TimeUnit.SECONDS)).as("the open live socket closed mid-stream").isEqualTo(1000);
+    assertThat(met.await(10_000)).isTrue();
+    FaultInjector.Applied hit = met.applied().get(0);
+    assertThat(hit.endedAtMs() - hit.startedAtMs()).as("removed once counted").isLessThan(2_500);
+    assertThat(admin.faultsApplied()).containsEntry("live_close_1000", 1L);
+    assertThat(ChaosReport.unconfirmed(outcome(met.applied(), admin))).isEmpty();
+    met.releaseAll();
+  }
+
+  /** A run's outcome holding only the injections and the emulator's counters (a fresh emulator: totals are deltas). */
+  private static ChaosRun.Outcome outcome(List<FaultInjector.Applied> applied, EmulatorAdmin admin) {
+    return new ChaosRun.Outcome(null, applied, admin.faultsApplied(), List.of(),
+        new ChaosChecker.Result(List.of(), List.of(), 0, 0, 0, 0), List.of(), 0, 0, 0);
+  }
 }
