@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.rstt.avro.SessionEnded;
 import dev.rstt.gateway.GatewayHops;
 import dev.rstt.gateway.auth.DevTokenCli;
+import dev.rstt.gateway.support.AfterAllCloser;
 import dev.rstt.gateway.support.AppSocket;
 import dev.rstt.gateway.support.AudioFramesReader;
 import dev.rstt.gateway.support.GatewayInstance;
@@ -41,9 +42,9 @@ import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -65,6 +66,9 @@ class GatewayProtocolIT {
   private static final Map<String, String> storedTranscripts = new java.util.concurrent.ConcurrentHashMap<>();
   /** The raw query string of the merger's last transcript read, per session ("null" when none). */
   private static final Map<String, String> mergerQueries = new java.util.concurrent.ConcurrentHashMap<>();
+
+  @RegisterExtension
+  static final AfterAllCloser closer = new AfterAllCloser();
 
   @BeforeAll
   static void start() throws Exception {
@@ -94,6 +98,8 @@ class GatewayProtocolIT {
       exchange.close();
     });
     mergerHttp.start();
+    HttpServer http = mergerHttp;
+    closer.add(() -> http.stop(0));
     Map<String, Object> props = new HashMap<>();
     props.put("rstt.gateway.idle-timeout", "3s");
     props.put("rstt.gateway.ping-interval", "300ms");
@@ -107,25 +113,9 @@ class GatewayProtocolIT {
     props.put("rstt.gateway.limits.connect-refill", "60s");
     props.put("rstt.gateway.backpressure.session-max-unacked-bytes", "16384");
     props.put("rstt.gateway.merger-url", "http://127.0.0.1:" + mergerHttp.getAddress().getPort());
-    gw = GatewayInstance.start(bootstrap, prefix, "protocol-it", props, true);
-    frames = new AudioFramesReader(bootstrap, topics.audioFrames());
-    merger = new UpdatesProducer(bootstrap, topics.sessionUpdates(), frames);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (merger != null) {
-      merger.close();
-    }
-    if (frames != null) {
-      frames.close();
-    }
-    if (gw != null) {
-      gw.close();
-    }
-    if (mergerHttp != null) {
-      mergerHttp.stop(0);
-    }
+    gw = closer.add(GatewayInstance.start(bootstrap, prefix, "protocol-it", props, true));
+    frames = closer.add(new AudioFramesReader(bootstrap, topics.audioFrames()));
+    merger = closer.add(new UpdatesProducer(bootstrap, topics.sessionUpdates(), frames));
   }
 
   private static String user() {

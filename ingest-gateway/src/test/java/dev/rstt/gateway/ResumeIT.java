@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.rstt.avro.AudioChunk;
 import dev.rstt.gateway.audio.HeardWords;
+import dev.rstt.gateway.support.AfterAllCloser;
 import dev.rstt.gateway.support.AppSocket;
 import dev.rstt.gateway.support.AudioFramesReader;
 import dev.rstt.gateway.support.GatewayInstance;
@@ -33,9 +34,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -58,6 +59,9 @@ class ResumeIT {
   /** Sessions whose transcript the stub merger answers only after a delay (a merger under load). */
   private static final java.util.Set<String> slowTranscripts = ConcurrentHashMap.newKeySet();
 
+  @RegisterExtension
+  static final AfterAllCloser closer = new AfterAllCloser();
+
   @BeforeAll
   static void start() throws Exception {
     bootstrap = KafkaBroker.shared().bootstrapServers();
@@ -79,6 +83,8 @@ class ResumeIT {
       exchange.close();
     });
     mergerHttp.start();
+    HttpServer http = mergerHttp;
+    closer.add(() -> http.stop(0));
     Map<String, Object> props = new HashMap<>();
     props.put("rstt.gateway.resume.window", WINDOW.toSeconds() + "s");
     props.put("rstt.gateway.stop-timeout", "1s");
@@ -87,21 +93,8 @@ class ResumeIT {
     // every chunk waits in the producer before it is sent: an announcement made before Kafka's acknowledgement
     // would name audio that is not in the log yet
     props.put("spring.kafka.producer.properties.linger.ms", "150");
-    gw = GatewayInstance.start(bootstrap, prefix, "resume-it", props, true);
-    frames = new AudioFramesReader(bootstrap, topics.audioFrames());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (frames != null) {
-      frames.close();
-    }
-    if (gw != null) {
-      gw.close();
-    }
-    if (mergerHttp != null) {
-      mergerHttp.stop(0);
-    }
+    gw = closer.add(GatewayInstance.start(bootstrap, prefix, "resume-it", props, true));
+    frames = closer.add(new AudioFramesReader(bootstrap, topics.audioFrames()));
   }
 
   private static String user() {
