@@ -9,10 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,31 +22,17 @@ import tools.jackson.databind.JsonNode;
  * by the batch worker's {@code batch_finished} only. Seen in a chaos run as a transcript with every word that never
  * became complete (the app got 4010 {@code transcript_pending} after the gateway's stop-timeout).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TakeOverEpisodeIT {
 
   private static final Duration COMPLETE = Duration.ofSeconds(120);
 
-  private Stack stack;
-  private ServiceProcess gateway;
-
-  @BeforeAll
-  void startStack() {
-    stack = new Stack();
-    stack.startMerger();
-    stack.startBatchWorker();
-    gateway = stack.startGateway();
-  }
-
-  @AfterAll
-  void stopStack() throws Exception {
-    if (stack != null) {
-      stack.close();
-    }
-  }
+  @RegisterExtension
+  static final StackExtension e2e = new StackExtension().withMerger().withBatchWorker().withGateway();
 
   @Test
   void shouldCompleteTheEpisodeOfAKilledSttWorkerWhoseSuccessorTookTheSessionForANewOne() throws Exception {
+    Stack stack = e2e.stack();
+    ServiceProcess gateway = e2e.gateway();
     List<String> args = new ArrayList<>(Settings.STT_WORKER);
     args.add("--rstt.stt.commit-interval=60s"); // its first commit comes after it is killed
     ServiceProcess first = stack.start("stt-worker", args);

@@ -25,10 +25,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,7 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
  * no segment on two pages, and pages far larger than a client's default in-memory buffer (256 KiB) come back whole.
  * Prints the bytes and the time of the read (a measure, not asserted).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TranscriptReadBackIT {
 
   /** A ULID, as the gateway requires of a session id. */
@@ -49,29 +46,16 @@ class TranscriptReadBackIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  private Stack stack;
-  private ServiceProcess gateway;
+  @RegisterExtension
+  static final StackExtension e2e = new StackExtension().withMerger().withGateway();
 
   /** One read of the whole transcript: its pages' segments, whether the last page said complete, the bytes. */
   private record Read(List<JsonNode> segments, boolean complete, int pages, long bytes, int largestPage, long nanos) {
   }
 
-  @BeforeAll
-  void startStack() {
-    stack = new Stack();
-    stack.startMerger();
-    gateway = stack.startGateway();
-  }
-
-  @AfterAll
-  void stopStack() throws Exception {
-    if (stack != null) {
-      stack.close();
-    }
-  }
-
   @Test
   void shouldReadBackEveryWordOfAFiftyThousandWordSessionThroughTheGateway() throws Exception {
+    Stack stack = e2e.stack();
     LongSession session = new LongSession(SESSION, WORDS, 1800, 30, 42);
     Topic<String, SpecificRecord> events = Topics.of(Map.of(Topics.TRANSCRIPT_EVENTS,
         stack.prefix + "transcript.events"), ValueSerdeProvider.avroSingleObject()).transcriptEvents();
@@ -119,7 +103,7 @@ class TranscriptReadBackIT {
     int largest = 0;
     do {
       String query = after == null ? "" : "?after=" + URLEncoder.encode(after, StandardCharsets.UTF_8);
-      HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.httpUrl()
+      HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(e2e.gateway().httpUrl()
               + "/v1/sessions/" + SESSION + "/transcript" + query)).header("Authorization", "Bearer " + token)
           .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
       assertThat(response.statusCode()).as("page %d: %s", pages, new String(response.body(), StandardCharsets.UTF_8))

@@ -9,10 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The app's {@code language} and {@code keyterm} parameters reach Deepgram on both paths of the session
@@ -21,32 +19,18 @@ import org.junit.jupiter.api.TestInstance;
  * recovery connection takes over. Every request the emulator saw asked for {@code language=multi} and the keyterms
  * as {@code keyterm} (the workers' model is nova-3), live and pre-recorded; and the transcript is whole.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TranscriptionParamsIT {
 
   private static final Duration COMPLETE = Duration.ofSeconds(120);
 
-  private Stack stack;
-  private ServiceProcess gateway;
-
-  @BeforeAll
-  void startStack() {
-    stack = new Stack();
-    stack.startMerger();
-    stack.startSttWorker();
-    stack.startBatchWorker();
-    gateway = stack.startGateway();
-  }
-
-  @AfterAll
-  void stopStack() throws Exception {
-    if (stack != null) {
-      stack.close();
-    }
-  }
+  @RegisterExtension
+  static final StackExtension e2e = new StackExtension().withMerger().withSttWorker().withBatchWorker()
+      .withGateway();
 
   @Test
   void shouldAskDeepgramForTheSessionsLanguageAndKeytermsLiveAndPrerecorded() throws Exception {
+    Stack stack = e2e.stack();
+    ServiceProcess gateway = e2e.gateway();
     stack.faults("{\"live\":{\"handshake_status\":503}}");
     ToneScript script = ToneScript.numbered(16000, 0, 24, 0, 300);
     AppSession app = AppSession.open(gateway.httpUrl(), Stack.token("params"),

@@ -8,10 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -22,33 +20,19 @@ import tools.jackson.databind.JsonNode;
  * segments labelled as omi labels them: the mic's {@code is_user} and {@code SPEAKER_00}, the other side's
  * {@code SPEAKER_01}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TwoChannelCallIT {
 
   private static final Duration COMPLETE = Duration.ofSeconds(120);
   private static final double WITHIN_S = 0.030;
 
-  private Stack stack;
-  private ServiceProcess gateway;
-
-  @BeforeAll
-  void startStack() {
-    stack = new Stack();
-    stack.startMerger();
-    stack.startSttWorker();
-    stack.startBatchWorker();
-    gateway = stack.startGateway();
-  }
-
-  @AfterAll
-  void stopStack() throws Exception {
-    if (stack != null) {
-      stack.close();
-    }
-  }
+  @RegisterExtension
+  static final StackExtension e2e = new StackExtension().withMerger().withSttWorker().withBatchWorker()
+      .withGateway();
 
   @Test
   void shouldTranscribeEachChannelOnceLabelledThroughAnOutageOfOneChannelsStream() throws Exception {
+    Stack stack = e2e.stack();
+    ServiceProcess gateway = e2e.gateway();
     ToneScript mic = ToneScript.numbered(16000, 0, 30, 0, 300);
     ToneScript remote = ToneScript.numbered(16000, 500, 30, 1, 300);
     AppSession app = AppSession.open(gateway.httpUrl(), Stack.token("call"),

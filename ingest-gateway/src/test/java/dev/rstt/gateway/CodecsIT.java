@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rstt.gateway.audio.HeardWords;
 import dev.rstt.gateway.audio.TestEncoders;
+import dev.rstt.gateway.support.AfterAllCloser;
 import dev.rstt.gateway.support.AppSocket;
 import dev.rstt.gateway.support.AudioFramesReader;
 import dev.rstt.gateway.support.GatewayInstance;
@@ -17,9 +18,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
@@ -39,31 +40,22 @@ class CodecsIT {
   private static GatewayInstance withoutNative;
   private static AudioFramesReader frames;
 
+  @RegisterExtension
+  static final AfterAllCloser closer = new AfterAllCloser();
+
   @BeforeAll
   static void start() {
     bootstrap = KafkaBroker.shared().bootstrapServers();
     String prefix = KafkaBroker.uniquePrefix("CodecsIT");
     Topics topics = GatewayInstance.topics(prefix);
     // no merger here: after stop, close 4010 once stop-timeout has passed (the transcript never completes)
-    gw = GatewayInstance.start(bootstrap, prefix, "codecs-it", Map.of("rstt.gateway.stop-timeout", "1s"), false);
-    withoutNative = GatewayInstance.start(bootstrap, prefix, "codecs-it-bare", Map.of(
+    gw = closer.add(GatewayInstance.start(bootstrap, prefix, "codecs-it", Map.of("rstt.gateway.stop-timeout", "1s"),
+        false));
+    withoutNative = closer.add(GatewayInstance.start(bootstrap, prefix, "codecs-it-bare", Map.of(
         "rstt.gateway.stop-timeout", "1s",
         "rstt.gateway.codecs.lc3-library", "/nonexistent/liblc3.so.9",
-        "rstt.gateway.codecs.aac-library", "no-such-aac-library"), false);
-    frames = new AudioFramesReader(bootstrap, topics.audioFrames());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (frames != null) {
-      frames.close();
-    }
-    if (gw != null) {
-      gw.close();
-    }
-    if (withoutNative != null) {
-      withoutNative.close();
-    }
+        "rstt.gateway.codecs.aac-library", "no-such-aac-library"), false));
+    frames = closer.add(new AudioFramesReader(bootstrap, topics.audioFrames()));
   }
 
   private static String user() {

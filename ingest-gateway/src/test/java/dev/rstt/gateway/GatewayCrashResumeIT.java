@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rstt.gateway.audio.HeardWords;
 import dev.rstt.gateway.audio.TestEncoders;
+import dev.rstt.gateway.support.AfterAllCloser;
 import dev.rstt.gateway.support.AudioFramesReader;
 import dev.rstt.gateway.support.GatewayInstance;
 import dev.rstt.gateway.support.GatewayProcess;
@@ -20,9 +21,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -54,28 +55,18 @@ class GatewayCrashResumeIT {
     return props;
   }
 
+  @RegisterExtension
+  static final AfterAllCloser closer = new AfterAllCloser();
+
   @BeforeAll
   static void start() {
     bootstrap = KafkaBroker.shared().bootstrapServers();
     prefix = KafkaBroker.uniquePrefix("GatewayCrashResumeIT");
     topics = GatewayInstance.topics(prefix);
-    survivor = GatewayInstance.start(bootstrap, prefix, "survivor", props(), false);
+    survivor = closer.add(GatewayInstance.start(bootstrap, prefix, "survivor", props(), false));
     // in-process gateways share Reactor Netty's event loops: one closed mid-class would take the other's down
-    holder = GatewayInstance.start(bootstrap, prefix, "holder", props(), false);
-    frames = new AudioFramesReader(bootstrap, topics.audioFrames());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (frames != null) {
-      frames.close();
-    }
-    if (holder != null) {
-      holder.close();
-    }
-    if (survivor != null) {
-      survivor.close();
-    }
+    holder = closer.add(GatewayInstance.start(bootstrap, prefix, "holder", props(), false));
+    frames = closer.add(new AudioFramesReader(bootstrap, topics.audioFrames()));
   }
 
   private static String user() {

@@ -3,6 +3,7 @@ package dev.rstt.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rstt.avro.AudioChunk;
+import dev.rstt.gateway.support.AfterAllCloser;
 import dev.rstt.gateway.support.AppSocket;
 import dev.rstt.gateway.support.AudioFramesReader;
 import dev.rstt.gateway.support.GatewayInstance;
@@ -19,8 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,23 +37,16 @@ class GatewayFuzzIT {
   private static GatewayInstance gw;
   private static AudioFramesReader frames;
 
+  @RegisterExtension
+  static final AfterAllCloser closer = new AfterAllCloser();
+
   @BeforeAll
   static void start() {
     String bootstrap = KafkaBroker.shared().bootstrapServers();
     String prefix = KafkaBroker.uniquePrefix("GatewayFuzzIT");
     Topics topics = GatewayInstance.topics(prefix);
-    gw = GatewayInstance.start(bootstrap, prefix, "fuzz", Map.of("rstt.gateway.stop-timeout", "1s"), false);
-    frames = new AudioFramesReader(bootstrap, topics.audioFrames());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (frames != null) {
-      frames.close();
-    }
-    if (gw != null) {
-      gw.close();
-    }
+    gw = closer.add(GatewayInstance.start(bootstrap, prefix, "fuzz", Map.of("rstt.gateway.stop-timeout", "1s"), false));
+    frames = closer.add(new AudioFramesReader(bootstrap, topics.audioFrames()));
   }
 
   private static String sessionId(AppSocket app) {

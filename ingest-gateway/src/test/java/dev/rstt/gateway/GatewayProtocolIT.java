@@ -5,16 +5,17 @@ import static dev.rstt.gateway.support.UpdatesProducer.segments;
 import static dev.rstt.gateway.support.UpdatesProducer.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.rstt.avro.SessionEnded;
 import dev.rstt.gateway.GatewayHops;
 import dev.rstt.gateway.auth.DevTokenCli;
+import dev.rstt.gateway.support.AfterAllCloser;
 import dev.rstt.gateway.support.AppSocket;
 import dev.rstt.gateway.support.AudioFramesReader;
 import dev.rstt.gateway.support.GatewayInstance;
 import dev.rstt.gateway.support.PublishedChannels;
 import dev.rstt.gateway.support.PublishedSession;
 import dev.rstt.gateway.support.StalledClient;
+import dev.rstt.gateway.support.StubMerger;
 import dev.rstt.gateway.support.UpdatesProducer;
 import dev.rstt.schemas.Topics;
 import dev.rstt.testsupport.KafkaBroker;
@@ -22,11 +23,9 @@ import dev.rstt.testsupport.ToneScript;
 import io.github.jaredmdobson.concentus.OpusApplication;
 import io.github.jaredmdobson.concentus.OpusEncoder;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,9 +40,9 @@ import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -61,10 +60,12 @@ class GatewayProtocolIT {
   private static GatewayInstance gw;
   private static AudioFramesReader frames;
   private static UpdatesProducer merger;
-  private static HttpServer mergerHttp;
   private static final Map<String, String> storedTranscripts = new java.util.concurrent.ConcurrentHashMap<>();
   /** The raw query string of the merger's last transcript read, per session ("null" when none). */
   private static final Map<String, String> mergerQueries = new java.util.concurrent.ConcurrentHashMap<>();
+
+  @RegisterExtension
+  static final AfterAllCloser closer = new AfterAllCloser();
 
   @BeforeAll
   static void start() throws Exception {
@@ -72,28 +73,16 @@ class GatewayProtocolIT {
     bootstrap = broker.bootstrapServers();
     String prefix = KafkaBroker.uniquePrefix("GatewayProtocolIT");
     topics = GatewayInstance.topics(prefix);
-    mergerHttp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    mergerHttp.createContext("/internal/sessions/", exchange -> {
+    StubMerger stubMerger = closer.add(StubMerger.start((session, exchange) -> {
       // as the merger: the internal API answers only the internal credential
       if (!("Bearer " + GatewayInstance.INTERNAL_SECRET).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-        exchange.sendResponseHeaders(401, -1);
-        exchange.close();
-        return;
+        return new StubMerger.Answer(401, null);
       }
-      String[] parts = exchange.getRequestURI().getPath().split("/");
-      mergerQueries.put(parts[3], String.valueOf(exchange.getRequestURI().getRawQuery()));
-      String body = storedTranscripts.get(parts[3]);
-      int code = body == null ? 404 : body.startsWith("400 ") ? 400 : 200;
-      body = code == 400 ? body.substring(4) : body;
-      byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(code, body == null ? -1 : bytes.length);
-      if (body != null) {
-        exchange.getResponseBody().write(bytes);
-      }
-      exchange.close();
-    });
-    mergerHttp.start();
+      mergerQueries.put(session, String.valueOf(exchange.getRequestURI().getRawQuery()));
+      String body = storedTranscripts.get(session);
+      return body != null && body.startsWith("400 ") ? new StubMerger.Answer(400, body.substring(4))
+          : StubMerger.Answer.transcriptOrNotFound(body);
+    }));
     Map<String, Object> props = new HashMap<>();
     props.put("rstt.gateway.idle-timeout", "3s");
     props.put("rstt.gateway.ping-interval", "300ms");
@@ -106,26 +95,10 @@ class GatewayProtocolIT {
     props.put("rstt.gateway.limits.connect-burst", "4");
     props.put("rstt.gateway.limits.connect-refill", "60s");
     props.put("rstt.gateway.backpressure.session-max-unacked-bytes", "16384");
-    props.put("rstt.gateway.merger-url", "http://127.0.0.1:" + mergerHttp.getAddress().getPort());
-    gw = GatewayInstance.start(bootstrap, prefix, "protocol-it", props, true);
-    frames = new AudioFramesReader(bootstrap, topics.audioFrames());
-    merger = new UpdatesProducer(bootstrap, topics.sessionUpdates(), frames);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (merger != null) {
-      merger.close();
-    }
-    if (frames != null) {
-      frames.close();
-    }
-    if (gw != null) {
-      gw.close();
-    }
-    if (mergerHttp != null) {
-      mergerHttp.stop(0);
-    }
+    props.put("rstt.gateway.merger-url", stubMerger.url());
+    gw = closer.add(GatewayInstance.start(bootstrap, prefix, "protocol-it", props, true));
+    frames = closer.add(new AudioFramesReader(bootstrap, topics.audioFrames()));
+    merger = closer.add(new UpdatesProducer(bootstrap, topics.sessionUpdates(), frames));
   }
 
   private static String user() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rstt.common.auth.DevTokens;
+import dev.rstt.gateway.support.AfterAllCloser;
 import dev.rstt.gateway.support.AppSocket;
 import dev.rstt.gateway.support.GatewayInstance;
 import dev.rstt.gateway.support.JwksServer;
@@ -20,9 +21,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,10 +45,13 @@ class JwksGatewayIT {
   private static JwksServer jwks;
   private static GatewayInstance gw;
 
+  @RegisterExtension
+  static final AfterAllCloser closer = new AfterAllCloser();
+
   @BeforeAll
   static void start() throws Exception {
     tls = TestTls.create();
-    jwks = JwksServer.https(tls);
+    jwks = closer.add(JwksServer.https(tls));
     Map<String, Object> props = new HashMap<>(tls.trustBundleProperties("jwks"));
     props.put("rstt.gateway.auth.jwks-url", jwks.url());
     props.put("rstt.gateway.auth.issuer", JwksServer.ISSUER);
@@ -59,17 +63,8 @@ class JwksGatewayIT {
     props.put("rstt.gateway.auth.jwks.http-timeout", "500ms");
     props.put("rstt.gateway.stop-timeout", "1s");
     String prefix = KafkaBroker.uniquePrefix("JwksGatewayIT");
-    gw = GatewayInstance.start(KafkaBroker.shared().bootstrapServers(), prefix, "jwks-it", props, false);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (gw != null) {
-      gw.close();
-    }
-    if (jwks != null) {
-      jwks.close();
-    }
+    gw = closer.add(GatewayInstance.start(KafkaBroker.shared().bootstrapServers(), prefix, "jwks-it", props,
+        false));
   }
 
   private static URI listen() {

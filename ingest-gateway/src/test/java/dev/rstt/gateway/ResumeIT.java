@@ -3,19 +3,18 @@ package dev.rstt.gateway;
 import static dev.rstt.gateway.support.ResumingApp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.rstt.avro.AudioChunk;
 import dev.rstt.gateway.audio.HeardWords;
+import dev.rstt.gateway.support.AfterAllCloser;
 import dev.rstt.gateway.support.AppSocket;
 import dev.rstt.gateway.support.AudioFramesReader;
 import dev.rstt.gateway.support.GatewayInstance;
 import dev.rstt.gateway.support.PublishedSession;
 import dev.rstt.gateway.support.ResumingApp;
+import dev.rstt.gateway.support.StubMerger;
 import dev.rstt.schemas.Topics;
 import dev.rstt.testsupport.KafkaBroker;
 import dev.rstt.testsupport.ToneScript;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,9 +32,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -53,55 +52,34 @@ class ResumeIT {
   private static Topics topics;
   private static String bootstrap;
   private static AudioFramesReader frames;
-  private static HttpServer mergerHttp;
   private static final Map<String, String> storedTranscripts = new ConcurrentHashMap<>();
   /** Sessions whose transcript the stub merger answers only after a delay (a merger under load). */
   private static final java.util.Set<String> slowTranscripts = ConcurrentHashMap.newKeySet();
+
+  @RegisterExtension
+  static final AfterAllCloser closer = new AfterAllCloser();
 
   @BeforeAll
   static void start() throws Exception {
     bootstrap = KafkaBroker.shared().bootstrapServers();
     String prefix = KafkaBroker.uniquePrefix("ResumeIT");
     topics = GatewayInstance.topics(prefix);
-    mergerHttp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    mergerHttp.createContext("/internal/sessions/", exchange -> {
-      String session = exchange.getRequestURI().getPath().split("/")[3];
+    StubMerger merger = closer.add(StubMerger.start((session, exchange) -> {
       if (slowTranscripts.contains(session)) {
         java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(4).toNanos()); // the slow merger
       }
-      String body = storedTranscripts.get(session);
-      byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : bytes.length);
-      if (body != null) {
-        exchange.getResponseBody().write(bytes);
-      }
-      exchange.close();
-    });
-    mergerHttp.start();
+      return StubMerger.Answer.transcriptOrNotFound(storedTranscripts.get(session));
+    }));
     Map<String, Object> props = new HashMap<>();
     props.put("rstt.gateway.resume.window", WINDOW.toSeconds() + "s");
     props.put("rstt.gateway.stop-timeout", "1s");
-    props.put("rstt.gateway.merger-url", "http://127.0.0.1:" + mergerHttp.getAddress().getPort());
+    props.put("rstt.gateway.merger-url", merger.url());
     props.put("rstt.gateway.limits.connect-burst", "50");
     // every chunk waits in the producer before it is sent: an announcement made before Kafka's acknowledgement
     // would name audio that is not in the log yet
     props.put("spring.kafka.producer.properties.linger.ms", "150");
-    gw = GatewayInstance.start(bootstrap, prefix, "resume-it", props, true);
-    frames = new AudioFramesReader(bootstrap, topics.audioFrames());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (frames != null) {
-      frames.close();
-    }
-    if (gw != null) {
-      gw.close();
-    }
-    if (mergerHttp != null) {
-      mergerHttp.stop(0);
-    }
+    gw = closer.add(GatewayInstance.start(bootstrap, prefix, "resume-it", props, true));
+    frames = closer.add(new AudioFramesReader(bootstrap, topics.audioFrames()));
   }
 
   private static String user() {

@@ -4,6 +4,7 @@ import static dev.rstt.gateway.support.UpdatesProducer.segment;
 import static dev.rstt.gateway.support.UpdatesProducer.segments;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rstt.gateway.support.AfterAllCloser;
 import dev.rstt.gateway.support.AppSocket;
 import dev.rstt.gateway.support.AudioFramesReader;
 import dev.rstt.gateway.support.GatewayInstance;
@@ -17,9 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Two gateways side by side on one broker: each delivers updates to the sockets it holds, and only those. */
@@ -31,25 +32,18 @@ class TwoInstancesIT {
   private static Topics topics;
   private static String bootstrap;
 
+  @RegisterExtension
+  static final AfterAllCloser closer = new AfterAllCloser();
+
   @BeforeAll
   static void start() {
     bootstrap = KafkaBroker.shared().bootstrapServers();
     String prefix = KafkaBroker.uniquePrefix("TwoInstancesIT");
     topics = GatewayInstance.topics(prefix);
-    east = GatewayInstance.start(bootstrap, prefix, "east", Map.of(), false);
-    west = GatewayInstance.start(bootstrap, prefix, "west", Map.of(), true);
+    east = closer.add(GatewayInstance.start(bootstrap, prefix, "east", Map.of(), false));
+    west = closer.add(GatewayInstance.start(bootstrap, prefix, "west", Map.of(), true));
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
         east.context().getBean(dev.rstt.gateway.updates.UpdatesListener.class).assigned());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (east != null) {
-      east.close();
-    }
-    if (west != null) {
-      west.close();
-    }
   }
 
   private static String sessionId(AppSocket app) {

@@ -5,6 +5,7 @@ import static dev.rstt.gateway.support.UpdatesProducer.segments;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rstt.gateway.auth.DevTokenCli;
+import dev.rstt.gateway.support.AfterAllCloser;
 import dev.rstt.gateway.support.AppSocket;
 import dev.rstt.gateway.support.AudioFramesReader;
 import dev.rstt.gateway.support.GatewayInstance;
@@ -27,9 +28,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
@@ -50,6 +51,9 @@ class WebListenIT {
   private static AudioFramesReader frames;
   private static UpdatesProducer merger;
 
+  @RegisterExtension
+  static final AfterAllCloser closer = new AfterAllCloser();
+
   @BeforeAll
   static void start() {
     KafkaBroker broker = KafkaBroker.shared();
@@ -62,22 +66,9 @@ class WebListenIT {
     props.put("rstt.gateway.web.fault-api-url", "http://127.0.0.1:18090/");
     props.put("rstt.gateway.stop-timeout", "3s");
     props.put("rstt.gateway.limits.max-sessions-per-user", "2");
-    gw = GatewayInstance.start(broker.bootstrapServers(), prefix, "web-listen-it", props, true);
-    frames = new AudioFramesReader(broker.bootstrapServers(), topics.audioFrames());
-    merger = new UpdatesProducer(broker.bootstrapServers(), topics.sessionUpdates(), frames);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (merger != null) {
-      merger.close();
-    }
-    if (frames != null) {
-      frames.close();
-    }
-    if (gw != null) {
-      gw.close();
-    }
+    gw = closer.add(GatewayInstance.start(broker.bootstrapServers(), prefix, "web-listen-it", props, true));
+    frames = closer.add(new AudioFramesReader(broker.bootstrapServers(), topics.audioFrames()));
+    merger = closer.add(new UpdatesProducer(broker.bootstrapServers(), topics.sessionUpdates(), frames));
   }
 
   private static String user() {

@@ -56,17 +56,10 @@ class RecordCodecTest {
 
   @Test
   void shouldReadAnAudioChunkWrittenWithReleasedVersion1() throws IOException {
-    Schema v1 = SchemaStore.released().versionsOf(AudioChunk.getClassSchema().getFullName()).get(0);
+    Schema v1 = releasedAudioChunk(1);
     assertThat(v1.getField("received_at_ms")).as("v1 predates received_at_ms").isNull();
-    GenericRecord old = new GenericData.Record(v1);
-    old.put("session_id", "s1");
+    GenericRecord old = oldChunk(v1, "s1", 1L, 320L, "de", new byte[] {9, 9});
     old.put("user_id", "bob");
-    old.put("seq", 1L);
-    old.put("offset_samples", 320L);
-    old.put("sample_rate", 16000);
-    old.put("channels", 1);
-    old.put("language", "de");
-    old.put("pcm", ByteBuffer.wrap(new byte[] {9, 9}));
     byte[] bytes = writtenWith(v1, old);
 
     AudioChunk read = (AudioChunk) codec.decode(bytes);
@@ -79,17 +72,10 @@ class RecordCodecTest {
 
   @Test
   void shouldReadAnAudioChunkWrittenWithReleasedVersion2WithoutAppFrameIndexes() throws IOException {
-    Schema v2 = SchemaStore.released().versionsOf(AudioChunk.getClassSchema().getFullName()).get(1);
+    Schema v2 = releasedAudioChunk(2);
     assertThat(v2.getField("app_frames_end")).as("v2 predates the app frame indexes").isNull();
-    GenericRecord old = new GenericData.Record(v2);
-    old.put("session_id", "s2");
+    GenericRecord old = oldChunk(v2, "s2", 4L, 640L, "en", new byte[] {1, 1});
     old.put("user_id", "bob");
-    old.put("seq", 4L);
-    old.put("offset_samples", 640L);
-    old.put("sample_rate", 16000);
-    old.put("channels", 1);
-    old.put("language", "en");
-    old.put("pcm", ByteBuffer.wrap(new byte[] {1, 1}));
     old.put("received_at_ms", 99L);
     byte[] bytes = writtenWith(v2, old);
 
@@ -102,17 +88,9 @@ class RecordCodecTest {
 
   @Test
   void shouldReadAnAudioChunkWrittenBeforeChannelsAsChannel0AndRoundTripAChannel() throws IOException {
-    Schema v4 = SchemaStore.released().versionsOf(AudioChunk.getClassSchema().getFullName()).get(3);
+    Schema v4 = releasedAudioChunk(4);
     assertThat(v4.getField("channel")).as("v4 predates channel").isNull();
-    GenericRecord old = new GenericData.Record(v4);
-    old.put("session_id", "s4");
-    old.put("seq", 0L);
-    old.put("offset_samples", 0L);
-    old.put("sample_rate", 16000);
-    old.put("channels", 1);
-    old.put("language", "en");
-    old.put("pcm", ByteBuffer.wrap(new byte[] {1, 1}));
-    byte[] bytes = writtenWith(v4, old);
+    byte[] bytes = writtenWith(v4, oldChunk(v4, "s4", 0L, 0L, "en", new byte[] {1, 1}));
 
     assertThat(((AudioChunk) codec.decode(bytes)).getChannel()).isZero();
     AudioChunk second = AudioChunk.newBuilder(chunk()).setChannel(2).build();
@@ -169,6 +147,25 @@ class RecordCodecTest {
     assertThatThrownBy(() -> framesOnly.encode(chunk()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("AudioChunk");
+  }
+
+  /** The released AudioChunk schema version {@code n} (1 for the first). */
+  private static Schema releasedAudioChunk(int n) {
+    return SchemaStore.released().versionsOf(AudioChunk.getClassSchema().getFullName()).get(n - 1);
+  }
+
+  /** An AudioChunk of an older schema {@code version} with the fields every version has: mono, 16 kHz. */
+  private static GenericRecord oldChunk(Schema version, String session, long seq, long offsetSamples,
+      String language, byte[] pcm) {
+    GenericRecord old = new GenericData.Record(version);
+    old.put("session_id", session);
+    old.put("seq", seq);
+    old.put("offset_samples", offsetSamples);
+    old.put("sample_rate", 16000);
+    old.put("channels", 1);
+    old.put("language", language);
+    old.put("pcm", ByteBuffer.wrap(pcm));
+    return old;
   }
 
   /** {@code old} as a producer of schema {@code version} wrote it (single-object encoding). */

@@ -1,6 +1,8 @@
 package dev.rstt.gateway.resume;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Named.named;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,7 +10,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
@@ -34,41 +40,40 @@ class TranscriptSnapshotsTest {
   }
 
   /**
-   * A session that started degraded hears {@code ready} only when its live path comes back, inside the episode: the
-   * merger's latest status is then {@code ready} while the episode is still open (its {@code stt_recovered} follows the
-   * batch words). The snapshot tells the episode's state first, then the latest status: an app resumed there knows the
-   * batch words still to come belong to an open episode (seed 841: the snapshot said only {@code ready}).
+   * The snapshot tells an episode's state first (its last {@code stt_degraded} or {@code stt_recovered}), then the
+   * latest status; without an episode only the latest status. Each case: the merger's statuses in order, then what
+   * each frame sent must contain, in order.
    */
-  @Test
-  void anOpenEpisodeIsToldBeforeALaterStatus() {
-    String json = "{\"session_id\":\"S1\",\"segments\":[],\"statuses\":["
-        + "{\"status\":\"stt_degraded\",\"metadata\":{\"reason\":\"breaker_open\"}},"
-        + "{\"status\":\"ready\",\"metadata\":{}}],\"complete\":false,\"revision\":9}";
-    List<String> frames = TranscriptSnapshots.parse(json).frames();
-    assertThat(frames).hasSize(2);
-    assertThat(frames.get(0)).contains("\"status\":\"stt_degraded\"", "\"reason\":\"breaker_open\"");
-    assertThat(frames.get(1)).contains("\"status\":\"ready\"");
+  static Stream<Arguments> statusOrders() {
+    return Stream.of(
+        // A session that started degraded hears ready only when its live path comes back, inside the episode: the
+        // merger's latest status is then ready while the episode is still open (its stt_recovered follows the batch
+        // words). An app resumed there must know the batch words still to come belong to an open episode (seed 841:
+        // the snapshot said only ready).
+        arguments(named("an open episode is told before a later status",
+            "{\"status\":\"stt_degraded\",\"metadata\":{\"reason\":\"breaker_open\"}},"
+                + "{\"status\":\"ready\",\"metadata\":{}}"),
+            List.of(List.of("\"status\":\"stt_degraded\"", "\"reason\":\"breaker_open\""),
+                List.of("\"status\":\"ready\""))),
+        arguments(named("a closed episode is told before a later status",
+            "{\"status\":\"stt_degraded\",\"metadata\":{}},{\"status\":\"stt_recovered\",\"metadata\":{}},"
+                + "{\"status\":\"chunk_lost\",\"metadata\":{}}"),
+            List.of(List.of("\"status\":\"stt_recovered\""), List.of("\"status\":\"chunk_lost\""))),
+        arguments(named("without an episode only the latest status is told",
+            "{\"status\":\"ready\",\"metadata\":{}},{\"status\":\"chunk_lost\",\"metadata\":{}}"),
+            List.of(List.of("\"status\":\"chunk_lost\""))));
   }
 
-  @Test
-  void aClosedEpisodeIsToldBeforeALaterStatus() {
-    String json = "{\"session_id\":\"S1\",\"segments\":[],\"statuses\":["
-        + "{\"status\":\"stt_degraded\",\"metadata\":{}},{\"status\":\"stt_recovered\",\"metadata\":{}},"
-        + "{\"status\":\"chunk_lost\",\"metadata\":{}}],\"complete\":false,\"revision\":9}";
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("statusOrders")
+  void theEpisodesStateIsToldBeforeTheLatestStatus(String statuses, List<List<String>> expected) {
+    String json = "{\"session_id\":\"S1\",\"segments\":[],\"statuses\":[" + statuses
+        + "],\"complete\":false,\"revision\":9}";
     List<String> frames = TranscriptSnapshots.parse(json).frames();
-    assertThat(frames).hasSize(2);
-    assertThat(frames.get(0)).contains("\"status\":\"stt_recovered\"");
-    assertThat(frames.get(1)).contains("\"status\":\"chunk_lost\"");
-  }
-
-  @Test
-  void withoutAnEpisodeOnlyTheLatestStatusIsTold() {
-    String json = "{\"session_id\":\"S1\",\"segments\":[],\"statuses\":["
-        + "{\"status\":\"ready\",\"metadata\":{}},{\"status\":\"chunk_lost\",\"metadata\":{}}],"
-        + "\"complete\":false,\"revision\":9}";
-    List<String> frames = TranscriptSnapshots.parse(json).frames();
-    assertThat(frames).hasSize(1);
-    assertThat(frames.get(0)).contains("\"status\":\"chunk_lost\"");
+    assertThat(frames).hasSize(expected.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(frames.get(i)).contains(expected.get(i).toArray(String[]::new));
+    }
   }
 
   @Test

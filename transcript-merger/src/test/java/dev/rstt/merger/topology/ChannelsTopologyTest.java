@@ -13,9 +13,8 @@ import dev.rstt.avro.TranscriptSegment;
 import dev.rstt.merger.query.TranscriptPages;
 import dev.rstt.merger.query.TranscriptView;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A two-channel session (docs/CONTRACT.md section 11): channels kept apart, the session's updates and reads. */
 class ChannelsTopologyTest {
@@ -25,17 +24,8 @@ class ChannelsTopologyTest {
   static final String MIC_AGAIN = "01LIVE0000000000000000MIC2";
   static final String REMOTE = "01LIVE00000000000000REMOTE";
 
-  MergerHarness h;
-
-  @BeforeEach
-  void start() {
-    h = new MergerHarness();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension
+  final MergerHarness h = new MergerHarness();
 
   private static SegmentsProduced on(int channel, SegmentsProduced p) {
     p.setChannel(channel);

@@ -12,9 +12,8 @@ import dev.rstt.avro.Word;
 import dev.rstt.merger.AppView;
 import dev.rstt.merger.merge.Segment;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Which copy of a word is kept when two stt_sessions transcribed it (CONTRACT.md 6.2), through the production
@@ -28,17 +27,8 @@ class CopyPreferenceTopologyTest {
   static final String BATCH = "01BATCH0000000000000000001";
   static final String LIVE = "01LIVE00000000000000000003";
 
-  MergerHarness h;
-
-  @BeforeEach
-  void start() {
-    h = new MergerHarness();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension
+  final MergerHarness h = new MergerHarness();
 
   private static Word tone(int n, double start, double confidence) {
     return word(String.format("w%03d", n), start, start + 0.26, confidence);

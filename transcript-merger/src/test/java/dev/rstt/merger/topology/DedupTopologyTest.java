@@ -12,9 +12,8 @@ import dev.rstt.avro.Word;
 import dev.rstt.merger.merge.Segment;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Replays, re-transcriptions, switch overlaps and late batch segments (CONTRACT.md 6.1-6.3). */
 class DedupTopologyTest {
@@ -24,17 +23,8 @@ class DedupTopologyTest {
   static final String LIVE_AFTER_CRASH = "01LIVE00000000000000000002";
   static final String BATCH = "01BATCH0000000000000000001";
 
-  MergerHarness h;
-
-  @BeforeEach
-  void start() {
-    h = new MergerHarness();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension
+  final MergerHarness h = new MergerHarness();
 
   private List<String> allWords() {
     List<String> words = new ArrayList<>();

@@ -9,9 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rstt.avro.SegmentsProduced;
 import dev.rstt.avro.SessionUpdate;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A flapping session on the production topology (CONTRACT.md 6.5, 6.6), in the partition order an end-to-end
@@ -23,17 +22,8 @@ class FlappingEpisodesTopologyTest {
 
   static final String S = "01SESSION0000000000000000A";
 
-  MergerHarness h;
-
-  @BeforeEach
-  void start() {
-    h = new MergerHarness();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension
+  final MergerHarness h = new MergerHarness();
 
   private static long at(double seconds) {
     return Math.round(seconds * 16000);

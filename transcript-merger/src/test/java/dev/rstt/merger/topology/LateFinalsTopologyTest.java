@@ -10,9 +10,8 @@ import dev.rstt.avro.SessionUpdate;
 import dev.rstt.merger.AppView;
 import dev.rstt.merger.merge.Segment;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A live final that arrives after later ones (Deepgram's late finals) still lands in time order (CONTRACT.md
@@ -24,17 +23,8 @@ class LateFinalsTopologyTest {
   static final String S = "01SESSION0000000000000000A";
   static final String LIVE = "01LIVE00000000000000000001";
 
-  MergerHarness h;
-
-  @BeforeEach
-  void start() {
-    h = new MergerHarness();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension
+  final MergerHarness h = new MergerHarness();
 
   private static SegmentsProduced fin(long seq, double from, double to, dev.rstt.avro.Segment segment) {
     return covering(S, LIVE, seq, "live", "deepgram", from, to, segment);

@@ -10,9 +10,8 @@ import dev.rstt.avro.SessionUpdate;
 import dev.rstt.avro.TranscriptSegment;
 import dev.rstt.merger.merge.Segment;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** omi's combine rules and the stt_session barrier, through the production topology (CONTRACT.md 6.3, 6.4). */
 class MergeRulesTopologyTest {
@@ -21,17 +20,8 @@ class MergeRulesTopologyTest {
   static final String LIVE = "01LIVE00000000000000000001";
   static final String LIVE2 = "01LIVE00000000000000000002";
 
-  MergerHarness h;
-
-  @BeforeEach
-  void start() {
-    h = new MergerHarness();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension
+  final MergerHarness h = new MergerHarness();
 
   private List<String> texts() {
     return h.transcript(S).segments().stream().map(Segment::text).toList();

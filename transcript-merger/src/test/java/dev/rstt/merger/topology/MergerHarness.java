@@ -24,9 +24,15 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** The production topology on a {@link TopologyTestDriver}, with its input, outputs and store at hand. */
-final class MergerHarness implements AutoCloseable {
+/**
+ * The production topology on a {@link TopologyTestDriver}, with its input, outputs and store at hand. As a test
+ * class's {@code @RegisterExtension final MergerHarness h = new MergerHarness();} each test gets a fresh driver
+ * (JUnit makes a test instance per test), closed after the test; elsewhere, close it with try-with-resources.
+ */
+final class MergerHarness implements AutoCloseable, AfterEachCallback {
 
   static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -121,6 +127,11 @@ final class MergerHarness implements AutoCloseable {
 
   void advance(Duration d) {
     driver.advanceWallClockTime(d);
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
   }
 
   @Override

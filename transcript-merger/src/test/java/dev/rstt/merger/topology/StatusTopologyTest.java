@@ -10,9 +10,8 @@ import dev.rstt.avro.SessionUpdate;
 import dev.rstt.merger.merge.StatusRecord;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Status forwarding and ordering, and completeness (CONTRACT.md 6.5, 6.6). */
 class StatusTopologyTest {
@@ -22,17 +21,8 @@ class StatusTopologyTest {
   static final String BATCH1 = "01BATCH0000000000000000001";
   static final String BATCH2 = "01BATCH0000000000000000002";
 
-  MergerHarness h;
-
-  @BeforeEach
-  void start() {
-    h = new MergerHarness();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+  @RegisterExtension
+  final MergerHarness h = new MergerHarness();
 
   /** One line per update: the status, or the texts of the segments, and the complete flag. */
   private static String describe(SessionUpdate u) {
