@@ -450,11 +450,37 @@ class GatewayProtocolIT {
     app.stop();
     PublishedChannels published = PublishedChannels.verify(frames.awaitSession(session, PublishedChannels::isEnded));
     assertThat(published.started().getChannels()).isEqualTo(2);
-    assertThat(published.started().getChannelLabels()).extracting(l -> l.getIsUser()).containsExactly(true, false);
+    assertThat(published.started().getChannelLabels()).as("no source: labelled as omi labels a phone call")
+        .extracting(l -> l.getLabel(), l -> l.getIsUser())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("mic", true), org.assertj.core.groups.Tuple.tuple(
+            "remote", false));
     assertThat(published.channels().get(1).pcm()).isEqualTo(audio[0]);
     assertThat(published.channels().get(2).pcm()).isEqualTo(audio[1]);
     assertThat(app.awaitMessage(m -> m.contains("unknown_channel"))).contains("\"type\":\"error\"");
     assertThat(gw.metrics().count("rstt.gateway.backpressure.pauses")).isGreaterThan(before);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"desktop, system_audio", "phone_call, remote"})
+  void shouldLabelChannel2OnTheTopicBySourceAsOmiDoes(String source, String label) {
+    AppSocket app = connect(user(), "sample_rate=16000&codec=pcm16&channels=2&source=" + source);
+    String session = awaitStarted(app);
+    byte[][] audio = {ToneScript.numbered(16000, 40, 1, 0, 100).pcm(),
+        ToneScript.numbered(16000, 41, 1, 0, 100).pcm()};
+    for (int c = 0; c < 2; c++) {
+      byte[] message = new byte[audio[c].length + 1];
+      message[0] = (byte) (c + 1);
+      System.arraycopy(audio[c], 0, message, 1, audio[c].length);
+      app.sendBinary(message);
+    }
+    app.stop();
+    PublishedChannels published = PublishedChannels.verify(frames.awaitSession(session, PublishedChannels::isEnded));
+    assertThat(published.started().getChannelLabels())
+        .extracting(l -> l.getChannel(), l -> l.getLabel(), l -> l.getIsUser(), l -> l.getSpeaker())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "mic", true, "SPEAKER_00"),
+            org.assertj.core.groups.Tuple.tuple(2, label, false, "SPEAKER_01"));
+    assertThat(published.channels().get(1).pcm()).isEqualTo(audio[0]);
+    assertThat(published.channels().get(2).pcm()).isEqualTo(audio[1]);
   }
 
   @Test

@@ -8,10 +8,13 @@ import java.util.regex.Pattern;
 
 /**
  * What the app declared on the upgrade ({@code language}, {@code sample_rate}, {@code codec},
- * {@code channels}, the repeatable {@code keyterm}), validated. Defaults follow omi: {@code en}, 8000, {@code pcm8},
- * 1, no keyterms. The codec names and their meaning follow omi's receiver; see docs/omi-compatibility.md.
+ * {@code channels}, the repeatable {@code keyterm}, {@code source}), validated. Defaults follow omi: {@code en},
+ * 8000, {@code pcm8}, 1, no keyterms, no source. The codec names and their meaning follow omi's receiver; see
+ * docs/omi-compatibility.md. {@code source} is omi's conversation source as sent (any text, as omi takes it, or
+ * null): it only names channel 2 of a multi-channel session ({@link ChannelFraming#labels}); it is never logged.
  */
-public record AudioFormat(String language, int sampleRate, Codec codec, int channels, List<String> keyterms) {
+public record AudioFormat(String language, int sampleRate, Codec codec, int channels, List<String> keyterms,
+    String source) {
 
   /** At most this many keyterms (Deepgram's keyterm prompting takes up to 100). */
   public static final int MAX_KEYTERMS = 100;
@@ -27,6 +30,11 @@ public record AudioFormat(String language, int sampleRate, Codec codec, int chan
   /** A format without keyterms. */
   public AudioFormat(String language, int sampleRate, Codec codec, int channels) {
     this(language, sampleRate, codec, channels, List.of());
+  }
+
+  /** A format without a source. */
+  public AudioFormat(String language, int sampleRate, Codec codec, int channels, List<String> keyterms) {
+    this(language, sampleRate, codec, channels, keyterms, null);
   }
 
   /** A codec the gateway decodes to PCM16LE. {@link #wireName()} goes into {@code SessionStarted.codec}. */
@@ -115,7 +123,7 @@ public record AudioFormat(String language, int sampleRate, Codec codec, int chan
 
   /** The format of one channel of this one: the same with one channel (omi's framing, docs/CONTRACT.md 11). */
   public AudioFormat mono() {
-    return new AudioFormat(language, sampleRate, codec, 1, keyterms);
+    return new AudioFormat(language, sampleRate, codec, 1, keyterms, source);
   }
 
   /** Bytes per sample frame of the decoded PCM16LE. */
@@ -161,7 +169,7 @@ public record AudioFormat(String language, int sampleRate, Codec codec, int chan
     if (!language.equals("multi") && !LANGUAGE.matcher(language).matches()) {
       throw new InvalidFormatException("unsupported_language", "language '" + clip(language) + "' is not a language tag");
     }
-    return new AudioFormat(language, rate, codec, channels, keyterms(keyterms));
+    return new AudioFormat(language, rate, codec, channels, keyterms(keyterms), query.get("source"));
   }
 
   private static List<String> keyterms(List<String> raw) throws InvalidFormatException {

@@ -10,7 +10,8 @@ import java.util.List;
  * omi's framing of a multi-channel session (docs/CONTRACT.md section 11): with {@code channels >= 2} every binary
  * message is {@code [channel id: 1 byte][audio of that channel]}, ids 1 to {@code channels}; a one-channel session's
  * messages are all audio (channel 0). Channel 1 is the mic (the user, {@code SPEAKER_00}), channel 2 the other side
- * ({@code SPEAKER_01}), as omi's receiver labels them. Pure.
+ * of a call or a desktop's system audio ({@code SPEAKER_01}), labelled by the session's {@code source} as omi's
+ * {@code build_channel_config} labels them ({@link Channels#label}). Pure.
  */
 public final class ChannelFraming {
 
@@ -67,14 +68,19 @@ public final class ChannelFraming {
     return new Frame(id, Arrays.copyOfRange(message, 1, message.length));
   }
 
-  /** {@code SessionStarted.channel_labels}: null for a one-channel session. */
+  /**
+   * {@code SessionStarted.channel_labels}: null for a one-channel session; else each channel's label by the
+   * session's {@code source} ({@link Channels#label}: channel 2 {@code system_audio} for {@code desktop}, else
+   * {@code remote}), {@code is_user} and speaker.
+   */
   public static List<ChannelLabel> labels(AudioFormat format) {
     if (!framed(format)) {
       return null;
     }
     List<ChannelLabel> labels = new ArrayList<>();
     for (int id : channels(format)) {
-      labels.add(new ChannelLabel(id, id == 1 ? "mic" : "remote", Channels.isUser(id), Channels.speaker(id)));
+      labels.add(new ChannelLabel(id, Channels.label(id, format.source()), Channels.isUser(id),
+          Channels.speaker(id)));
     }
     return labels;
   }

@@ -61,6 +61,17 @@ class AudioFormatTest {
   }
 
   @Test
+  void shouldKeepTheSourceAsSentAndOneChannelOfItsOwnSession() throws Exception {
+    assertThat(AudioFormat.parse(Map.of()).source()).as("absent").isNull();
+    AudioFormat desktop = AudioFormat.parse(Map.of("codec", "pcm16", "sample_rate", "16000", "channels", "2",
+        "source", "desktop"));
+    assertThat(desktop.source()).isEqualTo("desktop");
+    assertThat(desktop.mono().source()).as("a channel's format is the session's").isEqualTo("desktop");
+    assertThat(AudioFormat.parse(Map.of("source", "Something Else")).source()).as("any text, as omi takes it")
+        .isEqualTo("Something Else");
+  }
+
+  @Test
   void shouldKeepKeytermsInTheAppsOrderStripped() throws Exception {
     AudioFormat f = AudioFormat.parse(Map.of("language", "multi"), List.of(" Omi ", "tone word", "Omi"));
     assertThat(f.keyterms()).containsExactly("Omi", "tone word", "Omi");

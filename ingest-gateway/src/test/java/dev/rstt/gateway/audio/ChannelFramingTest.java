@@ -2,8 +2,10 @@ package dev.rstt.gateway.audio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.rstt.avro.ChannelLabel;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ChannelFramingTest {
@@ -43,10 +45,33 @@ class ChannelFramingTest {
   }
 
   @Test
-  void shouldLabelTheMicAsTheUserAsOmiDoes() {
-    assertThat(ChannelFraming.labels(TWO)).extracting(ChannelLabel::getChannel, ChannelLabel::getLabel,
+  void shouldLabelTheMicAsTheUserAndChannel2RemoteForAPhoneCallAsOmiDoes() {
+    assertThat(ChannelFraming.labels(two("phone_call"))).extracting(ChannelLabel::getChannel, ChannelLabel::getLabel,
             ChannelLabel::getIsUser, ChannelLabel::getSpeaker)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "mic", true, "SPEAKER_00"),
-            org.assertj.core.groups.Tuple.tuple(2, "remote", false, "SPEAKER_01"));
+        .containsExactly(tuple(1, "mic", true, "SPEAKER_00"), tuple(2, "remote", false, "SPEAKER_01"));
+  }
+
+  @Test
+  void shouldLabelChannel2SystemAudioForADesktopWithTheSameUserAndSpeaker() {
+    assertThat(ChannelFraming.labels(two("desktop"))).extracting(ChannelLabel::getChannel, ChannelLabel::getLabel,
+            ChannelLabel::getIsUser, ChannelLabel::getSpeaker)
+        .containsExactly(tuple(1, "mic", true, "SPEAKER_00"), tuple(2, "system_audio", false, "SPEAKER_01"));
+  }
+
+  @Test
+  void shouldLabelChannel2RemoteWithoutASourceOrWithAnUnknownOne() {
+    for (AudioFormat format : new AudioFormat[] {TWO, two(null), two("omi"), two("DESKTOP"), two("")}) {
+      assertThat(ChannelFraming.labels(format)).as(String.valueOf(format.source()))
+          .extracting(ChannelLabel::getLabel).containsExactly("mic", "remote");
+    }
+    assertThat(ChannelFraming.labels(mono("desktop"))).as("a one-channel session has no labels").isNull();
+  }
+
+  private static AudioFormat two(String source) {
+    return new AudioFormat("en", 16000, AudioFormat.Codec.PCM16, 2, List.of(), source);
+  }
+
+  private static AudioFormat mono(String source) {
+    return new AudioFormat("en", 16000, AudioFormat.Codec.PCM16, 1, List.of(), source);
   }
 }
