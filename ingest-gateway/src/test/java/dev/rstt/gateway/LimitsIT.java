@@ -176,9 +176,17 @@ class LimitsIT {
     }
     String told = app.awaitMessage(m -> m.contains("\"max_session_duration\""));
     assertThat(JSON.readTree(told).path("type").asString()).isEqualTo("error");
-    PublishedSession published = PublishedSession.verify(frames.awaitSession(session, PublishedSession::isEnded));
+    List<ConsumerRecord<String, SpecificRecord>> records = frames.awaitSession(session, PublishedSession::isEnded);
+    PublishedSession published = PublishedSession.verify(records);
     assertThat(published.ended().getReason()).isEqualTo("max_duration");
-    assertThat(published.pcm().length).as("about 4 s of audio read").isGreaterThanOrEqualTo(3000 * BYTES_PER_MS);
+    // The limit is the session's age, not its audio: on a loaded machine the app's real-time loop sends less than
+    // 4 s of audio in 4 s (a CI run read 2.2 s), so what is checked is when the gateway ended it
+    long startedAt = records.stream().filter(r -> r.value() instanceof SessionStarted).findFirst().orElseThrow()
+        .timestamp();
+    long endedAt = records.stream().filter(r -> r.value() instanceof SessionEnded).findFirst().orElseThrow()
+        .timestamp();
+    assertThat(endedAt - startedAt).as("ended at the session's maximum age (4 s), not before").isGreaterThanOrEqualTo(3000);
+    assertThat(published.pcm().length).as("audio read until then").isPositive();
     assertThat(published.pcm()).as("what was read, once and in order")
         .isEqualTo(Arrays.copyOf(audio, published.pcm().length));
     assertThat(app.isClosed()).as("open until the transcript is complete").isFalse();
