@@ -113,11 +113,12 @@ final class Connection {
   }
 
   /**
-   * A recovery connection whose LiveResumed was published and whose acknowledged finals have not reached its switch
-   * point: the batch worker cut at S, and only this connection's overlap holds the word across it whole.
+   * A recovery connection whose LiveResumed was published and whose acknowledged finals' word-safe point has not
+   * reached its switch point: the batch worker cut at S, and only this connection's overlap holds the word across
+   * it whole (a final past S may still leave out the word across S).
    */
   boolean owesTheSwitch() {
-    return resumeAt >= 0 && ackedCursor < resumeAt;
+    return resumeAt >= 0 && ackedWordSafe < resumeAt;
   }
 
   private void advance() {
