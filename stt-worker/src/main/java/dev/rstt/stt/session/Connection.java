@@ -14,11 +14,13 @@ final class Connection {
   private static final class CursorAck {
     final long seq;
     final long cursor;
+    final long wordSafe;
     boolean acked;
 
-    CursorAck(long seq, long cursor, boolean acked) {
+    CursorAck(long seq, long cursor, long wordSafe, boolean acked) {
       this.seq = seq;
       this.cursor = cursor;
+      this.wordSafe = wordSafe;
       this.acked = acked;
     }
   }
@@ -38,6 +40,14 @@ final class Connection {
   long cursor;
   /** Highest cursor whose SegmentsProduced, and every earlier one, is acknowledged. */
   long ackedCursor;
+  /**
+   * The word-safe point of the acknowledged finals (docs/CONTRACT.md section 3): audio before it is transcribed
+   * and no word not transcribed can have started before it. Live chunks are done only up to here, so that a
+   * reroute after the socket dies starts no later than the end of the last word a final transcribed.
+   */
+  long ackedWordSafe;
+  /** The word-safe point of the latest final (never back). */
+  private long wordSafe;
   long sentEnd;
   /** The attempt was reported a success to the breaker (first final, clean close or alive a stall timeout). */
   boolean proved;
@@ -56,6 +66,8 @@ final class Connection {
     startSamples = samples;
     cursor = samples;
     ackedCursor = samples;
+    ackedWordSafe = samples;
+    wordSafe = samples;
     sentEnd = samples;
   }
 
@@ -69,9 +81,19 @@ final class Connection {
    * SegmentsProduced, or -1 when it has no words (covered at once).
    */
   long acceptFinal(long to, boolean hasWords) {
+    return acceptFinal(to, hasWords, to);
+  }
+
+  /**
+   * A final whose window ends at {@code to} and whose word-safe point is {@code safe} (at most {@code to}): the
+   * cursor and the word-safe point move (never back); returns the seq of its SegmentsProduced, or -1 when it has
+   * no words (covered at once).
+   */
+  long acceptFinal(long to, boolean hasWords, long safe) {
     cursor = Math.max(cursor, to);
+    wordSafe = Math.max(wordSafe, Math.min(safe, cursor));
     long seq = hasWords ? nextSeq++ : -1;
-    acks.addLast(new CursorAck(seq, cursor, !hasWords));
+    acks.addLast(new CursorAck(seq, cursor, wordSafe, !hasWords));
     advance();
     return seq;
   }
@@ -91,16 +113,19 @@ final class Connection {
   }
 
   /**
-   * A recovery connection whose LiveResumed was published and whose acknowledged finals have not reached its switch
-   * point: the batch worker cut at S, and only this connection's overlap holds the word across it whole.
+   * A recovery connection whose LiveResumed was published and whose acknowledged finals' word-safe point has not
+   * reached its switch point: the batch worker cut at S, and only this connection's overlap holds the word across
+   * it whole (a final past S may still leave out the word across S).
    */
   boolean owesTheSwitch() {
-    return resumeAt >= 0 && ackedCursor < resumeAt;
+    return resumeAt >= 0 && ackedWordSafe < resumeAt;
   }
 
   private void advance() {
     while (!acks.isEmpty() && acks.peekFirst().acked) {
-      ackedCursor = Math.max(ackedCursor, acks.pollFirst().cursor);
+      CursorAck a = acks.pollFirst();
+      ackedCursor = Math.max(ackedCursor, a.cursor);
+      ackedWordSafe = Math.max(ackedWordSafe, a.wordSafe);
     }
   }
 }

@@ -39,7 +39,7 @@ final class DegradedRules {
       if (owed) {
         s.episode.startsAt(dying.resumeAt);
         log.info("Recovery connection {} died before its finals passed the switch point {} (acknowledged to {}): "
-            + "its overlap goes to audio.degraded again", dying.sttSession, dying.resumeAt, dying.ackedCursor);
+            + "its overlap goes to audio.degraded again", dying.sttSession, dying.resumeAt, dying.ackedWordSafe);
       }
     }
     s.transitionTo(SessionMode.DEGRADED, reason);
@@ -112,7 +112,7 @@ final class DegradedRules {
 
   /**
    * Rerouted, acknowledged chunks out of every recovery's reach are done: a recovery connection's own overlap once
-   * its acknowledged finals cover it; any other once it ends a whole {@code recovery-overlap} before the end of the
+   * its acknowledged finals' word-safe point passes it; any other once it ends a whole {@code recovery-overlap} before the end of the
    * acknowledged degraded audio (where the batch worker may cut), or when {@code liveAgain} (the LiveResumed of the
    * connection whose overlap it is not is acknowledged).
    */
@@ -122,7 +122,7 @@ final class DegradedRules {
       if (chunk.done || chunk.state != Chunk.State.REROUTED) {
         continue;
       }
-      boolean out = chunk.prerollOf != null ? chunk.end <= chunk.prerollOf.ackedCursor
+      boolean out = chunk.prerollOf != null ? chunk.end <= chunk.prerollOf.ackedWordSafe
           : liveAgain || chunk.end <= reach;
       if (out) {
         s.markDone(chunk);

@@ -2,6 +2,7 @@ package dev.rstt.stt.session;
 
 import dev.rstt.common.deepgram.DeepgramFailure;
 import dev.rstt.schemas.Statuses;
+import dev.rstt.stt.deepgram.FinalResult;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,13 +157,27 @@ final class LiveRules {
     prove(c);
     long from = c.cursor;
     long to = Math.max(from, c.toSessionSamples(fin.result().cursor(), s.sampleRate));
-    long seq = c.acceptFinal(to, !fin.result().words().isEmpty());
+    long seq = c.acceptFinal(to, !fin.result().words().isEmpty(), wordSafePoint(c, fin.result(), to));
     if (seq >= 0) {
       s.publish(new AckKey.Segments(c.sttSession, seq),
           new Outbound.Segments(c.sttSession, seq, from, to, c.startSamples, fin.result()));
     } else {
       advanceCovered(c); // an empty final covers its window without a record
     }
+  }
+
+  /**
+   * Where a final leaves no word behind (docs/CONTRACT.md section 3): a final's window may end in the pause right
+   * before a word, at its very onset or inside it (a Finalize flushes what was sent), and that word comes only in
+   * a later final. So the point is the end of the final's last word, but never more than {@code recovery-overlap}
+   * before the window's end (no word lasts that long; it bounds what a silence holds in memory).
+   */
+  private long wordSafePoint(Connection c, FinalResult result, long to) {
+    long safe = to - s.settings.overlapSamples(s.sampleRate);
+    for (FinalResult.Word w : result.words()) {
+      safe = Math.max(safe, c.toSessionSamples(w.end(), s.sampleRate));
+    }
+    return Math.min(safe, to);
   }
 
   /** SegmentsProduced {@code seq} of {@code sttSession} is acknowledged. */
@@ -184,14 +199,16 @@ final class LiveRules {
 
   /**
    * Chunks {@code c} transcribes (sent live on it, or rerouted and sent to it as overlap) that lie below its
-   * acknowledged cursor are done, in order. A live recovery connection's overlap leaves memory as it is finalised.
+   * acknowledged word-safe point are done, in order; the rest stays held, so a reroute after {@code c} dies starts
+   * before any word its finals did not transcribe. A live recovery connection's overlap leaves memory as it is
+   * finalised.
    */
   private void advanceCovered(Connection c) {
     for (Chunk chunk : s.chunks.held()) {
       if (!chunk.transcribedBy(c)) {
         continue;
       }
-      if (chunk.end > c.ackedCursor) {
+      if (chunk.end > c.ackedWordSafe) {
         break;
       }
       s.markDone(chunk);

@@ -115,11 +115,14 @@ final class Driver {
     return new Input.Ended(ended(chunks), END);
   }
 
-  /** A final of connection {@code stt} whose window ends {@code cursorSeconds} after its first sample. */
+  /**
+   * A final of connection {@code stt} whose window ends {@code cursorSeconds} after its first sample, its last word
+   * ending there (so no word can have started before its end).
+   */
   static Input.FinalReceived fin(String stt, double cursorSeconds, String... words) {
     List<FinalResult.Word> ws = new ArrayList<>();
     for (int i = 0; i < words.length; i++) {
-      double start = Math.max(0, cursorSeconds - 0.3 * (words.length - i));
+      double start = Math.max(0, cursorSeconds - 0.26 - 0.3 * (words.length - 1 - i));
       ws.add(new FinalResult.Word(words[i], words[i], start, start + 0.26, 0.9f, 0));
     }
     return new Input.FinalReceived(stt, new FinalResult(0, cursorSeconds, false, ws));

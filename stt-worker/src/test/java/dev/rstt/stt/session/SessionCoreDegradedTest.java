@@ -93,7 +93,8 @@ class SessionCoreDegradedTest {
   @Test
   void shouldFinishLiveWhenDegradedWithNothingToReroute() {
     Driver d = new Driver().live();
-    d.on(fin("stt-1", 0.1));
+    d.on(fin("stt-1", 0.1, "w000")); // its word ends at its end: nothing can be left behind
+    d.on(acked(new AckKey.Segments("stt-1", 0)));
     assertThat(d.on(new Input.SocketFailed("stt-1", "reset"))).containsExactly(
         new Effect.SocketDied("stt-1", "socket_error", "reset"),
         new Effect.AbortSocket("stt-1"));
@@ -245,7 +246,8 @@ class SessionCoreDegradedTest {
   @Test
   void shouldGoLiveWithoutLiveResumedWhenTheEpisodeReroutedNothing() {
     Driver d = new Driver().live();
-    d.on(fin("stt-1", 0.1));
+    d.on(fin("stt-1", 0.1, "w000")); // its word ends at its end: nothing can be left behind
+    d.on(acked(new AckKey.Segments("stt-1", 0)));
     d.on(new Input.SocketFailed("stt-1", "reset")); // everything was covered: nothing rerouted
     d.tickAfter(2_000);
     d.on(new Input.Permitted());

@@ -10,7 +10,9 @@ import java.util.TreeSet;
  * the spans each path transcribes in one piece, and the points where the audio is known to be quiet.
  *
  * <p>A live connection transcribes in one piece the audio from its first sample up to its acknowledged final
- * cursor (its finals end where Deepgram heard a pause, so no word crosses a final cursor). The batch worker is
+ * cursor, but a word across that cursor is not in its finals: a final's window may end past its last word, in the
+ * pause after it or inside the next word (a Finalize flushes what was sent), so only a final's last word end is a
+ * known pause. The batch worker is
  * modelled as it reads audio.degraded: a session's audio in timeline order, a chunk already read in the episode
  * skipped (or trimmed), a gap cutting, and every {@code LiveResumed} and {@code SessionEnded} flushing what it
  * holds as one batch chunk, whose end is cut wherever it falls. A <em>word</em> is any span of a given length with
@@ -34,9 +36,9 @@ final class TimelineCoverage {
     quiet.add(end);
   }
 
-  /** Deepgram finalised a live connection's audio up to {@code cursor}: a pause there. */
-  void quietAt(long cursor) {
-    quiet.add(cursor);
+  /** A pause at {@code sample} (the end of a final's last word, an idle close). */
+  void quietAt(long sample) {
+    quiet.add(sample);
   }
 
   /** A live connection transcribed [from, to) in one piece (its acknowledged finals). */
