@@ -151,17 +151,7 @@ public class GatewayConfiguration {
   @Bean(destroyMethod = "close")
   public AudioPublisher audioPublisher(KafkaProperties kafka, Topics topics, GatewayMetrics metrics,
       UnackedBudget global, GatewayProperties props, @Qualifier("gatewayId") String gatewayId, MeterRegistry meters) {
-    Map<String, Object> config = kafka.buildProducerProperties();
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-    config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
-    // Never give up on a record: while Kafka is away the producer retries it (idempotent: same producer id and
-    // sequence, so the broker drops a copy it already has; in order: at most 5 in flight). A session's records
-    // live as long as the session's publishing; memory is bounded by the unacked-bytes budgets, which stop reading
-    // the app sockets, not by a delivery timeout that would drop audio (README "Kafka").
-    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
-    config.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
+    Map<String, Object> config = audioProducerSettings(kafka.buildProducerProperties());
     // The budgets bound what is handed over; the producer's buffer must hold all of it (plus batch slack), or a
     // send would block for max.block.ms and then fail.
     config.put(ProducerConfig.BUFFER_MEMORY_CONFIG,
@@ -176,6 +166,24 @@ public class GatewayConfiguration {
     KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
     producerMetrics.bindTo(meters);
     return new AudioPublisher(producer, topics.audioFrames(), metrics, global, producerMetrics);
+  }
+
+  /**
+   * The audio producer's delivery settings over {@code base} (the client settings): acknowledged by every in-sync
+   * replica, idempotent, in order. Never gives up on a record: while Kafka is away the producer retries it (same
+   * producer id and sequence, so the broker drops a copy it already has; in order: at most 5 in flight). A session's
+   * records live as long as the session's publishing; memory is bounded by the unacked-bytes budgets, which stop
+   * reading the app sockets, not by a delivery timeout that would drop audio (README "Kafka").
+   */
+  public static Map<String, Object> audioProducerSettings(Map<String, Object> base) {
+    Map<String, Object> config = new HashMap<>(base);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+    config.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
+    return config;
   }
 
   @Bean(destroyMethod = "dispose")

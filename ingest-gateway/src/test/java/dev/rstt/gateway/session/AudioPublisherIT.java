@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rstt.avro.AudioChunk;
 import dev.rstt.gateway.GatewayMetrics;
+import dev.rstt.gateway.config.GatewayConfiguration;
 import dev.rstt.gateway.support.AudioFramesReader;
 import dev.rstt.schemas.Topic;
 import dev.rstt.schemas.Topics;
@@ -13,7 +14,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -172,13 +172,7 @@ class AudioPublisherIT {
 
   /** The gateway's producer settings (GatewayConfiguration), with a short {@code max.block.ms}. */
   private static KafkaProducer<String, SpecificRecord> producer(Topic<String, SpecificRecord> topic) {
-    Map<String, Object> config = new HashMap<>(KafkaBroker.shared().clientProperties());
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
-    config.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
+    Map<String, Object> config = GatewayConfiguration.audioProducerSettings(KafkaBroker.shared().clientProperties());
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);
     return new KafkaProducer<>(config, topic.keySerde().serializer(), topic.valueSerde().serializer());
