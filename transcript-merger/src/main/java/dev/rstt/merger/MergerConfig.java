@@ -69,7 +69,7 @@ public record MergerConfig(
   /** Every default, for tests and tools that build a topology without Spring. */
   public static MergerConfig defaults() {
     return new MergerConfig("transcript-merger", "/tmp/rstt-merger", "localhost:8083", Duration.ofHours(1),
-        Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofMillis(20), 1, 3, Duration.ofMinutes(10),
+        Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofMillis(20), 2, 3, Duration.ofMinutes(10),
         Duration.ofSeconds(60), Duration.ofSeconds(30), "", Duration.ofMinutes(10), Duration.ofMinutes(5),
         Duration.ofSeconds(1));
   }
