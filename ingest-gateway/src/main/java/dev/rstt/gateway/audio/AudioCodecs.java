@@ -89,6 +89,22 @@ public final class AudioCodecs {
     return decoder(format, true);
   }
 
+  /**
+   * The decoders of a session, one per channel of {@link ChannelFraming#channels} (a multi-channel session decodes
+   * each channel on its own, mono, docs/CONTRACT.md section 11); {@code continuing}: for a session taken over from
+   * another gateway (see {@link #continuingDecoder}).
+   */
+  public List<AudioDecoder> decoders(AudioFormat format, boolean continuing) {
+    if (!ChannelFraming.framed(format)) {
+      return List.of(decoder(format, continuing));
+    }
+    List<AudioDecoder> out = new ArrayList<>();
+    for (int ignored : ChannelFraming.channels(format)) {
+      out.add(decoder(format.mono(), continuing));
+    }
+    return out;
+  }
+
   private AudioDecoder decoder(AudioFormat format, boolean continuing) {
     unavailable(format.codec()).ifPresent(reason -> {
       throw new IllegalStateException(format.codec().wireName() + " is unavailable: " + reason);

@@ -56,6 +56,15 @@ public final class ChannelFraming {
     return ids;
   }
 
+  /**
+   * Messages before a resume point a gateway taking a session over asks for again, decoded only to warm its fresh
+   * decoders up (docs/CONTRACT.md sections 10 and 11): the codec's priming messages for each channel, because in
+   * omi's framing each message feeds one channel's decoder (a call sends its channels' messages in turn).
+   */
+  public static int primingMessages(AudioFormat format) {
+    return format.codec().primingMessages() * channels(format).length;
+  }
+
   /** The channel and audio of {@code message} (longer than a keepalive) of a session of {@code format}. */
   public static Frame split(byte[] message, AudioFormat format) throws UnknownChannelException {
     if (!framed(format)) {

@@ -48,6 +48,11 @@ public final class ChunkAggregator {
     return ready;
   }
 
+  /** Whether {@link #add} of {@code length} bytes would first publish what is held (it would not fit). */
+  public boolean cutsBefore(int length) {
+    return length > 0 && buffer.size() > 0 && buffer.size() + length > maxBytes;
+  }
+
   /** Everything held, or an empty array. */
   public byte[] flush() {
     byte[] out = buffer.toByteArray();

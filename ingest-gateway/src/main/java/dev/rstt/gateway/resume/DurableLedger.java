@@ -2,6 +2,7 @@ package dev.rstt.gateway.resume;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * How far a session's audio is durable, counted in the app's messages (docs/CONTRACT.md section 10): the end of the
@@ -10,21 +11,31 @@ import java.util.Iterator;
  * frame), so a gateway resuming the session there with a fresh decoder continues the timeline exactly. Chunks
  * are cut at message boundaries. Pure: no I/O, no clock, no locking (the session serialises); acknowledgements may
  * arrive in any order, the position only moves over a gap-free prefix, so it never runs ahead of Kafka.
+ *
+ * <p>A multi-channel session (docs/CONTRACT.md section 11) hands every channel's chunks to one ledger, in the order
+ * they are published; each channel numbers its seqs from its own 0, so a chunk is named by channel and seq. Its
+ * channels are cut at the same app message, and only the last chunk of such a cut names the message (a clean
+ * {@code framesEnd}) and every channel's numbers there: the position moves to a cut once every chunk of every channel
+ * up to it is acknowledged, the least far any channel is durable.
  */
 public final class DurableLedger {
 
   private static final class Handed {
+    final int channel;
     final long seq;
     final Long framesEnd;
     final long endOffset;
+    final List<ChannelPoint> channels;
     boolean acked;
     int partition;
     long offset;
 
-    Handed(long seq, Long framesEnd, long endOffset) {
+    Handed(int channel, long seq, Long framesEnd, long endOffset, List<ChannelPoint> channels) {
+      this.channel = channel;
       this.seq = seq;
       this.framesEnd = framesEnd;
       this.endOffset = endOffset;
+      this.channels = channels;
     }
   }
 
@@ -43,13 +54,34 @@ public final class DurableLedger {
    * @param endOffsetSamples the timeline offset after the chunk
    */
   public void published(long seq, Long framesEnd, long endOffsetSamples) {
-    handed.addLast(new Handed(seq, framesEnd, endOffsetSamples));
+    handed.addLast(new Handed(0, seq, framesEnd, endOffsetSamples, List.of()));
+  }
+
+  /**
+   * A chunk of channel {@code channel} of a multi-channel session was handed to Kafka.
+   *
+   * @param framesEnd the cut's app message when this chunk is the last of a clean cut, else null
+   * @param channelsAtEnd every channel's numbers after the cut (used when {@code framesEnd} is not null)
+   */
+  public void published(int channel, long seq, Long framesEnd, List<ChannelPoint> channelsAtEnd) {
+    if (framesEnd != null && channelsAtEnd.isEmpty()) {
+      throw new IllegalArgumentException("a cut of a multi-channel session names every channel's numbers");
+    }
+    handed.addLast(new Handed(channel, seq, framesEnd, 0, List.copyOf(channelsAtEnd)));
   }
 
   /** Kafka acknowledged the chunk {@code seq} at {@code partition}@{@code offset}; returns whether the position moved. */
   public boolean acked(long seq, int partition, long offset) {
+    return acked(0, seq, partition, offset);
+  }
+
+  /**
+   * Kafka acknowledged chunk {@code seq} of channel {@code channel} at {@code partition}@{@code offset}; returns
+   * whether the position moved.
+   */
+  public boolean acked(int channel, long seq, int partition, long offset) {
     for (Handed h : handed) {
-      if (h.seq == seq && !h.acked) {
+      if (h.channel == channel && h.seq == seq && !h.acked) {
         h.acked = true;
         h.partition = partition;
         h.offset = offset;
@@ -65,7 +97,8 @@ public final class DurableLedger {
       }
       it.remove();
       if (h.framesEnd != null && h.framesEnd >= durable.frames()) {
-        durable = new ResumePoint(h.framesEnd, h.endOffset, h.seq + 1, h.partition, h.offset);
+        durable = h.channels.isEmpty() ? new ResumePoint(h.framesEnd, h.endOffset, h.seq + 1, h.partition, h.offset)
+            : ResumePoint.ofChannels(h.framesEnd, h.channels, h.partition, h.offset);
       }
     }
     return durable.frames() > before;

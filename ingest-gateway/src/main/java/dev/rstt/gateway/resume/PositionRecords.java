@@ -1,5 +1,6 @@
 package dev.rstt.gateway.resume;
 
+import dev.rstt.avro.ChannelPosition;
 import dev.rstt.avro.SessionPosition;
 import dev.rstt.gateway.audio.AudioFormat;
 
@@ -18,12 +19,18 @@ public final class PositionRecords {
         .setPreviousOwner(previousOwner).setFrames(point.frames()).setOffsetSamples(point.offsetSamples())
         .setNextSeq(point.nextSeq()).setAudioPartition(point.audioPartition()).setAudioOffset(point.audioOffset())
         .setDetachedAtMs(detachedAtMs).setUpdatedAtMs(nowMs)
-        .setKeyterms(format.keyterms().isEmpty() ? null : java.util.List.copyOf(format.keyterms())).build();
+        .setKeyterms(format.keyterms().isEmpty() ? null : java.util.List.copyOf(format.keyterms()))
+        .setChannelPositions(point.channels().isEmpty() ? null : point.channels().stream()
+            .map(c -> new ChannelPosition(c.channel(), c.offsetSamples(), c.nextSeq())).toList())
+        .build();
   }
 
-  /** The numbers of a record. */
+  /** The numbers of a record (with every channel's, for a multi-channel session). */
   public static ResumePoint pointOf(SessionPosition p) {
+    java.util.List<ChannelPoint> channels = p.getChannelPositions() == null ? java.util.List.of()
+        : p.getChannelPositions().stream()
+            .map(c -> new ChannelPoint(c.getChannel(), c.getOffsetSamples(), c.getNextSeq())).toList();
     return new ResumePoint(p.getFrames(), p.getOffsetSamples(), p.getNextSeq(), p.getAudioPartition(),
-        p.getAudioOffset());
+        p.getAudioOffset(), channels);
   }
 }

@@ -5,6 +5,7 @@ import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.audio.AudioCodecs;
 import dev.rstt.gateway.audio.AudioFormat;
+import dev.rstt.gateway.audio.ChannelFraming;
 import dev.rstt.gateway.session.Attached;
 import dev.rstt.gateway.session.AudioSink;
 import dev.rstt.gateway.session.GatewaySession;
@@ -210,17 +211,17 @@ public final class SessionResumer {
         writer.tombstone(id);
         throw Refused.of(ResumeAdmission.REFUSED);
       }
-      point = fold.point();
-      nextSeq = fold.nextSeq();
+      point = fold.start();
+      nextSeq = point.nextSeq();
       how = "taken_over_unreleased";
     }
-    int priming = format.codec().primingMessages();
+    int priming = ChannelFraming.primingMessages(format); // each channel's decoder warmed up (section 11)
     long expected = Math.max(0, point.frames() - priming);
     long from = request.from() == null ? expected : request.from();
     boolean gap = from > expected || from < 0;
     SessionStart start = SessionStart.takenOver(point, nextSeq, priming, gap ? expected : from, decision.epoch());
     GatewaySession session = new GatewaySession(id, position.getUserId(), format, me, wiring.settings(),
-        wiring.sink(), wiring.metrics(), out, clock, wiring.timers(), java.util.List.of(wiring.codecs().continuingDecoder(format)),
+        wiring.sink(), wiring.metrics(), out, clock, wiring.timers(), wiring.codecs().decoders(format, true),
         wiring.resume(), start);
     session.onForceClose(closer);
     registry.add(session);

@@ -11,10 +11,13 @@ public record SessionStart(ResumePoint point, IntakeCursor cursor, int epoch, bo
     return new SessionStart(ResumePoint.START, IntakeCursor.fresh(), 0, false);
   }
 
-  /** A session taken over at {@code point}; the app sends from {@code from}. */
+  /**
+   * A session taken over at {@code point}; the app sends from {@code from}. A multi-channel point carries every
+   * channel's next seq; {@code nextSeq} is the first channel's (or the only one's).
+   */
   public static SessionStart takenOver(ResumePoint point, long nextSeq, int priming, long from, int epoch) {
     ResumePoint start = new ResumePoint(point.frames(), point.offsetSamples(), nextSeq, point.audioPartition(),
-        point.audioOffset());
+        point.audioOffset(), point.channels());
     return new SessionStart(start, IntakeCursor.takenOver(point.frames(), priming, from), epoch, true);
   }
 }

@@ -64,7 +64,7 @@ public final class TailScanner {
             continue;
           }
           if (r.value() instanceof AudioChunk c) {
-            fold.chunk(c.getSeq(), c.getOffsetSamples(), Pcm.frames(c.getPcm().remaining(), c.getChannels()),
+            fold.chunk(c.getChannel(), c.getSeq(), c.getOffsetSamples(), Pcm.frames(c.getPcm().remaining(), c.getChannels()),
                 c.getAppFramesEnd(), r.partition(), r.offset());
           } else if (r.value() instanceof SessionEnded) {
             fold.ended();

@@ -95,7 +95,22 @@ final class AudioIntake {
 
   /** A max-delay flush armed for {@code armed} fired: the held audio, unless it was published meanwhile. */
   Chunk flushIfArmed(long armed) {
-    return armed == generation && !aggregator.isEmpty() ? flush() : null;
+    return armed(armed) ? flush() : null;
+  }
+
+  /** Whether adding {@code bytes} of audio would first cut the held audio into a chunk (it would not fit). */
+  boolean cutsBefore(int bytes) {
+    return aggregator.cutsBefore(bytes);
+  }
+
+  /** Whether a max-delay flush armed for {@code armed} would publish held audio. */
+  boolean armed(long armed) {
+    return armed == generation && !aggregator.isEmpty();
+  }
+
+  /** The decoder held nothing back after the last message. */
+  boolean clean() {
+    return clean;
   }
 
   /** The app's index of the next message. */

@@ -8,11 +8,13 @@ import dev.rstt.gateway.audio.AudioDecoder;
 import dev.rstt.gateway.audio.AudioFormat;
 import dev.rstt.gateway.audio.ChannelFraming;
 import dev.rstt.gateway.audio.ChunkAggregator;
+import dev.rstt.gateway.resume.ChannelPoint;
 import dev.rstt.gateway.resume.DurableLedger;
 import dev.rstt.gateway.resume.IntakeCursor;
 import dev.rstt.gateway.resume.ResumePoint;
 import dev.rstt.gateway.resume.SessionStart;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
@@ -27,8 +29,13 @@ import org.slf4j.LoggerFactory;
  * acknowledgements and announcements take only this one.
  *
  * <p>A multi-channel session in omi's framing (docs/CONTRACT.md section 11) has one {@link Track} per channel: its
- * own decoder, timeline (seq and offsets of its own), chunk intake and durable ledger; every track sees every app
- * message's index (the app counts its messages over all channels), the channel a message names gets its audio.
+ * own decoder, timeline (seq and offsets of its own) and chunk intake; every track sees every app message's index
+ * (the app counts its messages over all channels), the channel a message names gets its audio. Its channels are cut
+ * into chunks at the same app message ({@link ChannelCut}): when one channel's chunk is full, or held audio waited
+ * its max delay, every channel's held audio is published, the last chunk of the cut naming the message
+ * ({@code app_frames_end}, when every channel's decoder is clean there), so a message index is a cut of every channel;
+ * one {@link DurableLedger} over all channels makes the session's durable point the last cut every channel's chunks
+ * up to which are acknowledged, with every channel's numbers there.
  */
 final class SessionAudio {
 
@@ -40,9 +47,8 @@ final class SessionAudio {
     void chunkAcked(int track, long seq, long receivedAtMs, Placement placement);
   }
 
-  /** One channel's audio path: decoder, timeline, intake and durable ledger. */
-  private record Track(int index, AudioDecoder decoder, SessionTimeline timeline, AudioIntake intake,
-      DurableLedger ledger) {
+  /** One channel's audio path: decoder, timeline and intake. */
+  record Track(int index, int channel, AudioDecoder decoder, SessionTimeline timeline, AudioIntake intake) {
   }
 
   private final String gatewayId;
@@ -51,6 +57,8 @@ final class SessionAudio {
   private final GatewayMetrics metrics;
   private final Acks acks;
   private final Track[] tracks;
+  private final boolean framed;
+  private final DurableLedger ledger;
   private final IntakeCursor cursor;
   private boolean unknownChannelSeen;
 
@@ -67,16 +75,23 @@ final class SessionAudio {
     if (decoders.size() != channels.length) {
       throw new IllegalArgumentException(decoders.size() + " decoders for " + channels.length + " channels");
     }
-    AudioFormat trackFormat = ChannelFraming.framed(format) ? format.mono() : format;
+    this.framed = ChannelFraming.framed(format);
+    AudioFormat trackFormat = framed ? format.mono() : format;
     ResumePoint point = start.point();
     this.tracks = new Track[channels.length];
+    List<ChannelPoint> at = new ArrayList<>();
     for (int i = 0; i < channels.length; i++) {
-      tracks[i] = new Track(i, decoders.get(i),
-          new SessionTimeline(sessionId, userId, trackFormat, channels[i], point.nextSeq(), point.offsetSamples()),
+      ChannelPoint own = point.channel(channels[i]);
+      long nextSeq = own == null ? point.nextSeq() : own.nextSeq();
+      long offset = own == null ? point.offsetSamples() : own.offsetSamples();
+      at.add(new ChannelPoint(channels[i], offset, nextSeq));
+      tracks[i] = new Track(i, channels[i], decoders.get(i),
+          new SessionTimeline(sessionId, userId, trackFormat, channels[i], nextSeq, offset),
           new AudioIntake(new ChunkAggregator(ChunkAggregator.bytesFor(trackFormat, chunkMaxDuration.toMillis())),
-              point.frames()),
-          new DurableLedger(point));
+              point.frames()));
     }
+    this.ledger = new DurableLedger(framed
+        ? ResumePoint.ofChannels(point.frames(), at, point.audioPartition(), point.audioOffset()) : point);
     this.cursor = start.cursor();
   }
 
@@ -124,6 +139,9 @@ final class SessionAudio {
     if (action == IntakeCursor.Action.PRIME) {
       return Taken.NOTHING; // warms a continuing decoder up; this audio is on the timeline already
     }
+    if (framed) {
+      return ChannelCut.take(this, tracks, target, pcm, nowMs, unknown);
+    }
     int flushTrack = 0;
     long flushGeneration = -1;
     for (int i = 0; i < tracks.length; i++) {
@@ -142,8 +160,12 @@ final class SessionAudio {
     return ChannelFraming.framed(format) ? channel - 1 : 0;
   }
 
-  /** Publishes everything held. */
+  /** Publishes everything held (a multi-channel session: one cut of every channel). */
   synchronized void flush() {
+    if (framed) {
+      ChannelCut.cut(this, tracks, -1, null);
+      return;
+    }
     for (Track t : tracks) {
       publish(t, t.intake().flush());
     }
@@ -151,6 +173,12 @@ final class SessionAudio {
 
   /** A max-delay flush armed for {@code generation} of track {@code track} fired. */
   synchronized void flushIfArmed(int track, long generation) {
+    if (framed) {
+      if (tracks[track].intake().armed(generation)) {
+        ChannelCut.cut(this, tracks, -1, null);
+      }
+      return;
+    }
     publish(tracks[track], tracks[track].intake().flushIfArmed(generation));
   }
 
@@ -159,24 +187,34 @@ final class SessionAudio {
       return;
     }
     AudioChunk record = t.timeline().next(chunk.pcm(), chunk.receivedAtMs(), chunk.framesStart(), chunk.framesEnd());
+    ledger.published(record.getSeq(), chunk.framesEnd(), t.timeline().nextOffset());
+    send(t, record, chunk.receivedAtMs());
+  }
+
+  /**
+   * A stamped chunk of a multi-channel cut, in publishing order: {@code framesEnd} (the cut's message) only on the
+   * last chunk of a clean cut, with every channel's numbers after the cut.
+   */
+  void publishCut(Track t, AudioChunk record, long receivedAtMs, Long framesEnd, List<ChannelPoint> after) {
+    ledger.published(t.channel(), record.getSeq(), framesEnd, after);
+    send(t, record, receivedAtMs);
+  }
+
+  private void send(Track t, AudioChunk record, long receivedAtMs) {
     long seq = record.getSeq();
-    t.ledger().published(seq, chunk.framesEnd(), t.timeline().nextOffset());
-    long receivedAtMs = chunk.receivedAtMs();
     int track = t.index();
-    publishing.publish(record, chunk.pcm().length)
+    publishing.publish(record, record.getPcm().remaining())
         .thenAccept(placement -> acks.chunkAcked(track, seq, receivedAtMs, placement));
   }
 
   /** Kafka acknowledged chunk {@code seq} of track {@code track}; returns whether the durable position moved. */
   synchronized boolean acked(int track, long seq, Placement placement) {
-    return tracks[track].ledger().acked(seq, placement.partition(), placement.offset());
+    return ledger.acked(tracks[track].channel(), seq, placement.partition(), placement.offset());
   }
 
   /** Kafka acknowledged SessionStarted at {@code placement}. */
   synchronized void startAcked(Placement placement) {
-    for (Track t : tracks) {
-      t.ledger().recordAcked(placement.partition(), placement.offset());
-    }
+    ledger.recordAcked(placement.partition(), placement.offset());
   }
 
   synchronized SessionStarted started(long nowMs) {
@@ -198,43 +236,44 @@ final class SessionAudio {
     return tracks[0].timeline().lastSeq();
   }
 
-  /**
-   * The durable point. A multi-channel session is not resumable (docs/CONTRACT.md section 11): the channel least
-   * far along stands for it.
-   */
+  /** The durable point (with every channel's numbers, for a multi-channel session). */
   synchronized ResumePoint durable() {
-    ResumePoint least = tracks[0].ledger().durable();
-    for (Track t : tracks) {
-      if (t.ledger().durable().frames() < least.frames()) {
-        least = t.ledger().durable();
-      }
-    }
-    return least;
+    return ledger.durable();
   }
 
   /**
    * Where a gateway taking the session over continues once everything handed over is acknowledged: the durable
    * point, with the seq after every chunk written (a chunk past an unclean boundary may follow the durable point;
-   * its audio is asked for again and trimmed downstream by its timeline, its seq is never reused). One-channel
-   * sessions only (a multi-channel session is not resumable).
+   * its audio is asked for again and trimmed downstream by its timeline, its seq is never reused); for a
+   * multi-channel session, each channel's.
    */
   synchronized ResumePoint releasePoint() {
-    ResumePoint d = tracks[0].ledger().durable();
-    return new ResumePoint(d.frames(), d.offsetSamples(), Math.max(d.nextSeq(), tracks[0].timeline().lastSeq() + 1),
-        d.audioPartition(), d.audioOffset());
+    ResumePoint d = ledger.durable();
+    if (!framed) {
+      return new ResumePoint(d.frames(), d.offsetSamples(),
+          Math.max(d.nextSeq(), tracks[0].timeline().lastSeq() + 1), d.audioPartition(), d.audioOffset());
+    }
+    List<ChannelPoint> at = new ArrayList<>();
+    for (Track t : tracks) {
+      ChannelPoint c = d.channel(t.channel());
+      at.add(new ChannelPoint(c.channel(), c.offsetSamples(), Math.max(c.nextSeq(), t.timeline().lastSeq() + 1)));
+    }
+    return ResumePoint.ofChannels(d.frames(), at, d.audioPartition(), d.audioOffset());
   }
 
   /**
    * The messages the app may drop from its buffer: the durable ones, less the priming messages a gateway taking the
-   * session over would ask for again (codecs with decoder state).
+   * session over would ask for again (codecs with decoder state; one per channel in omi's framing).
    */
   synchronized long appDurableFrames() {
-    return Math.max(0, durable().frames() - format.codec().primingMessages());
+    return Math.max(0, durable().frames() - ChannelFraming.primingMessages(format));
   }
 
-  /** Timeline second through which the audio is durable. */
+  /** Timeline second through which the audio is durable (every channel's, for a multi-channel session). */
   synchronized double durableThroughSeconds() {
-    return (double) durable().offsetSamples() / format.sampleRate();
+    ResumePoint d = durable();
+    long samples = d.channels().stream().mapToLong(ChannelPoint::offsetSamples).min().orElse(d.offsetSamples());
+    return (double) samples / format.sampleRate();
   }
 
   /** The first message index the session still needs. */

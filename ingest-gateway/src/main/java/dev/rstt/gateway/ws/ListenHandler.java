@@ -5,7 +5,6 @@ import dev.rstt.common.logging.SessionMdc;
 import dev.rstt.gateway.GatewayMetrics;
 import dev.rstt.gateway.audio.AudioCodecs;
 import dev.rstt.gateway.audio.AudioDecoder;
-import dev.rstt.gateway.audio.ChannelFraming;
 import dev.rstt.gateway.audio.AudioFormat;
 import dev.rstt.gateway.auth.AuthException;
 import dev.rstt.gateway.auth.AuthUnavailableException;
@@ -25,7 +24,6 @@ import dev.rstt.gateway.updates.AppMessages;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -253,26 +251,20 @@ public final class ListenHandler implements WebSocketHandler {
     }
     out.emit(AppMessages.serviceStatus("initiating", "Service Starting", null));
     String sessionId = UlidCreator.getMonotonicUlid().toString();
-    // a multi-channel session is not resumable (docs/CONTRACT.md section 11): one decoder per channel, no positions
-    boolean framed = ChannelFraming.framed(admission.format());
-    ResumeHooks hooks = framed ? ResumeHooks.OFF : resume;
-    List<AudioDecoder> decoders = framed
-        ? Arrays.stream(ChannelFraming.channels(admission.format()))
-            .mapToObj(c -> codecs.decoder(admission.format().mono())).toList()
-        : List.of(codecs.decoder(admission.format()));
+    List<AudioDecoder> decoders = codecs.decoders(admission.format(), false); // one per channel (section 11)
     GatewaySession session = new GatewaySession(sessionId, admission.userId(), admission.format(), gatewayId,
-        settings, publisher, metrics, out, clock, timers, decoders, hooks.settings(), SessionStart.fresh());
+        settings, publisher, metrics, out, clock, timers, decoders, resume.settings(), SessionStart.fresh());
     session.onForceClose(status -> ws.close(status).subscribe(null, e -> { }));
     registry.add(session);
     return Mono.fromFuture(session::start)
-        .then(Mono.defer(() -> Mono.fromFuture(hooks.held(session))))
+        .then(Mono.defer(() -> Mono.fromFuture(resume.held(session))))
         .timeout(props.kafkaConnectTimeout())
         .then(Mono.defer(() -> {
           try (SessionMdc mdc = SessionMdc.of(sessionId)) {
             log.info("Session started: {} {} Hz x{} {}", admission.format().codec().wireName(),
                 admission.format().sampleRate(), admission.format().channels(), admission.format().language());
           }
-          out.emit(hooks.enabled() ? AppMessages.sessionStarted(sessionId, resume.settings().window().toSeconds())
+          out.emit(resume.enabled() ? AppMessages.sessionStarted(sessionId, resume.settings().window().toSeconds())
               : AppMessages.sessionStarted(sessionId));
           out.emit(AppMessages.serviceStatus("stt_initiating", "STT Service Starting", null));
           return readLoop(inbound, session, session.attachment());
