@@ -74,4 +74,12 @@ class ChannelFramingTest {
   private static AudioFormat mono(String source) {
     return new AudioFormat("en", 16000, AudioFormat.Codec.PCM16, 1, List.of(), source);
   }
+
+  /** A take-over warms every channel's decoder up: one message per channel for a codec with decoder state. */
+  @Test
+  void primingAsksForOneMessagePerChannelOfAStatefulCodec() {
+    assertThat(ChannelFraming.primingMessages(new AudioFormat("en", 16000, AudioFormat.Codec.OPUS, 2))).isEqualTo(2);
+    assertThat(ChannelFraming.primingMessages(new AudioFormat("en", 16000, AudioFormat.Codec.OPUS, 1))).isEqualTo(1);
+    assertThat(ChannelFraming.primingMessages(new AudioFormat("en", 16000, AudioFormat.Codec.PCM16, 2))).isZero();
+  }
 }
