@@ -8,6 +8,8 @@ import dev.rstt.gateway.support.AfterAllCloser;
 import dev.rstt.gateway.support.AudioFramesReader;
 import dev.rstt.gateway.support.GatewayInstance;
 import dev.rstt.gateway.support.GatewayProcess;
+import dev.rstt.gateway.support.OmiFraming;
+import dev.rstt.gateway.support.PublishedChannels;
 import dev.rstt.gateway.support.PublishedSession;
 import dev.rstt.gateway.support.ResumedTimeline;
 import dev.rstt.gateway.support.ResumingApp;
@@ -237,5 +239,60 @@ class GatewayCrashResumeIT {
     }
     ResumedTimeline timeline = ResumedTimeline.read(frames.awaitSession(id, PublishedSession::isEnded));
     HeardWords.assertExact(timeline.pcm(), script, 0);
+  }
+
+  /**
+   * A two-channel call in omi's framing (docs/CONTRACT.md section 11), different tone words on each channel, its holder
+   * killed with SIGKILL mid-word: the app resumes on the other gateway, which scans the tail per channel and continues
+   * every channel's timeline. As the STT worker reads each channel: every word once. PCM with odd message sizes on
+   * the mic (a cut is a resume point only where both channels' decoders are clean), and Opus (one decoder per
+   * channel, each warmed up by its channel's message before the point). Then the socket drops again and the app
+   * moves on while the survivor lives: it releases the session with every channel's exact numbers.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"pcm16", "opus"})
+  void aTwoChannelCallsHolderKilledEachChannelResumesOnAnotherGatewayWithEveryWordOnce(String codec) throws Exception {
+    ToneScript mic = ToneScript.numbered(16000, 820, 8, 0, 250);
+    ToneScript other = ToneScript.numbered(16000, 930, 6, 1, 350);
+    List<byte[]> messages = codec.equals("opus")
+        ? OmiFraming.interleave(TestEncoders.opus(mic.samples(), 16000, 320),
+            TestEncoders.opus(other.samples(), 16000, 320))
+        : OmiFraming.interleave(ResumingApp.split(mic.pcm(), 641), ResumingApp.split(other.pcm(), 640));
+    ResumingApp app;
+    String id;
+    try (GatewayProcess doomed = GatewayProcess.start(bootstrap, prefix, "doomed-2ch-" + codec, props())) {
+      app = new ResumingApp(doomed::listenUri, GatewayInstance.token(user()),
+          "language=en&sample_rate=16000&codec=" + codec + "&channels=2", messages);
+      id = app.start();
+      int mid = messages.size() * 9 / 16; // inside the mic's fifth of eight words
+      app.sendUntil(mid, 10); // both channels' 20 ms in real time: positions and acknowledgements move meanwhile
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> app.durableSeen() > 0);
+      app.sendUntil(mid + 6); // and a burst the holder may not have published or positioned yet
+      doomed.kill();
+    }
+    app.drop();
+    long durableBefore = app.durableSeen();
+    app.moveTo(survivor::listenUri);
+    long given = app.resume(null).path("frames").asLong();
+    assertThat(given).as("from the audio known durable on").isGreaterThanOrEqualTo(durableBefore);
+    double releasedBefore = holder.metrics().count("rstt.gateway.resumes", "outcome", "released");
+    app.sendUntil(app.sent() + 40, 10);
+    app.drop();
+    app.moveTo(holder::listenUri); // and on to a third gateway, the survivor alive: it releases every channel's numbers
+    app.resume(null);
+    app.finish();
+    assertThat(holder.metrics().count("rstt.gateway.resumes", "outcome", "released")).isEqualTo(releasedBefore + 1);
+
+    var records = frames.awaitSession(id, PublishedChannels::isEnded);
+    ResumedTimeline one = ResumedTimeline.channel(records, 1);
+    ResumedTimeline two = ResumedTimeline.channel(records, 2);
+    HeardWords.assertExact(one.pcm(), mic, 0);
+    HeardWords.assertExact(two.pcm(), other, 0);
+    if (codec.equals("pcm16")) {
+      assertThat(one.pcm()).as("the mic's audio once, continuous").isEqualTo(mic.pcm());
+      assertThat(two.pcm()).as("the other side's once, continuous").isEqualTo(other.pcm());
+    }
+    assertThat(one.ended().getReason()).isEqualTo("stop");
+    assertThat(one.started().getGatewayId()).isEqualTo("doomed-2ch-" + codec);
   }
 }

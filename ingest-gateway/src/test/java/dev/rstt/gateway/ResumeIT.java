@@ -9,6 +9,8 @@ import dev.rstt.gateway.support.AfterAllCloser;
 import dev.rstt.gateway.support.AppSocket;
 import dev.rstt.gateway.support.AudioFramesReader;
 import dev.rstt.gateway.support.GatewayInstance;
+import dev.rstt.gateway.support.OmiFraming;
+import dev.rstt.gateway.support.PublishedChannels;
 import dev.rstt.gateway.support.PublishedSession;
 import dev.rstt.gateway.support.ResumingApp;
 import dev.rstt.gateway.support.StubMerger;
@@ -130,6 +132,39 @@ class ResumeIT {
     assertThat(p.pcm()).as("every byte once, the timeline continuous").isEqualTo(script.pcm());
     assertThat(p.ended().getReason()).isEqualTo("stop");
     assertThat(gw.metrics().count("rstt.gateway.resumes", "outcome", "same_gateway")).isEqualTo(resumesBefore + 1);
+  }
+
+  /**
+   * A two-channel call in omi's framing (docs/CONTRACT.md section 11), different tone words on each channel: the
+   * connection dies mid-word, the app resumes and resends from before its last {@code audio_durable}. Each channel on
+   * audio.frames holds its words once, its own seq without gaps and its offsets continuous.
+   */
+  @Test
+  void aTwoChannelCallAbortedMidWordIsResumedAndEachChannelHasEveryWordOnce() {
+    ToneScript mic = ToneScript.numbered(16000, 200, 8, 0, 250);
+    ToneScript other = ToneScript.numbered(16000, 500, 6, 1, 400);
+    List<byte[]> messages = OmiFraming.interleave(ResumingApp.split(mic.pcm(), 640),
+        ResumingApp.split(other.pcm(), 480));
+    ResumingApp app = new ResumingApp(gw::listenUri, GatewayInstance.token(user()),
+        "language=en&sample_rate=16000&codec=pcm16&channels=2", messages);
+    String id = app.start();
+    double repeatsBefore = gw.metrics().count("rstt.gateway.repeats.dropped");
+    int mid = 2 * midWord(mic, 4, 640) + 1; // inside the mic's fifth word; the other side's words run meanwhile
+    app.sendUntil(mid - 40);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> app.durableSeen() >= mid - 40);
+    app.sendUntil(mid);
+    app.drop();
+    long durable = app.durableSeen();
+    app.resume(durable - 7); // the app resends more than it must: the gateway drops what it had
+    app.finish();
+
+    PublishedChannels p = PublishedChannels.verify(frames.awaitSession(id, PublishedChannels::isEnded));
+    HeardWords.assertExact(p.channels().get(1).pcm(), mic, 0);
+    HeardWords.assertExact(p.channels().get(2).pcm(), other, 0);
+    assertThat(p.channels().get(1).pcm()).as("the mic's audio once, its timeline continuous").isEqualTo(mic.pcm());
+    assertThat(p.channels().get(2).pcm()).as("the other side's, once").isEqualTo(other.pcm());
+    assertThat(p.channels().get(1).ended().getReason()).isEqualTo("stop");
+    assertThat(gw.metrics().count("rstt.gateway.repeats.dropped") - repeatsBefore).isGreaterThanOrEqualTo(7);
   }
 
   /** The transcript snapshot of a resumed socket is slow: its audio is read meanwhile all the same. */

@@ -18,6 +18,25 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public record ResumedTimeline(SessionStarted started, SessionEnded ended, byte[] pcm, int chunks, long repeatedSamples) {
 
+  /**
+   * Channel {@code channel} of a multi-channel session (docs/CONTRACT.md section 11): the session's SessionStarted,
+   * then that channel's chunks and SessionEnded, read as a stream of its own (the STT worker keeps one per channel).
+   */
+  public static ResumedTimeline channel(List<ConsumerRecord<String, SpecificRecord>> records, int channel) {
+    List<ConsumerRecord<String, SpecificRecord>> own = new java.util.ArrayList<>();
+    for (ConsumerRecord<String, SpecificRecord> r : records) {
+      SpecificRecord v = r.value();
+      if (v instanceof SessionStarted s) {
+        own.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(),
+            SessionStarted.newBuilder(s).setChannels(1).build()));
+      } else if (v instanceof AudioChunk c ? c.getChannel() == channel
+          : v instanceof SessionEnded e && e.getChannel() == channel) {
+        own.add(r);
+      }
+    }
+    return read(own);
+  }
+
   public static ResumedTimeline read(List<ConsumerRecord<String, SpecificRecord>> records) {
     List<SpecificRecord> values = records.stream().map(ConsumerRecord::value).toList();
     assertThat(values.get(0)).isInstanceOf(SessionStarted.class);
