@@ -71,6 +71,24 @@ class GatewayCrashResumeIT {
     frames = closer.add(new AudioFramesReader(bootstrap, topics.audioFrames()));
   }
 
+  /**
+   * Sends up to message {@code mid}, {@code paceMs} apart, so that positions and acknowledgements move meanwhile, until
+   * some audio is durable; then a burst of {@code burst} messages the holder may not have published or positioned yet;
+   * kills the holder with SIGKILL and resumes on the survivor, which must offer at least the audio known durable.
+   */
+  private static void killMidSendAndResumeOnSurvivor(GatewayProcess doomed, ResumingApp app, int mid, long paceMs,
+      int burst) throws InterruptedException {
+    app.sendUntil(mid, paceMs);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> app.durableSeen() > 0);
+    app.sendUntil(mid + burst);
+    doomed.kill();
+    app.drop();
+    long durableBefore = app.durableSeen();
+    app.moveTo(survivor::listenUri);
+    long given = app.resume(null).path("frames").asLong();
+    assertThat(given).as("from the audio known durable on").isGreaterThanOrEqualTo(durableBefore);
+  }
+
   private static String user() {
     return "crash-" + UUID.randomUUID().toString().substring(0, 8);
   }
@@ -89,16 +107,8 @@ class GatewayCrashResumeIT {
       id = app.start();
       ToneScript.ExpectedWord word = script.words().get(5);
       int midWord = (int) ((word.startSample() + word.endSample()) / 2 * 2 / 641);
-      app.sendUntil(midWord, 20); // 20 ms of audio every 20 ms: positions and acknowledgements move meanwhile
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> app.durableSeen() > 0);
-      app.sendUntil(midWord + 5); // and a burst the holder may not have published or positioned yet
-      doomed.kill();
+      killMidSendAndResumeOnSurvivor(doomed, app, midWord, 20, 5); // 20 ms of audio every 20 ms
     }
-    app.drop();
-    long durableBefore = app.durableSeen();
-    app.moveTo(survivor::listenUri);
-    long given = app.resume(null).path("frames").asLong();
-    assertThat(given).as("from the audio known durable on").isGreaterThanOrEqualTo(durableBefore);
     app.finish();
 
     ResumedTimeline timeline = ResumedTimeline.read(frames.awaitSession(id, PublishedSession::isEnded));
@@ -265,16 +275,8 @@ class GatewayCrashResumeIT {
           "language=en&sample_rate=16000&codec=" + codec + "&channels=2", messages);
       id = app.start();
       int mid = messages.size() * 9 / 16; // inside the mic's fifth of eight words
-      app.sendUntil(mid, 10); // both channels' 20 ms in real time: positions and acknowledgements move meanwhile
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> app.durableSeen() > 0);
-      app.sendUntil(mid + 6); // and a burst the holder may not have published or positioned yet
-      doomed.kill();
+      killMidSendAndResumeOnSurvivor(doomed, app, mid, 10, 6); // both channels' 20 ms in real time
     }
-    app.drop();
-    long durableBefore = app.durableSeen();
-    app.moveTo(survivor::listenUri);
-    long given = app.resume(null).path("frames").asLong();
-    assertThat(given).as("from the audio known durable on").isGreaterThanOrEqualTo(durableBefore);
     double releasedBefore = holder.metrics().count("rstt.gateway.resumes", "outcome", "released");
     app.sendUntil(app.sent() + 40, 10);
     app.drop();
