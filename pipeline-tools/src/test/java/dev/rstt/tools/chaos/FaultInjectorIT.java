@@ -72,16 +72,7 @@ class FaultInjectorIT {
   @Test
   void shouldCarryOutOverlappingFaultsAsUnionsAndConfirmAOneOffClose() throws Exception {
     CompletableFuture<Integer> closed = new CompletableFuture<>();
-    HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1).build().newWebSocketBuilder().header("Authorization", "Token chaos")
-        .buildAsync(URI.create(emulator.wsUrl() + "/v1/listen?encoding=linear16&sample_rate=16000"),
-            new WebSocket.Listener() {
-              @Override
-              public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-                closed.complete(code);
-                return null;
-              }
-            }).get(10, TimeUnit.SECONDS);
+    openLiveSocket(closed);
     EmulatorAdmin admin = new EmulatorAdmin(emulator.adminUrl());
     Recording processes = new Recording();
     FaultInjector injector = new FaultInjector(admin, processes, line -> { });
@@ -141,17 +132,7 @@ class FaultInjectorIT {
     idle.releaseAll();
 
     CompletableFuture<Integer> closed = new CompletableFuture<>();
-    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().newWebSocketBuilder()
-        .header("Authorization", "Token chaos")
-        .buildAsync(URI.create(emulator.wsUrl() + "/v1/listen?encoding=linear16&sample_rate=16000"),
-            new WebSocket.Listener() {
-              @Override
-              public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-                closed.complete(code);
-                return null;
-              }
-            }).get(10, TimeUnit.SECONDS)
-        .sendBinary(java.nio.ByteBuffer.wrap(new byte[3_200]), true).get(10, TimeUnit.SECONDS);
+    openLiveSocket(closed).sendBinary(java.nio.ByteBuffer.wrap(new byte[3_200]), true).get(10, TimeUnit.SECONDS);
     FaultInjector met = new FaultInjector(admin, new Recording(), line -> { });
     met.start(List.of(new FaultEvent(2, FaultKind.LIVE_CLOSE_1000, 0, 0, 0)), System.currentTimeMillis());
     assertThat(closed.get(10, TimeUnit.SECONDS)).as("the open live socket closed mid-stream").isEqualTo(1000);
@@ -161,6 +142,20 @@ class FaultInjectorIT {
     assertThat(admin.faultsApplied()).containsEntry("live_close_1000", 1L);
     assertThat(ChaosReport.unconfirmed(outcome(met.applied(), admin))).isEmpty();
     met.releaseAll();
+  }
+
+  /** A live socket to the emulator, open; {@code closed} completes with the close code it gets. */
+  private WebSocket openLiveSocket(CompletableFuture<Integer> closed) throws Exception {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().newWebSocketBuilder()
+        .header("Authorization", "Token chaos")
+        .buildAsync(URI.create(emulator.wsUrl() + "/v1/listen?encoding=linear16&sample_rate=16000"),
+            new WebSocket.Listener() {
+              @Override
+              public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+                closed.complete(code);
+                return null;
+              }
+            }).get(10, TimeUnit.SECONDS);
   }
 
   /** A run's outcome holding only the injections and the emulator's counters (a fresh emulator: totals are deltas). */
