@@ -157,7 +157,7 @@ final class SessionAudio {
   }
 
   private int trackOf(int channel) {
-    return ChannelFraming.framed(format) ? channel - 1 : 0;
+    return framed ? channel - 1 : 0;
   }
 
   /** Publishes everything held (a multi-channel session: one cut of every channel). */
@@ -219,7 +219,7 @@ final class SessionAudio {
 
   synchronized SessionStarted started(long nowMs) {
     SessionStarted first = tracks[0].timeline().started(gatewayId, nowMs);
-    if (!ChannelFraming.framed(format)) {
+    if (!framed) {
       return first;
     }
     return SessionStarted.newBuilder(first).setChannels(format.channels())
