@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real app-side WebSocket client (java.net.http). Records every text frame and the close code; answers the
@@ -174,9 +175,18 @@ public final class AppSocket implements WebSocket.Listener {
     }
   }
 
+  /**
+   * The first text frame {@code matching}, waiting up to 30 s; a timeout fails with what the socket did get (its
+   * messages, close code and reason), so a failed run says why.
+   */
   public String awaitMessage(Predicate<String> matching) {
-    return Awaitility.await().atMost(Duration.ofSeconds(30)).until(
-        () -> messages().stream().filter(matching).findFirst().orElse(null), m -> m != null);
+    try {
+      return Awaitility.await().atMost(Duration.ofSeconds(30)).until(
+          () -> messages().stream().filter(matching).findFirst().orElse(null), m -> m != null);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("no matching message within 30 s; got " + messages() + ", close "
+          + (closeCode.isDone() ? closeCode.join() + " \"" + closeReason + "\"" : "none"), e);
+    }
   }
 
   public int awaitClose() {
