@@ -32,7 +32,11 @@ class ConcurrentSessionsIT {
     String prefix = KafkaBroker.uniquePrefix("ConcurrentSessionsIT");
     Topics topics = GatewayInstance.topics(prefix);
     try (GatewayInstance gw = GatewayInstance.start(bootstrap, prefix, "many",
-            Map.of("rstt.gateway.stop-timeout", "1s", "rstt.topics.partitions", "6"), false);
+            // kafka-connect-timeout: a session is refused 1013 when its SessionStarted is not acknowledged in time
+            // (5 s by default; KafkaUnreachableIT tests that refusal). This test is about publishing, and 100
+            // sessions starting on a busy machine's container broker must not turn into refusals here.
+            Map.of("rstt.gateway.stop-timeout", "1s", "rstt.topics.partitions", "6",
+                "rstt.gateway.kafka-connect-timeout", "20s"), false);
         AudioFramesReader frames = new AudioFramesReader(bootstrap, topics.audioFrames())) {
       List<AppSocket> apps = new ArrayList<>();
       List<String> sessions = new ArrayList<>();
