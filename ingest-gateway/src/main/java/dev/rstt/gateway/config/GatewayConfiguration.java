@@ -279,14 +279,17 @@ public class GatewayConfiguration {
     return new UpdatesListener(registry, metrics);
   }
 
-  /** Broadcast: a consumer group of its own per instance, read_committed, from the end. */
+  /**
+   * Broadcast: a consumer group of its own per instance, from the end, with the isolation level of
+   * {@code rstt.gateway.updates-isolation}.
+   */
   @Bean
   public ConcurrentMessageListenerContainer<String, SessionUpdate> sessionUpdatesContainer(KafkaProperties kafka,
       Topics topics, CommonErrorHandler errorHandler, UpdatesListener listener,
-      @Qualifier("gatewayId") String gatewayId, MeterRegistry meters) {
+      @Qualifier("gatewayId") String gatewayId, MeterRegistry meters, GatewayProperties props) {
     Map<String, Object> overrides = new HashMap<>();
     overrides.put(ConsumerConfig.GROUP_ID_CONFIG, "rstt-gateway-" + gatewayId);
-    overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, props.updatesIsolation().toString());
     overrides.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     ConcurrentKafkaListenerContainerFactory<String, SessionUpdate> factory =

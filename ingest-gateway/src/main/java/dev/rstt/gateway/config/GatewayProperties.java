@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.apache.kafka.common.IsolationLevel;
 import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -30,6 +31,10 @@ import org.springframework.validation.annotation.Validated;
  * @param kafkaConnectTimeout how long {@code SessionStarted} may wait for Kafka's ack before 1013
  * @param outboundQueue messages waiting for a slow-reading client before it is closed 1013
  * @param outboundMaxPendingBytes bytes written to a socket and not yet taken by TCP before it is closed 1013
+ * @param updatesIsolation how {@code session.updates} is read: {@code read_uncommitted} (default) delivers an update
+ *     as soon as the merger has written it, before its exactly-once transaction commits; an aborted transaction's
+ *     updates come again, the same, from the replay and are dropped by revision (docs/CONTRACT.md section 7).
+ *     {@code read_committed} waits for the commit
  * @param chunk audio aggregation
  * @param backpressure caps on bytes not yet acknowledged by Kafka
  * @param limits per-user, per-address and instance limits, pacing and session length
@@ -50,6 +55,7 @@ public record GatewayProperties(
     @DefaultValue("5s") @NotNull @DurationMin(millis = 100) Duration kafkaConnectTimeout,
     @DefaultValue("2048") @Min(16) @Max(1000000) int outboundQueue,
     @DefaultValue("1048576") @Min(65536) long outboundMaxPendingBytes,
+    @DefaultValue("read_uncommitted") @NotNull IsolationLevel updatesIsolation,
     @DefaultValue @Valid Chunk chunk,
     @DefaultValue @Valid Backpressure backpressure,
     @DefaultValue @Valid Limits limits,
