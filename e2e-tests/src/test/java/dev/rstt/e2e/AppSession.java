@@ -4,7 +4,6 @@ import dev.rstt.testsupport.ToneScript;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,6 +39,7 @@ final class AppSession {
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private final StringBuilder partial = new StringBuilder();
   private volatile String sessionId;
+  private final SerialSends sends = new SerialSends();
   private WebSocket socket;
 
   static AppSession open(String gatewayHttpUrl, String token, int sampleRate) {
@@ -64,15 +64,7 @@ final class AppSession {
     CompletableFuture<Void> done = new CompletableFuture<>();
     AtomicInteger next = new AtomicInteger();
     long periodNanos = (long) (frameMs * 1_000_000L / speed);
-    var task = PACER.scheduleAtFixedRate(() -> {
-      int i = next.getAndIncrement();
-      if (i >= frames.size()) {
-        done.complete(null);
-        throw new IllegalStateException("done"); // cancels the periodic task
-      }
-      socket.sendBinary(ByteBuffer.wrap(frames.get(i)), true).join();
-    }, 0, periodNanos, TimeUnit.NANOSECONDS);
-    return done.whenComplete((v, e) -> task.cancel(false));
+    return pace(frames, periodNanos);
   }
 
   /**
@@ -95,22 +87,35 @@ final class AppSession {
         }
       }
     }
+    return pace(messages, (long) (frameMs * 1_000_000L / speed / scripts.size()));
+  }
+
+  /**
+   * Sends {@code messages} one every {@code periodNanos}; completes after the last, or exceptionally with the first
+   * send that failed (a pacer that died silently would leave a test waiting for a stream that stopped).
+   */
+  private CompletableFuture<Void> pace(List<byte[]> messages, long periodNanos) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     AtomicInteger next = new AtomicInteger();
-    long periodNanos = (long) (frameMs * 1_000_000L / speed / scripts.size());
     var task = PACER.scheduleAtFixedRate(() -> {
       int i = next.getAndIncrement();
       if (i >= messages.size()) {
         done.complete(null);
         throw new IllegalStateException("done"); // cancels the periodic task
       }
-      socket.sendBinary(ByteBuffer.wrap(messages.get(i)), true).join();
+      try {
+        sends.binary(socket, messages.get(i)).join();
+      } catch (RuntimeException e) {
+        done.completeExceptionally(new IllegalStateException("message " + i + " of " + messages.size()
+            + " not sent", e));
+        throw e; // cancels the periodic task
+      }
     }, 0, periodNanos, TimeUnit.NANOSECONDS);
     return done.whenComplete((v, e) -> task.cancel(false));
   }
 
   void stop() {
-    socket.sendText("{\"type\":\"stop\"}", true).join();
+    sends.text(socket, "{\"type\":\"stop\"}").join();
   }
 
   int awaitClose(Duration timeout) throws Exception {
@@ -163,7 +168,7 @@ final class AppSession {
 
   private void handle(String message) {
     if ("ping".equals(message)) {
-      socket.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 0x8A, 0}), true);
+      sends.binary(socket, new byte[] {(byte) 0x8A, 0}); // after the audio send in flight, if any
       return;
     }
     events.add(message);

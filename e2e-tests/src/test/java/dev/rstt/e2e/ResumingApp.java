@@ -3,7 +3,6 @@ package dev.rstt.e2e;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,6 +36,7 @@ final class ResumingApp {
     final CompletableFuture<Long> resumed = new CompletableFuture<>();
     final CompletableFuture<String> started = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
+    final SerialSends sends = new SerialSends();
     WebSocket ws;
 
     @Override
@@ -96,11 +96,13 @@ final class ResumingApp {
   }
 
   void send(byte[] message) {
-    current.ws.sendBinary(ByteBuffer.wrap(message), true).join();
+    Socket s = current;
+    s.sends.binary(s.ws, message).join();
   }
 
   void stop() {
-    current.ws.sendText("{\"type\":\"stop\"}", true).join();
+    Socket s = current;
+    s.sends.text(s.ws, "{\"type\":\"stop\"}").join();
   }
 
   int awaitClose(Duration timeout) throws Exception {
@@ -125,7 +127,7 @@ final class ResumingApp {
 
   private void handle(Socket s, String message) {
     if ("ping".equals(message)) {
-      s.ws.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 0x8A, 0}), true);
+      s.sends.binary(s.ws, new byte[] {(byte) 0x8A, 0}); // after the audio send in flight, if any
       return;
     }
     JsonNode node = AppSession.JSON.readTree(message);
