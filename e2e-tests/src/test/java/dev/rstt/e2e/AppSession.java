@@ -1,5 +1,6 @@
 package dev.rstt.e2e;
 
+import dev.rstt.testsupport.SerialSends;
 import dev.rstt.testsupport.ToneScript;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,11 +61,7 @@ final class AppSession {
 
   /** Streams the script in frames of {@code frameMs}, {@code speed} times real time; completes after the last frame. */
   CompletableFuture<Void> stream(ToneScript script, double speed, int frameMs) {
-    List<byte[]> frames = script.frames(frameMs);
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    AtomicInteger next = new AtomicInteger();
-    long periodNanos = (long) (frameMs * 1_000_000L / speed);
-    return pace(frames, periodNanos);
+    return pace(script.frames(frameMs), (long) (frameMs * 1_000_000L / speed));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.rstt.e2e;
 
+import dev.rstt.testsupport.SerialSends;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

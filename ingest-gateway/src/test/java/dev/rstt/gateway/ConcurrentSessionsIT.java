@@ -54,9 +54,7 @@ class ConcurrentSessionsIT {
       List<String> sessions = new ArrayList<>();
       long connecting = System.nanoTime();
       for (int i = 0; i < SESSIONS; i++) { // all at once, as after a gateway restart
-        AppSocket app = AppSocket.connect(gw.listenUri("codec=pcm16&sample_rate=16000"),
-            GatewayInstance.token("many-" + i));
-        apps.add(app);
+        apps.add(connect(gw, i));
       }
       Awaitility.await("every session started or refused").atMost(Duration.ofSeconds(60))
           .until(() -> apps.stream().allMatch(a -> started(a) || refused(a)));
@@ -78,8 +76,7 @@ class ConcurrentSessionsIT {
           .hasSizeLessThanOrEqualTo(SESSIONS / 10);
       for (int i : refused) {
         apps.get(i).awaitClose();
-        apps.set(i, AppSocket.connect(gw.listenUri("codec=pcm16&sample_rate=16000"),
-            GatewayInstance.token("many-" + i)));
+        apps.set(i, connect(gw, i));
       }
       JsonMapper json = JsonMapper.builder().build();
       for (AppSocket app : apps) {
@@ -113,6 +110,11 @@ class ConcurrentSessionsIT {
           String.format("%.1f", latency.max(TimeUnit.MILLISECONDS)), latency.count());
       apps.forEach(AppSocket::awaitClose);
     }
+  }
+
+  /** App {@code i}: its own user, one mono 16 kHz PCM session. */
+  private static AppSocket connect(GatewayInstance gw, int i) {
+    return AppSocket.connect(gw.listenUri("codec=pcm16&sample_rate=16000"), GatewayInstance.token("many-" + i));
   }
 
   private static boolean started(AppSocket app) {

@@ -5,6 +5,7 @@ import static dev.rstt.gateway.support.UpdatesProducer.segments;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rstt.avro.SessionUpdate;
+import dev.rstt.avro.TranscriptSegment;
 import dev.rstt.gateway.support.AfterAllCloser;
 import dev.rstt.gateway.support.AppSocket;
 import dev.rstt.gateway.support.GatewayInstance;
@@ -53,54 +54,58 @@ class UpdatesBeforeCommitIT {
 
   @Test
   void shouldSendAnUpdateBeforeItsTransactionCommitsAndItsReplayAfterAnAbortNotAgain() {
-    String user = "user-" + UUID.randomUUID().toString().substring(0, 8);
-    AppSocket app = AppSocket.connect(uncommitted.listenUri(QUERY), GatewayInstance.token(user));
-    String session = sessionId(app);
+    App app = App.connect(uncommitted);
     try (KafkaProducer<String, SessionUpdate> merger = transactional()) {
       merger.beginTransaction();
-      send(merger, owned(user, segments(session, 0, false, segment("seg-a", "alpha", 0.2, 0.6))));
+      app.write(merger, 0, segment("seg-a", "alpha", 0.2, 0.6));
       merger.flush();
-      app.awaitMessage(m -> m.contains("alpha")); // the transaction is still open
+      app.socket().awaitMessage(m -> m.contains("alpha")); // the transaction is still open
       merger.abortTransaction();
 
       merger.beginTransaction(); // the replay: the same input gives the same revision, the same segments
-      send(merger, owned(user, segments(session, 0, false, segment("seg-a", "alpha", 0.2, 0.6))));
-      send(merger, owned(user, segments(session, 1, false, segment("seg-b", "bravo", 0.7, 1.1))));
+      app.write(merger, 0, segment("seg-a", "alpha", 0.2, 0.6));
+      app.write(merger, 1, segment("seg-b", "bravo", 0.7, 1.1));
       merger.commitTransaction();
     }
-    app.awaitMessage(m -> m.contains("bravo")); // after the replayed revision 0: same key, same partition
-    assertThat(app.messages().stream().filter(m -> m.contains("alpha")))
+    app.socket().awaitMessage(m -> m.contains("bravo")); // after the replayed revision 0: same key, same partition
+    assertThat(app.socket().messages().stream().filter(m -> m.contains("alpha")))
         .as("the aborted update and its replay reach the app once").hasSize(1);
-    app.abort();
+    app.socket().abort();
   }
 
   @Test
   void shouldWaitForTheCommitWhenReadingCommittedOnly() {
-    String user = "user-" + UUID.randomUUID().toString().substring(0, 8);
-    AppSocket app = AppSocket.connect(committed.listenUri(QUERY), GatewayInstance.token(user));
-    String session = sessionId(app);
+    App app = App.connect(committed);
     try (KafkaProducer<String, SessionUpdate> merger = transactional()) {
       merger.beginTransaction();
-      send(merger, owned(user, segments(session, 0, false, segment("seg-c", "charlie", 0.2, 0.6))));
+      app.write(merger, 0, segment("seg-c", "charlie", 0.2, 0.6));
       merger.flush();
       Awaitility.await("no update while the transaction is open").during(Duration.ofSeconds(1))
-          .atMost(Duration.ofSeconds(5)).until(() -> app.messages().stream().noneMatch(m -> m.contains("charlie")));
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> app.socket().messages().stream().noneMatch(m -> m.contains("charlie")));
       merger.commitTransaction();
     }
-    app.awaitMessage(m -> m.contains("charlie"));
-    app.abort();
+    app.socket().awaitMessage(m -> m.contains("charlie"));
+    app.socket().abort();
   }
 
-  private static String sessionId(AppSocket app) {
-    return JSON.readTree(app.awaitMessage(m -> m.contains("\"session_started\""))).path("session_id").asString();
-  }
+  /** An app of its own user, its session started on {@code gateway}. */
+  private record App(String user, AppSocket socket, String session) {
 
-  private static SessionUpdate owned(String user, SessionUpdate update) {
-    return SessionUpdate.newBuilder(update).setUserId(user).build();
-  }
+    static App connect(GatewayInstance gateway) {
+      String user = "user-" + UUID.randomUUID().toString().substring(0, 8);
+      AppSocket socket = AppSocket.connect(gateway.listenUri(QUERY), GatewayInstance.token(user));
+      String session = JSON.readTree(socket.awaitMessage(m -> m.contains("\"session_started\"")))
+          .path("session_id").asString();
+      return new App(user, socket, session);
+    }
 
-  private static void send(KafkaProducer<String, SessionUpdate> producer, SessionUpdate update) {
-    producer.send(new ProducerRecord<>(updates.name(), update.getSessionId(), update));
+    /** Writes this session's update of {@code revision} with {@code segment}, as the merger would (its user's). */
+    void write(KafkaProducer<String, SessionUpdate> merger, long revision, TranscriptSegment segment) {
+      SessionUpdate update = SessionUpdate.newBuilder(segments(session, revision, false, segment)).setUserId(user)
+          .build();
+      merger.send(new ProducerRecord<>(updates.name(), session, update));
+    }
   }
 
   private static KafkaProducer<String, SessionUpdate> transactional() {

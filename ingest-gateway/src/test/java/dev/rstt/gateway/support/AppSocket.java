@@ -1,5 +1,6 @@
 package dev.rstt.gateway.support;
 
+import dev.rstt.testsupport.SerialSends;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -36,7 +37,7 @@ public final class AppSocket implements WebSocket.Listener {
    * The last send: the JDK's WebSocket allows one outstanding send, and the pong answering a {@code ping} is sent
    * from the listener's thread while the test may be sending, so every send is chained after the previous one.
    */
-  private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
+  private final SerialSends sends = new SerialSends();
 
   private AppSocket(boolean pong, boolean manualDemand) {
     this.pong = pong;
@@ -82,7 +83,7 @@ public final class AppSocket implements WebSocket.Listener {
       if (text.equals("ping")) {
         pings++;
         if (pong) {
-          send(ws -> webSocket.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 0x8A, 0x00}), true));
+          sends.binary(webSocket, new byte[] {(byte) 0x8A, 0x00});
         }
       }
       textHook.accept(text); // on the listener thread, at arrival, before the next frame is read
@@ -135,18 +136,11 @@ public final class AppSocket implements WebSocket.Listener {
   }
 
   public void sendBinary(byte[] bytes) {
-    send(ws -> ws.sendBinary(ByteBuffer.wrap(bytes), true)).orTimeout(20, TimeUnit.SECONDS).join();
+    sends.binary(socket, bytes).orTimeout(20, TimeUnit.SECONDS).join();
   }
 
   public void sendText(String text) {
-    send(ws -> ws.sendText(text, true)).orTimeout(20, TimeUnit.SECONDS).join();
-  }
-
-  private synchronized CompletableFuture<?> send(
-      java.util.function.Function<WebSocket, CompletableFuture<WebSocket>> sending) {
-    CompletableFuture<?> next = lastSend.exceptionally(e -> null).thenCompose(v -> sending.apply(socket));
-    lastSend = next;
-    return next;
+    sends.text(socket, text).orTimeout(20, TimeUnit.SECONDS).join();
   }
 
   public void stop() {

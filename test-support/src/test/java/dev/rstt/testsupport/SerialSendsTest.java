@@ -1,4 +1,4 @@
-package dev.rstt.e2e;
+package dev.rstt.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
